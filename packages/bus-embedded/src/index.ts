@@ -1,0 +1,1 @@
+export { EmbeddedEventBus, type EmbeddedEventBusOptions } from "./embedded-event-bus.js";

@@ -1,0 +1,25 @@
+import { pino, type Logger } from "pino";
+
+export type { Logger } from "pino";
+
+export interface LoggerOptions {
+  service: string;
+  level?: string;
+}
+
+/**
+ * One JSON line per event on stdout. Every service logs with a `service` field; request-scoped
+ * loggers are children carrying `requestId` so a call can be followed across gRPC and the bus.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  return pino({
+    name: "qamesh",
+    level: options.level ?? "info",
+    base: { service: options.service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+export function withRequestId(logger: Logger, requestId: string): Logger {
+  return logger.child({ requestId });
+}

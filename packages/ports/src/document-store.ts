@@ -1,0 +1,45 @@
+/** Every stored record belongs to a project. A project record is its own project. */
+export interface StoredDocument {
+  id: string;
+  projectId: string;
+}
+
+type Scalar = string | number | boolean | null;
+
+/** Equality on top-level fields. */
+export type Filter<T> = { [K in keyof T]?: T[K] extends Scalar ? T[K] : never };
+
+/** Queries must name the project; the store adds nothing implicit. */
+export type ProjectFilter<T extends StoredDocument> = Filter<T> & { projectId: string };
+
+export interface FindOptions<T> {
+  sort?: { field: keyof T & string; direction: "asc" | "desc" };
+  limit?: number;
+}
+
+export interface Collection<T extends StoredDocument> {
+  /** Fails with `already_exists` when the id is taken. */
+  insert(document: T): Promise<void>;
+  /** Inserts or replaces by id. */
+  put(document: T): Promise<void>;
+  get(projectId: string, id: string): Promise<T | undefined>;
+  find(filter: ProjectFilter<T>, options?: FindOptions<T>): Promise<T[]>;
+  /**
+   * Across projects. Only for listings whose records are projects themselves, or for
+   * infrastructure (the outbox relay); never for user-facing data of a project.
+   */
+  findAcrossProjects(filter: Filter<T>, options?: FindOptions<T>): Promise<T[]>;
+  /** Returns how many were deleted. */
+  delete(filter: ProjectFilter<T>): Promise<number>;
+}
+
+export interface DocumentStore {
+  collection<T extends StoredDocument>(name: string): Collection<T>;
+  /**
+   * Runs `work` atomically: everything written through the store it receives lands
+   * together or not at all.
+   */
+  transaction<R>(work: (store: DocumentStore) => Promise<R>): Promise<R>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

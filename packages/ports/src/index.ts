@@ -1,0 +1,5 @@
+export * from "./event-bus.js";
+export * from "./document-store.js";
+export * from "./vector-index.js";
+export * from "./embedder.js";
+export * from "./llm.js";

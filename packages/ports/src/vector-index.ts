@@ -1,0 +1,41 @@
+/** A chunk of indexed content with its embedding. */
+export interface ChunkRecord {
+  /** Stable: derived from project, source, path and position, so a retry overwrites. */
+  id: string;
+  projectId: string;
+  sourceId: string;
+  path: string;
+  startLine: number;
+  endLine: number;
+  /** Git commit the content was read at, "" for local folders. */
+  commit: string;
+  /** Hash of the whole file the chunk came from. */
+  contentHash: string;
+  text: string;
+  vector: number[];
+}
+
+export type StoredChunk = Omit<ChunkRecord, "vector">;
+
+export interface VectorHit {
+  chunk: StoredChunk;
+  /** Cosine similarity, higher is closer. */
+  score: number;
+}
+
+export interface ChunkFilter {
+  sourceId?: string;
+  path?: string;
+  /** Matches chunks whose file hash differs: the leftovers of an older version. */
+  contentHashNot?: string;
+}
+
+export interface VectorIndex {
+  upsert(projectId: string, chunks: readonly ChunkRecord[]): Promise<void>;
+  search(projectId: string, vector: readonly number[], k: number): Promise<VectorHit[]>;
+  /** Chunks of a project matching the filter, without vectors. */
+  list(projectId: string, filter: ChunkFilter): Promise<StoredChunk[]>;
+  delete(projectId: string, filter: ChunkFilter): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

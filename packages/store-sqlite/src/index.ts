@@ -1,0 +1,1 @@
+export { SqliteDocumentStore } from "./sqlite-document-store.js";

@@ -1,0 +1,75 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Collection, DocumentStore, StoredDocument } from "@qamesh/ports";
+import { AsyncLock } from "./async-lock.js";
+import { SqliteCollection } from "./sqlite-collection.js";
+
+/**
+ * The embedded DocumentStore: one SQLite file per service. Every call runs under one lock;
+ * a transaction holds the lock from BEGIN to COMMIT, and the store handed to its work runs
+ * statements directly, so nothing from outside interleaves with it.
+ */
+export class SqliteDocumentStore implements DocumentStore {
+  private readonly lock = new AsyncLock();
+  private readonly collections = new Map<string, SqliteCollection<StoredDocument>>();
+  private readonly inTransaction: DocumentStore;
+
+  private constructor(private readonly db: Database.Database) {
+    const direct = <R>(work: () => R) => Promise.resolve().then(work);
+    const txCollections = new Map<string, SqliteCollection<StoredDocument>>();
+    this.inTransaction = {
+      collection: <T extends StoredDocument>(name: string) => {
+        let collection = txCollections.get(name);
+        if (!collection) {
+          collection = new SqliteCollection<StoredDocument>(db, name, direct);
+          txCollections.set(name, collection);
+        }
+        return collection as unknown as Collection<T>;
+      },
+      transaction: (work) => work(this.inTransaction),
+      ping: async () => undefined,
+      close: async () => undefined,
+    };
+  }
+
+  static open(file: string): SqliteDocumentStore {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    return new SqliteDocumentStore(db);
+  }
+
+  collection<T extends StoredDocument>(name: string): Collection<T> {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new SqliteCollection<StoredDocument>(this.db, name, (work) => this.lock.run(work));
+      this.collections.set(name, collection);
+    }
+    return collection as unknown as Collection<T>;
+  }
+
+  transaction<R>(work: (store: DocumentStore) => Promise<R>): Promise<R> {
+    return this.lock.run(async () => {
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await work(this.inTransaction);
+        this.db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        this.db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.lock.run(() => this.db.prepare("SELECT 1").get());
+  }
+
+  async close(): Promise<void> {
+    await this.lock.run(() => this.db.close());
+  }
+}
