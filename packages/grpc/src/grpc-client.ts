@@ -1,0 +1,97 @@
+import { create, type DescMessage, type DescMethod } from "@bufbuild/protobuf";
+import type { GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2";
+import { Client, credentials, Metadata, type CallOptions as GrpcCallOptions, type ServiceError } from "@grpc/grpc-js";
+import { metadataKeys } from "./call-context.js";
+import { fromGrpcError } from "./grpc-error.js";
+import { grpcMethodDefinition } from "./grpc-service-definition.js";
+import type { CallOptions, ServiceClient } from "./service-types.js";
+
+export interface GrpcClientOptions {
+  /** Name used in errors a caller may show ("ingestion is unavailable: ..."). */
+  peer: string;
+  /** Deadline for unary calls without their own timeout. Streams have none by default. */
+  defaultTimeoutMs?: number;
+}
+
+/**
+ * A typed client for a protobuf-es service: unary methods return promises, server streams
+ * async iterables. gRPC failures come back as AppErrors with the same closed codes.
+ */
+export function createGrpcClient<S extends GenService<GenServiceMethods>>(
+  service: S,
+  address: string,
+  options: GrpcClientOptions,
+): ServiceClient<S> {
+  const client = new Client(address, credentials.createInsecure(), {
+    // Reconnect quickly after a peer restarts instead of waiting for the default backoff.
+    "grpc.initial_reconnect_backoff_ms": 200,
+    "grpc.max_reconnect_backoff_ms": 2000,
+  });
+  const methods: Record<string, unknown> = { close: () => client.close() };
+  for (const method of service.methods) {
+    const definition = grpcMethodDefinition(service, method);
+    if (method.methodKind === "unary") {
+      methods[method.localName] = (request: unknown, callOptions: CallOptions = {}) =>
+        new Promise((resolve, reject) => {
+          const call = client.makeUnaryRequest(
+            definition.path,
+            definition.requestSerialize,
+            definition.responseDeserialize,
+            toMessage(method.input, request),
+            metadataFor(callOptions),
+            grpcOptions(callOptions, options.defaultTimeoutMs ?? 120_000),
+            (error: ServiceError | null, response?: unknown) =>
+              error ? reject(fromGrpcError(error, options.peer)) : resolve(response),
+          );
+          callOptions.signal?.addEventListener("abort", () => call.cancel(), { once: true });
+        });
+    } else if (method.methodKind === "server_streaming") {
+      methods[method.localName] = (request: unknown, callOptions: CallOptions = {}) =>
+        streamResponses(method, () => {
+          const call = client.makeServerStreamRequest(
+            definition.path,
+            definition.requestSerialize,
+            definition.responseDeserialize,
+            toMessage(method.input, request),
+            metadataFor(callOptions),
+            grpcOptions(callOptions, undefined),
+          );
+          callOptions.signal?.addEventListener("abort", () => call.cancel(), { once: true });
+          return call;
+        }, options.peer);
+    }
+  }
+  return methods as ServiceClient<S>;
+}
+
+async function* streamResponses(
+  _method: DescMethod,
+  start: () => AsyncIterable<unknown> & { cancel(): void },
+  peer: string,
+): AsyncIterable<unknown> {
+  const call = start();
+  try {
+    for await (const message of call) yield message;
+  } catch (error) {
+    throw fromGrpcError(error as ServiceError, peer);
+  } finally {
+    // Leaving the loop early (a consumer broke out) must not leave the server streaming.
+    call.cancel();
+  }
+}
+
+function toMessage(schema: DescMessage, init: unknown): unknown {
+  return create(schema, init as never);
+}
+
+function metadataFor(options: CallOptions): Metadata {
+  const metadata = new Metadata();
+  if (options.requestId) metadata.set(metadataKeys.requestId, options.requestId);
+  if (options.principal) metadata.set(metadataKeys.principal, options.principal);
+  return metadata;
+}
+
+function grpcOptions(options: CallOptions, fallbackTimeoutMs: number | undefined): GrpcCallOptions {
+  const timeout = options.timeoutMs ?? fallbackTimeoutMs;
+  return timeout === undefined ? {} : { deadline: Date.now() + timeout };
+}

@@ -1,0 +1,29 @@
+import { Metadata, status as GrpcStatus, type ServiceError, type StatusObject } from "@grpc/grpc-js";
+import { AppError, errorCodeFromGrpcStatus, grpcStatusByCode, toAppError } from "@qamesh/errors";
+import { metadataKeys } from "./call-context.js";
+
+/**
+ * What a server sends for a thrown error: the AppError's code and message; anything else is
+ * INTERNAL with a bland message, so stack traces never cross the wire.
+ */
+export function toGrpcStatus(error: unknown): Partial<StatusObject> {
+  const appError = toAppError(error);
+  const metadata = new Metadata();
+  if (appError.field !== undefined) metadata.set(metadataKeys.errorField, appError.field);
+  return { code: grpcStatusByCode[appError.code], details: appError.message, metadata };
+}
+
+/** What a client turns a failed call into: the same closed code, with the peer's message. */
+export function fromGrpcError(error: ServiceError, peer: string): AppError {
+  if (error.code === GrpcStatus.UNAVAILABLE) {
+    return new AppError("unavailable", `${peer} is unavailable: ${error.details || "no connection"}`, { cause: error });
+  }
+  if (error.code === GrpcStatus.DEADLINE_EXCEEDED) {
+    return new AppError("deadline_exceeded", `${peer} did not answer in time`, { cause: error });
+  }
+  const field = error.metadata?.get(metadataKeys.errorField)[0];
+  return new AppError(errorCodeFromGrpcStatus(error.code), error.details, {
+    cause: error,
+    ...(typeof field === "string" ? { field } : {}),
+  });
+}

@@ -1,0 +1,140 @@
+import { create, type DescMethod } from "@bufbuild/protobuf";
+import type { GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2";
+import {
+  Server,
+  ServerCredentials,
+  type Metadata,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type UntypedHandleCall,
+} from "@grpc/grpc-js";
+import type { Logger } from "@qamesh/logger";
+import { isAppError } from "@qamesh/errors";
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { metadataKeys, type CallContext } from "./call-context.js";
+import { toGrpcStatus } from "./grpc-error.js";
+import { grpcServiceDefinition } from "./grpc-service-definition.js";
+import { HealthRegistry } from "./health-registry.js";
+import type { ServiceImplementation } from "./service-types.js";
+
+type AnyHandler = (request: unknown, context: CallContext) => Promise<unknown> | AsyncIterable<unknown>;
+
+export interface GrpcServerOptions {
+  logger: Logger;
+}
+
+/**
+ * A grpc-js server that takes protobuf-es services with plain async handlers. Every server
+ * also serves grpc.health.v1 for each service it hosts.
+ */
+export class GrpcServer {
+  private readonly server = new Server();
+  readonly health = new HealthRegistry();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: GrpcServerOptions) {
+    this.health.serve(this);
+  }
+
+  add<S extends GenService<GenServiceMethods>>(service: S, implementation: ServiceImplementation<S>): this {
+    const handlers: Record<string, UntypedHandleCall> = {};
+    const impl = implementation as unknown as Record<string, AnyHandler>;
+    for (const method of service.methods) {
+      const handler = impl[method.localName];
+      if (!handler) throw new Error(`${service.typeName}: no handler for ${method.name}`);
+      handlers[method.localName] = this.wrap(method, handler.bind(implementation));
+    }
+    this.server.addService(grpcServiceDefinition(service), handlers);
+    this.health.setServing(service.typeName, true);
+    return this;
+  }
+
+  /** Binds host:port (port 0 picks a free one) and returns the bound port. */
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, boundPort) =>
+        error ? reject(error) : resolve(boundPort),
+      );
+    });
+  }
+
+  /**
+   * Graceful stop: report NOT_SERVING, refuse new calls, let in-flight ones finish within
+   * the grace period, then cut what is left.
+   */
+  async shutdown(graceMs = 10_000): Promise<void> {
+    this.health.setAllServing(false);
+    const drained = new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    const timer = setTimeout(() => this.server.forceShutdown(), graceMs);
+    await Promise.allSettled([drained, ...this.inFlight]);
+    clearTimeout(timer);
+  }
+
+  private wrap(method: DescMethod, handler: AnyHandler): UntypedHandleCall {
+    if (method.methodKind === "unary") {
+      return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        const context = this.contextFor(call.metadata, method, () => call.cancelled, call);
+        const work = (async () => {
+          try {
+            const result = await (handler(call.request, context) as Promise<unknown>);
+            callback(null, create(method.output, result as never));
+          } catch (error) {
+            this.logFailure(context.logger, error);
+            callback(toGrpcStatus(error));
+          }
+        })();
+        this.track(work);
+      };
+    }
+    if (method.methodKind === "server_streaming") {
+      return (call: ServerWritableStream<unknown, unknown>) => {
+        const context = this.contextFor(call.metadata, method, () => call.cancelled, call);
+        const work = (async () => {
+          try {
+            for await (const item of handler(call.request, context) as AsyncIterable<unknown>) {
+              if (call.cancelled) return;
+              if (!call.write(create(method.output, item as never))) await once(call, "drain");
+            }
+            call.end();
+          } catch (error) {
+            this.logFailure(context.logger, error);
+            if (!call.cancelled) call.emit("error", toGrpcStatus(error));
+          }
+        })();
+        this.track(work);
+      };
+    }
+    throw new Error(`${method.name}: ${method.methodKind} methods are not supported by the bridge`);
+  }
+
+  private contextFor(
+    metadata: Metadata,
+    method: DescMethod,
+    isCancelled: () => boolean,
+    call: { on(event: "cancelled", listener: () => void): unknown },
+  ): CallContext {
+    const requestId = String(metadata.get(metadataKeys.requestId)[0] ?? randomUUID());
+    const principal = String(metadata.get(metadataKeys.principal)[0] ?? "anonymous");
+    const controller = new AbortController();
+    call.on("cancelled", () => controller.abort());
+    if (isCancelled()) controller.abort();
+    return {
+      requestId,
+      principal,
+      logger: this.options.logger.child({ requestId, rpc: `${method.parent.typeName}/${method.name}` }),
+      signal: controller.signal,
+    };
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private logFailure(logger: Logger, error: unknown): void {
+    if (isAppError(error) && error.code !== "internal") logger.info({ code: error.code, msg: error.message }, "call failed");
+    else logger.error({ err: error }, "call failed with an unexpected error");
+  }
+}

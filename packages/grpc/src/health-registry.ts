@@ -1,0 +1,40 @@
+import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@qamesh/proto/grpc/health/v1/health_pb.js";
+import { notFound } from "@qamesh/errors";
+import { EventEmitter, on } from "node:events";
+import type { GrpcServer } from "./grpc-server.js";
+
+/**
+ * grpc.health.v1 for one server. The empty service name stands for the whole server, which
+ * is what Kubernetes' grpc probes ask about.
+ */
+export class HealthRegistry {
+  private readonly statuses = new Map<string, ServingStatus>([["", ServingStatus.SERVING]]);
+  private readonly changes = new EventEmitter();
+
+  setServing(service: string, serving: boolean): void {
+    this.statuses.set(service, serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    this.changes.emit("change", service);
+  }
+
+  setAllServing(serving: boolean): void {
+    for (const service of this.statuses.keys()) this.setServing(service, serving);
+  }
+
+  serve(server: GrpcServer): void {
+    const statuses = this.statuses;
+    const changes = this.changes;
+    server.add(Health, {
+      async check(request) {
+        const status = statuses.get(request.service);
+        if (status === undefined) throw notFound(`unknown service ${request.service}`);
+        return { status };
+      },
+      async *watch(request, context) {
+        yield { status: statuses.get(request.service) ?? ServingStatus.SERVICE_UNKNOWN };
+        for await (const [service] of on(changes, "change", { signal: context.signal })) {
+          if (service === request.service) yield { status: statuses.get(request.service) ?? ServingStatus.SERVICE_UNKNOWN };
+        }
+      },
+    });
+  }
+}

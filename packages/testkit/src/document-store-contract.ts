@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { DocumentStore, StoredDocument } from "@qamesh/ports";
+import { isAppError } from "@qamesh/errors";
+
+interface Note extends StoredDocument {
+  title: string;
+  rank: number;
+  done: boolean;
+}
+
+/** The behaviour every DocumentStore adapter must have. */
+export function describeDocumentStoreContract(adapter: string, openStore: () => Promise<DocumentStore>): void {
+  describe(`DocumentStore contract: ${adapter}`, () => {
+    const opened: DocumentStore[] = [];
+    const open = async () => {
+      const store = await openStore();
+      opened.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      await Promise.allSettled(opened.splice(0).map((store) => store.close()));
+    });
+
+    const note = (projectId: string, id: string, rank: number, done = false): Note => ({ projectId, id, title: `note ${id}`, rank, done });
+
+    it("inserts, reads back and refuses a duplicate id with already_exists", async () => {
+      const notes = (await open()).collection<Note>("notes");
+      await notes.insert(note("p1", "a", 1));
+      expect(await notes.get("p1", "a")).toEqual(note("p1", "a", 1));
+      const duplicate = await notes.insert(note("p1", "a", 2)).catch((error: unknown) => error);
+      expect(isAppError(duplicate) && duplicate.code).toBe("already_exists");
+    });
+
+    it("scopes reads by project: another project's record is invisible", async () => {
+      const notes = (await open()).collection<Note>("notes");
+      await notes.insert(note("p1", "a", 1));
+      await notes.insert(note("p2", "b", 1));
+      expect(await notes.get("p2", "a")).toBeUndefined();
+      expect((await notes.find({ projectId: "p2" })).map((n) => n.id)).toEqual(["b"]);
+    });
+
+    it("filters on fields, sorts and limits", async () => {
+      const notes = (await open()).collection<Note>("notes");
+      for (const [id, rank, done] of [["a", 3, true], ["b", 1, false], ["c", 2, true]] as const) {
+        await notes.insert(note("p", id, rank, done));
+      }
+      const done = await notes.find({ projectId: "p", done: true }, { sort: { field: "rank", direction: "asc" } });
+      expect(done.map((n) => n.id)).toEqual(["c", "a"]);
+      const top = await notes.find({ projectId: "p" }, { sort: { field: "rank", direction: "desc" }, limit: 2 });
+      expect(top.map((n) => n.id)).toEqual(["a", "c"]);
+      expect((await notes.findAcrossProjects({ title: "note b" })).map((n) => n.id)).toEqual(["b"]);
+    });
+
+    it("replaces with put and deletes by filter", async () => {
+      const notes = (await open()).collection<Note>("notes");
+      await notes.put(note("p", "a", 1));
+      await notes.put({ ...note("p", "a", 1), title: "renamed" });
+      expect((await notes.get("p", "a"))?.title).toBe("renamed");
+      await notes.put(note("p", "b", 2));
+      expect(await notes.delete({ projectId: "p", id: "a" })).toBe(1);
+      expect((await notes.find({ projectId: "p" })).map((n) => n.id)).toEqual(["b"]);
+    });
+
+    it("commits a transaction's writes together and rolls all of them back on failure", async () => {
+      const store = await open();
+      await store.transaction(async (tx) => {
+        await tx.collection<Note>("notes").insert(note("p", "a", 1));
+        await tx.collection<Note>("other").insert(note("p", "b", 1));
+      });
+      const failed = await store
+        .transaction(async (tx) => {
+          await tx.collection<Note>("notes").insert(note("p", "c", 1));
+          await tx.collection<Note>("other").insert(note("p", "b", 1));
+        })
+        .catch((error: unknown) => error);
+      expect(isAppError(failed) && failed.code).toBe("already_exists");
+      expect((await store.collection<Note>("notes").find({ projectId: "p" })).map((n) => n.id)).toEqual(["a"]);
+      expect((await store.collection<Note>("other").find({ projectId: "p" })).map((n) => n.id)).toEqual(["b"]);
+    });
+
+    it("keeps writes made outside a transaction out of a rolled-back one", async () => {
+      const store = await open();
+      const notes = store.collection<Note>("notes");
+      let outside: Promise<void> = Promise.resolve();
+      await store
+        .transaction(async (tx) => {
+          await tx.collection<Note>("notes").insert(note("p", "inside", 1));
+          outside = notes.insert(note("p", "outside", 1));
+          throw new Error("abort");
+        })
+        .catch(() => undefined);
+      await outside;
+      expect((await notes.find({ projectId: "p" })).map((n) => n.id)).toEqual(["outside"]);
+    });
+  });
+}

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ChunkRecord, VectorIndex } from "@qamesh/ports";
+
+const dimensions = 8;
+
+function unitVector(seed: number): number[] {
+  const vector = Array.from({ length: dimensions }, (_, i) => Math.sin(seed * (i + 1)));
+  const norm = Math.hypot(...vector);
+  return vector.map((value) => value / norm);
+}
+
+function chunk(projectId: string, id: string, seed: number, overrides: Partial<ChunkRecord> = {}): ChunkRecord {
+  return {
+    id,
+    projectId,
+    sourceId: "s1",
+    path: `src/${id}.ts`,
+    startLine: 1,
+    endLine: 10,
+    commit: "c0ffee",
+    contentHash: "h1",
+    text: `text of ${id}`,
+    vector: unitVector(seed),
+    ...overrides,
+  };
+}
+
+/** The behaviour every VectorIndex adapter must have. */
+export function describeVectorIndexContract(adapter: string, openIndex: () => Promise<VectorIndex>): void {
+  describe(`VectorIndex contract: ${adapter}`, () => {
+    const opened: VectorIndex[] = [];
+    const open = async () => {
+      const index = await openIndex();
+      opened.push(index);
+      return index;
+    };
+    afterEach(async () => {
+      await Promise.allSettled(opened.splice(0).map((index) => index.close()));
+    });
+
+    it("finds the nearest chunk first, with its reference intact", async () => {
+      const index = await open();
+      await index.upsert("p", [chunk("p", "a", 1), chunk("p", "b", 2), chunk("p", "c", 3)]);
+      const hits = await index.search("p", unitVector(2), 2);
+      expect(hits.map((hit) => hit.chunk.id)).toEqual(["b", expect.any(String)]);
+      expect(hits[0]!.score).toBeCloseTo(1, 4);
+      const { vector: _vector, ...stored } = chunk("p", "b", 2);
+      expect(hits[0]!.chunk).toEqual(stored);
+    });
+
+    it("overwrites on a repeated id instead of duplicating", async () => {
+      const index = await open();
+      await index.upsert("p", [chunk("p", "a", 1)]);
+      await index.upsert("p", [chunk("p", "a", 1, { text: "second version" })]);
+      const all = await index.list("p", {});
+      expect(all.map((c) => [c.id, c.text])).toEqual([["a", "second version"]]);
+    });
+
+    it("never returns another project's chunks", async () => {
+      const index = await open();
+      await index.upsert("p1", [chunk("p1", "a", 1)]);
+      await index.upsert("p2", [chunk("p2", "b", 1)]);
+      expect((await index.search("p2", unitVector(1), 10)).map((hit) => hit.chunk.id)).toEqual(["b"]);
+      expect(await index.search("unknown", unitVector(1), 10)).toEqual([]);
+    });
+
+    it("deletes by source, by path and leftovers of an older file version", async () => {
+      const index = await open();
+      await index.upsert("p", [
+        chunk("p", "a1", 1, { path: "a.ts", contentHash: "new" }),
+        chunk("p", "a2", 2, { path: "a.ts", contentHash: "old" }),
+        chunk("p", "b", 3, { path: "b.ts" }),
+        chunk("p", "o", 4, { sourceId: "s2", path: "it's.ts" }),
+      ]);
+      await index.delete("p", { path: "a.ts", contentHashNot: "new" });
+      expect((await index.list("p", { path: "a.ts" })).map((c) => c.id)).toEqual(["a1"]);
+      await index.delete("p", { sourceId: "s2", path: "it's.ts" });
+      expect((await index.list("p", { sourceId: "s2" })).map((c) => c.id)).toEqual([]);
+      await index.delete("p", { sourceId: "s1" });
+      expect(await index.list("p", {})).toEqual([]);
+    });
+
+    it("drops a whole project", async () => {
+      const index = await open();
+      await index.upsert("p", [chunk("p", "a", 1)]);
+      await index.upsert("q", [chunk("q", "a", 1)]);
+      await index.delete("p", {});
+      expect(await index.list("p", {})).toEqual([]);
+      expect(await index.list("q", {})).toHaveLength(1);
+    });
+  });
+}

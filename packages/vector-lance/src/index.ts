@@ -1,0 +1,1 @@
+export { LanceVectorIndex } from "./lance-vector-index.js";

@@ -1,0 +1,154 @@
+import { connect, type Connection, type Table } from "@lancedb/lancedb";
+import type { ChunkFilter, ChunkRecord, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
+
+/** Row layout in LanceDB; snake_case so filters need no quoting. */
+interface ChunkRow {
+  id: string;
+  project_id: string;
+  source_id: string;
+  path: string;
+  start_line: number;
+  end_line: number;
+  commit_sha: string;
+  content_hash: string;
+  text: string;
+  vector: number[];
+}
+
+const storedColumns = ["id", "project_id", "source_id", "path", "start_line", "end_line", "commit_sha", "content_hash", "text"];
+
+/** Values enter LanceDB's SQL filters as literals; quotes are doubled so a path cannot break out. */
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * The embedded VectorIndex: a LanceDB directory with one table per project, so a project's
+ * search never touches another's rows and dropping a project is dropping a table. Writes to
+ * a table are serialised: LanceDB commits are optimistic and concurrent writers would
+ * conflict.
+ */
+export class LanceVectorIndex implements VectorIndex {
+  private readonly tables = new Map<string, Table>();
+  private readonly writeQueues = new Map<string, Promise<unknown>>();
+
+  private constructor(private readonly db: Connection) {}
+
+  static async open(directory: string): Promise<LanceVectorIndex> {
+    return new LanceVectorIndex(await connect(directory));
+  }
+
+  async upsert(projectId: string, chunks: readonly ChunkRecord[]): Promise<void> {
+    if (chunks.length === 0) return;
+    const rows = chunks.map(toRow);
+    await this.write(projectId, async () => {
+      const table = await this.table(projectId);
+      if (!table) {
+        this.tables.set(projectId, await this.db.createTable(tableName(projectId), rows as unknown as Record<string, unknown>[]));
+        return;
+      }
+      await table.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows as unknown as Record<string, unknown>[]);
+    });
+  }
+
+  async search(projectId: string, vector: readonly number[], k: number): Promise<VectorHit[]> {
+    const table = await this.table(projectId);
+    if (!table) return [];
+    const rows = (await table
+      .vectorSearch([...vector])
+      .distanceType("cosine")
+      .where(`project_id = ${literal(projectId)}`)
+      .select([...storedColumns, "_distance"])
+      .limit(k)
+      .toArray()) as (ChunkRow & { _distance: number })[];
+    return rows.map((row) => ({ chunk: fromRow(row), score: 1 - row._distance }));
+  }
+
+  async list(projectId: string, filter: ChunkFilter): Promise<StoredChunk[]> {
+    const table = await this.table(projectId);
+    if (!table) return [];
+    const rows = (await table.query().where(whereClause(projectId, filter)).select(storedColumns).toArray()) as ChunkRow[];
+    return rows.map(fromRow);
+  }
+
+  async delete(projectId: string, filter: ChunkFilter): Promise<void> {
+    await this.write(projectId, async () => {
+      const table = await this.table(projectId);
+      if (!table) return;
+      if (filter.sourceId === undefined && filter.path === undefined && filter.contentHashNot === undefined) {
+        this.tables.delete(projectId);
+        await this.db.dropTable(tableName(projectId));
+        return;
+      }
+      await table.delete(whereClause(projectId, filter));
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.db.tableNames();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.writeQueues.values());
+    for (const table of this.tables.values()) table.close();
+    this.tables.clear();
+    this.db.close();
+  }
+
+  private async table(projectId: string): Promise<Table | undefined> {
+    const cached = this.tables.get(projectId);
+    if (cached) return cached;
+    const names = await this.db.tableNames();
+    if (!names.includes(tableName(projectId))) return undefined;
+    const table = await this.db.openTable(tableName(projectId));
+    this.tables.set(projectId, table);
+    return table;
+  }
+
+  private write<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.writeQueues.get(projectId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    this.writeQueues.set(projectId, next.catch(() => undefined));
+    return next;
+  }
+}
+
+/** Table names allow letters, digits, '_', '-', '.'; project ids are mapped into that set. */
+function tableName(projectId: string): string {
+  return `chunks_${Buffer.from(projectId).toString("hex")}`;
+}
+
+function whereClause(projectId: string, filter: ChunkFilter): string {
+  const conditions = [`project_id = ${literal(projectId)}`];
+  if (filter.sourceId !== undefined) conditions.push(`source_id = ${literal(filter.sourceId)}`);
+  if (filter.path !== undefined) conditions.push(`path = ${literal(filter.path)}`);
+  if (filter.contentHashNot !== undefined) conditions.push(`content_hash <> ${literal(filter.contentHashNot)}`);
+  return conditions.join(" AND ");
+}
+
+function toRow(chunk: ChunkRecord): ChunkRow {
+  return {
+    id: chunk.id,
+    project_id: chunk.projectId,
+    source_id: chunk.sourceId,
+    path: chunk.path,
+    start_line: chunk.startLine,
+    end_line: chunk.endLine,
+    commit_sha: chunk.commit,
+    content_hash: chunk.contentHash,
+    text: chunk.text,
+    vector: chunk.vector,
+  };
+}
+
+function fromRow(row: ChunkRow): StoredChunk {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    sourceId: row.source_id,
+    path: row.path,
+    startLine: Number(row.start_line),
+    endLine: Number(row.end_line),
+    commit: row.commit_sha,
+    contentHash: row.content_hash,
+    text: row.text,
+  };
+}
