@@ -1,0 +1,20 @@
+import type { CallContext, ServiceImplementation } from "@qamesh/grpc";
+import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
+import { AppError } from "@qamesh/errors";
+import { answerQuestion, type AnswerDeps } from "../app/answer-question.js";
+
+const callOptions = (context: CallContext) => ({ requestId: context.requestId, principal: context.principal, signal: context.signal });
+
+export function chatHandlers(deps: AnswerDeps): ServiceImplementation<typeof ChatService> {
+  return {
+    async ask(request, context) {
+      for await (const event of answerQuestion(deps, request, callOptions(context))) {
+        if (event.event?.case === "done") return event.event.value;
+      }
+      throw new AppError("internal", "the answer ended without a result");
+    },
+    askStream(request, context) {
+      return answerQuestion(deps, request, callOptions(context));
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { logLevel, port } from "@qamesh/config";
+
+/** Which models answer and embed; shared by the standalone process and this service's own main. */
+export const modelSettingsShape = {
+  LLM_PROVIDER: z.enum(["extractive", "openai", "ollama"]).default("extractive"),
+  LLM_BASE_URL: z.url("must be a URL").optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+  LLM_API_KEY: z.string().optional(),
+  EMBEDDING_PROVIDER: z.enum(["local", "openai", "ollama"]).default("local"),
+  EMBEDDING_BASE_URL: z.url("must be a URL").optional(),
+  EMBEDDING_MODEL: z.string().min(1).optional(),
+  EMBEDDING_API_KEY: z.string().optional(),
+  EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().default(1536),
+};
+
+const modelSettingsSchema = z.object(modelSettingsShape);
+export type ModelSettings = z.infer<typeof modelSettingsSchema>;
+
+/** Cross-field rules: a remote provider needs a model, Ollama needs its URL. */
+export function refineModelSettings(settings: ModelSettings, context: z.RefinementCtx): void {
+  const require = (variable: keyof ModelSettings, when: string) => {
+    if (!settings[variable]) context.addIssue({ code: "custom", path: [variable], message: `is required when ${when}` });
+  };
+  if (settings.LLM_PROVIDER !== "extractive") require("LLM_MODEL", `LLM_PROVIDER is ${settings.LLM_PROVIDER}`);
+  if (settings.LLM_PROVIDER === "ollama") require("LLM_BASE_URL", "LLM_PROVIDER is ollama");
+  if (settings.EMBEDDING_PROVIDER !== "local") require("EMBEDDING_MODEL", `EMBEDDING_PROVIDER is ${settings.EMBEDDING_PROVIDER}`);
+  if (settings.EMBEDDING_PROVIDER === "ollama") require("EMBEDDING_BASE_URL", "EMBEDDING_PROVIDER is ollama");
+}
+
+export const llmProfilesConfigSchema = z
+  .object({
+    LLM_PROFILES_GRPC_HOST: z.string().default("127.0.0.1"),
+    LLM_PROFILES_GRPC_PORT: port(50055),
+    LOG_LEVEL: logLevel(),
+    ...modelSettingsShape,
+  })
+  .superRefine(refineModelSettings);

@@ -1,0 +1,26 @@
+import { invalidArgument } from "@qamesh/errors";
+import type { VectorHit, VectorIndex } from "@qamesh/ports";
+
+export const maxSearchResults = 50;
+
+/** Turns a query into a vector; the llm-profiles service does it so keys stay there. */
+export type QueryEmbedder = (projectId: string, query: string) => Promise<number[]>;
+
+export interface SemanticSearchDeps {
+  vectorIndex: VectorIndex;
+  embedQuery: QueryEmbedder;
+}
+
+/** Ranked chunks of one project for a natural-language query. */
+export async function semanticSearch(
+  deps: SemanticSearchDeps,
+  input: { projectId: string; query: string; k: number },
+): Promise<VectorHit[]> {
+  if (!input.projectId) throw invalidArgument("projectId", "projectId is required");
+  if (!input.query.trim()) throw invalidArgument("query", "query must not be empty");
+  if (!Number.isInteger(input.k) || input.k < 1 || input.k > maxSearchResults) {
+    throw invalidArgument("k", `k must be a whole number from 1 to ${maxSearchResults}`);
+  }
+  const vector = await deps.embedQuery(input.projectId, input.query);
+  return deps.vectorIndex.search(input.projectId, vector, input.k);
+}

@@ -1,0 +1,61 @@
+import { create } from "@bufbuild/protobuf";
+import type { ServiceImplementation } from "@qamesh/grpc";
+import { invalidArgument } from "@qamesh/errors";
+import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
+import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import { findTool, type ToolDefinition } from "../app/built-in-tools.js";
+import { semanticSearch, type SemanticSearchDeps } from "../app/semantic-search.js";
+
+export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: readonly ToolDefinition[]): ServiceImplementation<typeof ToolRuntimeService> {
+  return {
+    async listTools(request) {
+      if (!request.projectId) throw invalidArgument("projectId", "projectId is required");
+      return {
+        tools: tools.map((tool) => ({
+          name: tool.name,
+          description: tool.description,
+          parametersJsonSchema: JSON.stringify(tool.parametersJsonSchema),
+          builtIn: true,
+        })),
+      };
+    },
+
+    async invokeTool(request) {
+      if (!request.projectId) throw invalidArgument("projectId", "projectId is required");
+      const tool = findTool(tools, request.toolName);
+      const args = parseArguments(request.argumentsJson);
+      return { resultJson: JSON.stringify(await tool.run(request.projectId, args)) };
+    },
+
+    async search(request) {
+      const hits = await semanticSearch(deps, { projectId: request.projectId, query: request.query, k: request.k || 8 });
+      return {
+        hits: hits.map((hit) => ({
+          chunkId: hit.chunk.id,
+          score: hit.score,
+          text: hit.chunk.text,
+          reference: create(SourceReferenceSchema, {
+            sourceId: hit.chunk.sourceId,
+            path: hit.chunk.path,
+            startLine: hit.chunk.startLine,
+            endLine: hit.chunk.endLine,
+            commit: hit.chunk.commit,
+          }),
+        })),
+      };
+    },
+  };
+}
+
+function parseArguments(json: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json || "{}");
+  } catch {
+    throw invalidArgument("argumentsJson", "arguments must be valid JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw invalidArgument("argumentsJson", "arguments must be a JSON object");
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,21 @@
+import { parseConfigOrExit } from "@qamesh/config";
+import { createGrpcClient, GrpcServer, shutdownOnSignal } from "@qamesh/grpc";
+import { createLogger } from "@qamesh/logger";
+import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import { LanceVectorIndex } from "@qamesh/vector-lance";
+import { toolRuntimeConfigSchema } from "./config.js";
+import { createToolRuntime } from "./index.js";
+
+const config = parseConfigOrExit("tool-runtime", toolRuntimeConfigSchema, process.env);
+const logger = createLogger({ service: "tool-runtime", level: config.LOG_LEVEL });
+const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
+const service = createToolRuntime({ vectorIndex: await LanceVectorIndex.open(config.VECTOR_DIR), llmProfiles });
+const server = new GrpcServer({ logger });
+service.register(server);
+const port = await server.listen(config.TOOL_RUNTIME_GRPC_HOST, config.TOOL_RUNTIME_GRPC_PORT);
+logger.info({ port }, "tool-runtime serving");
+shutdownOnSignal(logger, async () => {
+  await server.shutdown();
+  await service.close();
+  llmProfiles.close();
+});
