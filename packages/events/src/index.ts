@@ -1,0 +1,2 @@
+export * from "./topics.js";
+export * from "./event-codec.js";

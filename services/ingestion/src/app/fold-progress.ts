@@ -1,0 +1,57 @@
+import type { IngestionProgress } from "@qamesh/proto/qamesh/events/v1/ingestion_events_pb.js";
+import type { RunRecord } from "./records.js";
+
+const maxStoredErrors = 200;
+
+/**
+ * Applies one worker progress event to a run and settles the run when every source has
+ * either failed or had all its batches completed. Pure: the caller stores the result and
+ * guarantees each event is applied once.
+ */
+export function foldProgress(run: RunRecord, progress: IngestionProgress, now: string): RunRecord {
+  if (run.status === "succeeded" || run.status === "failed") return run;
+  const source = run.sources[progress.sourceId];
+  if (!source) return run;
+  const next: RunRecord = {
+    ...run,
+    status: "running",
+    startTime: run.startTime ?? now,
+    counts: { ...run.counts },
+    errors: [...run.errors],
+    sources: { ...run.sources, [progress.sourceId]: { ...source } },
+  };
+  const sourceProgress = next.sources[progress.sourceId]!;
+  const step = progress.step;
+  switch (step.case) {
+    case "discovered":
+      sourceProgress.discovered = true;
+      sourceProgress.batchCount = step.value.batchCount;
+      next.counts.discovered += step.value.discovered;
+      next.counts.unchanged += step.value.unchanged;
+      next.counts.skipped += step.value.skipped;
+      break;
+    case "batchCompleted":
+      sourceProgress.batchesCompleted += 1;
+      next.counts.indexed += step.value.indexed;
+      next.counts.deleted += step.value.deleted;
+      next.counts.skipped += step.value.skipped;
+      next.counts.failed += step.value.failed;
+      for (const error of step.value.errors) {
+        if (next.errors.length < maxStoredErrors) next.errors.push({ sourceId: error.sourceId, path: error.path, message: error.message });
+      }
+      break;
+    case "sourceFailed":
+      sourceProgress.failed = true;
+      next.errors.push({ sourceId: progress.sourceId, path: "", message: step.value.message });
+      break;
+    default:
+      return run;
+  }
+  const sources = Object.values(next.sources);
+  const settled = sources.every((s) => s.failed || (s.discovered && s.batchesCompleted >= s.batchCount));
+  if (settled) {
+    next.status = sources.some((s) => s.failed) ? "failed" : "succeeded";
+    next.endTime = now;
+  }
+  return next;
+}

@@ -1,0 +1,80 @@
+import { invalidArgument, notFound } from "@qamesh/errors";
+import { encodeEvent, topics } from "@qamesh/events";
+import { addToOutbox, newEventId } from "@qamesh/outbox";
+import type { DocumentStore } from "@qamesh/ports";
+import { randomBytes } from "node:crypto";
+import { collections, type ProjectRecord, type RunRecord, type SourceRecord } from "./records.js";
+
+const projectIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export interface ProjectUseCasesDeps {
+  store: DocumentStore;
+  clock: () => Date;
+  /** Called after a commit that wrote outbox events. */
+  onEventsCommitted: () => void;
+}
+
+export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseCasesDeps) {
+  const projects = store.collection<ProjectRecord>(collections.projects);
+
+  const validName = (name: string) => {
+    const trimmed = name.trim();
+    if (!trimmed) throw invalidArgument("name", "name is required");
+    if (trimmed.length > 200) throw invalidArgument("name", "name must be at most 200 characters");
+    return trimmed;
+  };
+
+  return {
+    async create(input: { id: string; name: string; description: string }): Promise<ProjectRecord> {
+      const id = input.id || `p-${randomBytes(5).toString("hex")}`;
+      if (!projectIdPattern.test(id)) {
+        throw invalidArgument("id", "id must be 1-63 lowercase letters, digits or '-', starting with a letter or digit");
+      }
+      const now = clock().toISOString();
+      const project: ProjectRecord = { id, projectId: id, name: validName(input.name), description: input.description, createTime: now, updateTime: now };
+      await projects.insert(project);
+      return project;
+    },
+
+    list(): Promise<ProjectRecord[]> {
+      return projects.findAcrossProjects({}, { sort: { field: "createTime", direction: "asc" } });
+    },
+
+    async get(projectId: string): Promise<ProjectRecord> {
+      const project = projectId ? await projects.get(projectId, projectId) : undefined;
+      if (!project) throw notFound(`project ${projectId} not found`);
+      return project;
+    },
+
+    async update(projectId: string, patch: { name?: string | undefined; description?: string | undefined }): Promise<ProjectRecord> {
+      const project = await this.get(projectId);
+      const updated: ProjectRecord = {
+        ...project,
+        ...(patch.name === undefined ? {} : { name: validName(patch.name) }),
+        ...(patch.description === undefined ? {} : { description: patch.description }),
+        updateTime: clock().toISOString(),
+      };
+      await projects.put(updated);
+      return updated;
+    },
+
+    /** Removes the project with its sources and runs; workers drop its chunks on the event. */
+    async delete(projectId: string): Promise<void> {
+      await this.get(projectId);
+      await store.transaction(async (tx) => {
+        const sources = await tx.collection<SourceRecord>(collections.sources).find({ projectId });
+        await tx.collection<SourceRecord>(collections.sources).delete({ projectId });
+        await tx.collection<RunRecord>(collections.runs).delete({ projectId });
+        await tx.collection<ProjectRecord>(collections.projects).delete({ projectId, id: projectId });
+        await addToOutbox(
+          tx,
+          projectId,
+          encodeEvent(topics.sourcesRemoved, { projectId, sourceIds: sources.map((source) => source.id) }, { id: newEventId(), key: projectId }),
+        );
+      });
+      onEventsCommitted();
+    },
+  };
+}
+
+export type ProjectUseCases = ReturnType<typeof projectUseCases>;

@@ -1,0 +1,61 @@
+import type { StoredDocument } from "@qamesh/ports";
+
+/** A project is its own scope: its projectId is its id. */
+export interface ProjectRecord extends StoredDocument {
+  name: string;
+  description: string;
+  createTime: string;
+  updateTime: string;
+}
+
+export type SourceSpecRecord = { type: "local"; path: string } | { type: "git"; url: string; branch: string };
+
+export interface SourceRecord extends StoredDocument {
+  name: string;
+  spec: SourceSpecRecord;
+  createTime: string;
+}
+
+export type RunStatus = "queued" | "running" | "succeeded" | "failed";
+export type RunMode = "full" | "incremental";
+
+export interface RunCounts {
+  discovered: number;
+  indexed: number;
+  unchanged: number;
+  deleted: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface RunItemError {
+  sourceId: string;
+  path: string;
+  message: string;
+}
+
+/** What the run knows of one source's progress, to tell when the run is done. */
+export interface RunSourceProgress {
+  discovered: boolean;
+  failed: boolean;
+  batchCount: number;
+  batchesCompleted: number;
+}
+
+export interface RunRecord extends StoredDocument {
+  sourceIds: string[];
+  mode: RunMode;
+  status: RunStatus;
+  counts: RunCounts;
+  errors: RunItemError[];
+  sources: Record<string, RunSourceProgress>;
+  createTime: string;
+  startTime: string | null;
+  endTime: string | null;
+}
+
+export const collections = {
+  projects: "projects",
+  sources: "sources",
+  runs: "ingestion_runs",
+} as const;

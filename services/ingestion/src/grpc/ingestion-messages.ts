@@ -1,0 +1,65 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import {
+  IngestionMode,
+  IngestionRunSchema,
+  IngestionRunStatus,
+  ProjectSchema,
+  SourceSchema,
+  type IngestionRun,
+  type Project,
+  type Source,
+} from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
+import type { ProjectRecord, RunMode, RunRecord, RunStatus, SourceRecord } from "../app/records.js";
+import { sourceSpecMessage } from "../app/source-spec-message.js";
+
+const timestamp = (iso: string | null) => (iso ? { ...timestampFromDate(new Date(iso)) } : undefined);
+const optionalTimestamp = (key: string, iso: string | null) => (iso ? { [key]: timestamp(iso) } : {});
+
+export function projectMessage(project: ProjectRecord): Project {
+  return create(ProjectSchema, {
+    id: project.id,
+    name: project.name,
+    description: project.description,
+    ...optionalTimestamp("createTime", project.createTime),
+    ...optionalTimestamp("updateTime", project.updateTime),
+  });
+}
+
+export function sourceMessage(source: SourceRecord): Source {
+  return create(SourceSchema, {
+    id: source.id,
+    projectId: source.projectId,
+    name: source.name,
+    spec: sourceSpecMessage(source.spec),
+    ...optionalTimestamp("createTime", source.createTime),
+  });
+}
+
+const statusByName: Record<RunStatus, IngestionRunStatus> = {
+  queued: IngestionRunStatus.QUEUED,
+  running: IngestionRunStatus.RUNNING,
+  succeeded: IngestionRunStatus.SUCCEEDED,
+  failed: IngestionRunStatus.FAILED,
+};
+
+export const runStatusMessage = (status: RunStatus) => statusByName[status];
+
+export function runModeRecord(mode: IngestionMode): RunMode {
+  return mode === IngestionMode.FULL ? "full" : "incremental";
+}
+
+export function runMessage(run: RunRecord): IngestionRun {
+  return create(IngestionRunSchema, {
+    id: run.id,
+    projectId: run.projectId,
+    sourceIds: run.sourceIds,
+    mode: run.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL,
+    status: statusByName[run.status],
+    counts: run.counts,
+    errors: run.errors,
+    ...optionalTimestamp("createTime", run.createTime),
+    ...optionalTimestamp("startTime", run.startTime),
+    ...optionalTimestamp("endTime", run.endTime),
+  });
+}

@@ -1,0 +1,47 @@
+import type { GrpcServer } from "@qamesh/grpc";
+import type { Logger } from "@qamesh/logger";
+import { OutboxRelay } from "@qamesh/outbox";
+import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
+import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
+import { ingestionRunUseCases } from "./app/ingestion-run-use-cases.js";
+import { projectUseCases } from "./app/project-use-cases.js";
+import { sourceUseCases } from "./app/source-use-cases.js";
+import { subscribeProgressConsumer } from "./consumers/progress-consumer.js";
+import { ingestionHandlers } from "./grpc/ingestion-handlers.js";
+
+export { ingestionConfigSchema } from "./config.js";
+
+export interface IngestionDeps {
+  store: DocumentStore;
+  bus: EventBus;
+  logger: Logger;
+  /** Local folders and file:// repositories must lie under one of these. */
+  allowedRoots: readonly string[];
+  clock?: () => Date;
+}
+
+/** The ingestion service as a value: projects, sources, runs, and the progress consumer. */
+export function createIngestion(deps: IngestionDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  const relay = new OutboxRelay({ store: deps.store, bus: deps.bus, logger: deps.logger });
+  const onEventsCommitted = () => relay.kick();
+  const projects = projectUseCases({ store: deps.store, clock, onEventsCommitted });
+  const sources = sourceUseCases({ store: deps.store, projects, allowedRoots: deps.allowedRoots, clock, onEventsCommitted });
+  const runs = ingestionRunUseCases({ store: deps.store, projects, sources, clock, onEventsCommitted });
+  let progress: Subscription | undefined;
+
+  return {
+    register(server: GrpcServer) {
+      server.add(IngestionService, ingestionHandlers({ projects, sources, runs }));
+    },
+    async start() {
+      relay.start();
+      progress = await subscribeProgressConsumer({ bus: deps.bus, store: deps.store, logger: deps.logger, clock, onEventsCommitted });
+    },
+    async close() {
+      await progress?.stop();
+      await relay.stop();
+      await deps.store.close();
+    },
+  };
+}
