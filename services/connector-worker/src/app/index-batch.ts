@@ -1,0 +1,121 @@
+import { encodeEvent, topics } from "@qamesh/events";
+import type { ChunkRecord } from "@qamesh/ports";
+import { IngestionItem_Action, type IngestionBatch } from "@qamesh/proto/qamesh/events/v1/ingestion_events_pb.js";
+import { chunkText } from "../chunking/chunk-text.js";
+import { gitBlobHash } from "../sources/git-blob-hash.js";
+import { readerForSpec } from "../sources/reader-for-spec.js";
+import { chunkId, indexedFileId, indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
+import type { WorkerDeps } from "./worker-deps.js";
+
+const embeddingsPerCall = 128;
+
+interface PreparedFile {
+  path: string;
+  contentHash: string;
+  chunks: Omit<ChunkRecord, "vector">[];
+}
+
+/** Binary files have NUL bytes early on; text never does. Same heuristic as git's. */
+function looksBinary(content: Buffer): boolean {
+  return content.subarray(0, 8000).includes(0);
+}
+
+/**
+ * Does one batch of a run: reads, chunks and embeds the files to index, upserts their chunks
+ * under stable ids and then removes chunks of older versions, deletes vanished files, and
+ * reports counts. Safe to repeat: a redelivered batch rewrites the same ids. A failing
+ * embedding service fails the whole batch (retried by the bus); a file that cannot be read
+ * fails only that file.
+ */
+export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, requestId: string): Promise<void> {
+  const { projectId, sourceId, runId } = batch;
+  const reader = readerForSpec(batch.spec, deps.readers);
+  const indexedFiles = deps.store.collection<IndexedFileRecord>(indexedFilesCollection);
+  const counts = { indexed: 0, deleted: 0, skipped: 0, failed: 0 };
+  const errors: { sourceId: string; path: string; message: string }[] = [];
+  const prepared: PreparedFile[] = [];
+  const removals: string[] = [];
+
+  for (const item of batch.items) {
+    if (item.action === IngestionItem_Action.DELETE) {
+      removals.push(item.path);
+      continue;
+    }
+    let content: Buffer;
+    try {
+      content = await reader.read(item.path, batch.commit);
+    } catch (error) {
+      counts.failed++;
+      errors.push({ sourceId, path: item.path, message: `could not read the file: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` });
+      continue;
+    }
+    if (looksBinary(content) || content.length > deps.readers.maxFileBytes) {
+      counts.skipped++;
+      removals.push(item.path);
+      continue;
+    }
+    const contentHash = batch.commit ? item.contentHash : gitBlobHash(content);
+    const chunks = chunkText(item.path, content.toString("utf8")).map((chunk, index) => ({
+      id: chunkId(projectId, sourceId, item.path, index),
+      projectId,
+      sourceId,
+      path: item.path,
+      startLine: chunk.startLine,
+      endLine: chunk.endLine,
+      commit: batch.commit,
+      contentHash,
+      text: chunk.text,
+    }));
+    prepared.push({ path: item.path, contentHash, chunks });
+  }
+
+  const allChunks = prepared.flatMap((file) => file.chunks);
+  const vectors = await embed(deps, projectId, allChunks.map((chunk) => `${chunk.path}\n${chunk.text}`), requestId);
+  await deps.vectorIndex.upsert(projectId, allChunks.map((chunk, index) => ({ ...chunk, vector: vectors[index]! })));
+
+  const indexedEvents = [];
+  for (const file of prepared) {
+    // Only after the new version is in: drop chunks of the old one (fewer chunks, other hash).
+    await deps.vectorIndex.delete(projectId, { sourceId, path: file.path, contentHashNot: file.contentHash });
+    await indexedFiles.put({
+      id: indexedFileId(sourceId, file.path),
+      projectId,
+      sourceId,
+      path: file.path,
+      contentHash: file.contentHash,
+      chunkCount: file.chunks.length,
+    });
+    counts.indexed++;
+    indexedEvents.push(
+      encodeEvent(
+        topics.documentIndexed,
+        { projectId, sourceId, runId, path: file.path, contentHash: file.contentHash, chunkCount: file.chunks.length, commit: batch.commit },
+        { id: `${runId}:${sourceId}:indexed:${file.path}`, key: projectId, requestId },
+      ),
+    );
+  }
+  for (const path of removals) {
+    const wasIndexed = await indexedFiles.get(projectId, indexedFileId(sourceId, path));
+    await deps.vectorIndex.delete(projectId, { sourceId, path });
+    await indexedFiles.delete({ projectId, id: indexedFileId(sourceId, path) });
+    if (wasIndexed && !batch.items.some((item) => item.path === path && item.action === IngestionItem_Action.INDEX)) counts.deleted++;
+  }
+
+  await deps.bus.publish([
+    ...indexedEvents,
+    encodeEvent(
+      topics.ingestionProgress,
+      { runId, projectId, sourceId, step: { case: "batchCompleted", value: { batchIndex: batch.batchIndex, ...counts, errors } } },
+      { id: `${runId}:${sourceId}:batch-${batch.batchIndex}:completed`, key: runId, requestId },
+    ),
+  ]);
+}
+
+async function embed(deps: WorkerDeps, projectId: string, texts: string[], requestId: string): Promise<number[][]> {
+  const vectors: number[][] = [];
+  for (let start = 0; start < texts.length; start += embeddingsPerCall) {
+    const response = await deps.llmProfiles.embed({ projectId, texts: texts.slice(start, start + embeddingsPerCall), purpose: "document" }, { requestId });
+    vectors.push(...response.embeddings.map((embedding) => embedding.values));
+  }
+  return vectors;
+}

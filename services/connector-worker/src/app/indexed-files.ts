@@ -1,0 +1,21 @@
+import type { StoredDocument } from "@qamesh/ports";
+import { createHash } from "node:crypto";
+
+/** What the worker last indexed for a file; incremental runs compare against it. */
+export interface IndexedFileRecord extends StoredDocument {
+  sourceId: string;
+  path: string;
+  contentHash: string;
+  chunkCount: number;
+}
+
+export const indexedFilesCollection = "indexed_files";
+
+export function indexedFileId(sourceId: string, path: string): string {
+  return createHash("sha256").update(`${sourceId}\0${path}`).digest("hex").slice(0, 32);
+}
+
+/** Stable chunk id: the same file position always maps to the same id, so retries overwrite. */
+export function chunkId(projectId: string, sourceId: string, path: string, index: number): string {
+  return createHash("sha256").update(`${projectId}\0${sourceId}\0${path}\0${index}`).digest("hex").slice(0, 32);
+}

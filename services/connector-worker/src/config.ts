@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { grpcAddress, logLevel, port } from "@qamesh/config";
+
+export const connectorWorkerConfigSchema = z.object({
+  /** The worker serves only grpc.health.v1, for probes. */
+  CONNECTOR_WORKER_GRPC_HOST: z.string().default("127.0.0.1"),
+  CONNECTOR_WORKER_GRPC_PORT: port(50056),
+  LLM_PROFILES_ADDRESS: grpcAddress().default("127.0.0.1:50055"),
+  WORKER_DB_FILE: z.string().min(1).default("./data/connector-worker.sqlite"),
+  BUS_FILE: z.string().min(1).default("./data/bus.sqlite"),
+  VECTOR_DIR: z.string().min(1).default("./data/vectors"),
+  /** Where git sources are mirrored. */
+  REPOSITORY_CACHE_DIR: z.string().min(1).default("./data/repositories"),
+  /** Larger files are skipped and counted. */
+  MAX_FILE_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  INGESTION_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  LOG_LEVEL: logLevel(),
+});

@@ -1,0 +1,33 @@
+import { EmbeddedEventBus } from "@qamesh/bus-embedded";
+import { parseConfigOrExit } from "@qamesh/config";
+import { createGrpcClient, GrpcServer, shutdownOnSignal } from "@qamesh/grpc";
+import { createLogger } from "@qamesh/logger";
+import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import { SqliteDocumentStore } from "@qamesh/store-sqlite";
+import { LanceVectorIndex } from "@qamesh/vector-lance";
+import { connectorWorkerConfigSchema } from "./config.js";
+import { createConnectorWorker } from "./index.js";
+
+const config = parseConfigOrExit("connector-worker", connectorWorkerConfigSchema, process.env);
+const logger = createLogger({ service: "connector-worker", level: config.LOG_LEVEL });
+const bus = new EmbeddedEventBus({ file: config.BUS_FILE, logger });
+const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
+const worker = createConnectorWorker({
+  bus,
+  store: SqliteDocumentStore.open(config.WORKER_DB_FILE),
+  vectorIndex: await LanceVectorIndex.open(config.VECTOR_DIR),
+  llmProfiles,
+  logger,
+  readers: { repositoryCacheDirectory: config.REPOSITORY_CACHE_DIR, maxFileBytes: config.MAX_FILE_BYTES },
+  batchSize: config.INGESTION_BATCH_SIZE,
+});
+await worker.start();
+const health = new GrpcServer({ logger });
+await health.listen(config.CONNECTOR_WORKER_GRPC_HOST, config.CONNECTOR_WORKER_GRPC_PORT);
+logger.info({ healthPort: config.CONNECTOR_WORKER_GRPC_PORT }, "connector worker consuming");
+shutdownOnSignal(logger, async () => {
+  await health.shutdown();
+  await worker.close();
+  await bus.close();
+  llmProfiles.close();
+});

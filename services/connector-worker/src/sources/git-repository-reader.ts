@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+import { mkdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { simpleGit, type SimpleGit } from "simple-git";
+import { failedPrecondition } from "@qamesh/errors";
+import type { DiscoveredFile, SourceReader, SourceSnapshot } from "./source-reader.js";
+
+/** Transports that cannot run commands on the worker (ext:: could). */
+const allowedProtocols = "file:git:http:https:ssh";
+
+/** Fetches are serialised per repository: git does not like two fetches into one directory. */
+const repositoryLocks = new Map<string, Promise<unknown>>();
+
+function withRepositoryLock<T>(directory: string, work: () => Promise<T>): Promise<T> {
+  const previous = repositoryLocks.get(directory) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  repositoryLocks.set(directory, next.catch(() => undefined));
+  return next;
+}
+
+/**
+ * A git repository, mirrored into a bare repository in the worker's cache. Discovery fetches
+ * the branch and lists the tree at its head; reads take blobs straight from that commit, so
+ * every batch of a run sees the same snapshot even if the branch moves meanwhile.
+ */
+export class GitRepositoryReader implements SourceReader {
+  private readonly directory: string;
+  private readonly git: SimpleGit;
+  private readonly ref: string;
+
+  constructor(
+    private readonly url: string,
+    private readonly branch: string,
+    cacheDirectory: string,
+  ) {
+    this.directory = join(cacheDirectory, createHash("sha256").update(url).digest("hex").slice(0, 24) + ".git");
+    this.git = simpleGit({ baseDir: cacheDirectory, maxConcurrentProcesses: 4 }).env({
+      ...process.env,
+      GIT_ALLOW_PROTOCOL: allowedProtocols,
+      GIT_TERMINAL_PROMPT: "0",
+    });
+    this.ref = `refs/qamesh/${branch || "HEAD"}`;
+  }
+
+  async discover(): Promise<SourceSnapshot> {
+    const commit = await withRepositoryLock(this.directory, () => this.fetch());
+    const listing = await this.repo().raw(["ls-tree", "-r", "-l", "-z", commit]);
+    const files: DiscoveredFile[] = [];
+    for (const entry of listing.split("\0")) {
+      // "<mode> <type> <object> <size>\t<path>"; submodules (commit) and symlinks are not content.
+      const match = /^(\d+) (\w+) ([0-9a-f]+)\s+(\d+|-)\t(.+)$/s.exec(entry);
+      if (!match || match[2] !== "blob" || match[1] === "120000") continue;
+      files.push({ path: match[5]!, contentHash: match[3]!, size: Number(match[4]) });
+    }
+    return { commit, files };
+  }
+
+  async read(path: string, commit: string): Promise<Buffer> {
+    if (!(await this.hasCommit(commit))) await withRepositoryLock(this.directory, () => this.fetch());
+    return this.repo().showBuffer([`${commit}:${path}`]);
+  }
+
+  private repo(): SimpleGit {
+    return this.git.cwd({ path: this.directory, root: false });
+  }
+
+  private async fetch(): Promise<string> {
+    if (!(await stat(this.directory).catch(() => undefined))) {
+      await mkdir(this.directory, { recursive: true });
+      await this.repo().init(true);
+    }
+    const source = this.branch ? `refs/heads/${this.branch}` : "HEAD";
+    try {
+      await this.repo().fetch([this.url, `+${source}:${this.ref}`, "--no-tags", "--depth=1"]);
+    } catch (error) {
+      throw failedPrecondition(`could not fetch ${this.branch ? `branch ${this.branch} of ` : ""}${this.url}: ${gitMessage(error)}`);
+    }
+    return (await this.repo().revparse([this.ref])).trim();
+  }
+
+  private async hasCommit(commit: string): Promise<boolean> {
+    try {
+      await this.repo().raw(["cat-file", "-e", `${commit}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** git's own explanation, without the command line simple-git prefixes. */
+function gitMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("hint:"));
+  return (lines.find((line) => line.startsWith("fatal:")) ?? lines[0] ?? "git failed").replace(/^fatal:\s*/, "");
+}

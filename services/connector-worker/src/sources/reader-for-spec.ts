@@ -1,0 +1,21 @@
+import { failedPrecondition } from "@qamesh/errors";
+import type { SourceSpec } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
+import { GitRepositoryReader } from "./git-repository-reader.js";
+import { LocalFolderReader } from "./local-folder-reader.js";
+import type { SourceReader } from "./source-reader.js";
+
+export interface ReaderSettings {
+  repositoryCacheDirectory: string;
+  maxFileBytes: number;
+}
+
+export function readerForSpec(spec: SourceSpec | undefined, settings: ReaderSettings): SourceReader {
+  switch (spec?.kind.case) {
+    case "local":
+      return new LocalFolderReader(spec.kind.value.path, settings.maxFileBytes);
+    case "git":
+      return new GitRepositoryReader(spec.kind.value.url, spec.kind.value.branch, settings.repositoryCacheDirectory);
+    default:
+      throw failedPrecondition("the source has no type this worker can read");
+  }
+}
