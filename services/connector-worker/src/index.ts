@@ -14,8 +14,6 @@ export function createConnectorWorker(deps: WorkerDeps) {
     },
     async close() {
       await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-      await deps.store.close();
-      await deps.vectorIndex.close();
     },
   };
 }

@@ -12,10 +12,12 @@ const config = parseConfigOrExit("connector-worker", connectorWorkerConfigSchema
 const logger = createLogger({ service: "connector-worker", level: config.LOG_LEVEL });
 const bus = new EmbeddedEventBus({ file: config.BUS_FILE, logger });
 const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
+const store = SqliteDocumentStore.open(config.WORKER_DB_FILE);
+const vectorIndex = await LanceVectorIndex.open(config.VECTOR_DIR);
 const worker = createConnectorWorker({
   bus,
-  store: SqliteDocumentStore.open(config.WORKER_DB_FILE),
-  vectorIndex: await LanceVectorIndex.open(config.VECTOR_DIR),
+  store,
+  vectorIndex,
   llmProfiles,
   logger,
   readers: { repositoryCacheDirectory: config.REPOSITORY_CACHE_DIR, maxFileBytes: config.MAX_FILE_BYTES },
@@ -29,5 +31,7 @@ shutdownOnSignal(logger, async () => {
   await health.shutdown();
   await worker.close();
   await bus.close();
+  await store.close();
+  await vectorIndex.close();
   llmProfiles.close();
 });

@@ -41,7 +41,6 @@ export function createIngestion(deps: IngestionDeps) {
     async close() {
       await progress?.stop();
       await relay.stop();
-      await deps.store.close();
     },
   };
 }

@@ -9,8 +9,9 @@ import { createIngestion } from "./index.js";
 const config = parseConfigOrExit("ingestion", ingestionConfigSchema, process.env);
 const logger = createLogger({ service: "ingestion", level: config.LOG_LEVEL });
 const bus = new EmbeddedEventBus({ file: config.BUS_FILE, logger });
+const store = SqliteDocumentStore.open(config.INGESTION_DB_FILE);
 const service = createIngestion({
-  store: SqliteDocumentStore.open(config.INGESTION_DB_FILE),
+  store,
   bus,
   logger,
   allowedRoots: config.LOCAL_SOURCE_ROOTS,
@@ -24,4 +25,5 @@ shutdownOnSignal(logger, async () => {
   await server.shutdown();
   await service.close();
   await bus.close();
+  await store.close();
 });

@@ -28,8 +28,6 @@ export function createToolRuntime(deps: ToolRuntimeDeps) {
     register(server: GrpcServer) {
       server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, builtInTools(searchDeps)));
     },
-    async close() {
-      await deps.vectorIndex.close();
-    },
+    async close() {},
   };
 }

@@ -9,7 +9,8 @@ import { createToolRuntime } from "./index.js";
 const config = parseConfigOrExit("tool-runtime", toolRuntimeConfigSchema, process.env);
 const logger = createLogger({ service: "tool-runtime", level: config.LOG_LEVEL });
 const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
-const service = createToolRuntime({ vectorIndex: await LanceVectorIndex.open(config.VECTOR_DIR), llmProfiles });
+const vectorIndex = await LanceVectorIndex.open(config.VECTOR_DIR);
+const service = createToolRuntime({ vectorIndex, llmProfiles });
 const server = new GrpcServer({ logger });
 service.register(server);
 const port = await server.listen(config.TOOL_RUNTIME_GRPC_HOST, config.TOOL_RUNTIME_GRPC_PORT);
@@ -17,5 +18,6 @@ logger.info({ port }, "tool-runtime serving");
 shutdownOnSignal(logger, async () => {
   await server.shutdown();
   await service.close();
+  await vectorIndex.close();
   llmProfiles.close();
 });

@@ -1,0 +1,171 @@
+/**
+ * The public API, described for clients and code generators. A test checks that every route
+ * the gateway serves is listed here and nothing else is.
+ */
+const error = { $ref: "#/components/schemas/Error" };
+const json = (schema: unknown) => ({ "application/json": { schema } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { description: errorDescriptions[status], content: json(error) }]));
+const errorDescriptions: Record<number, string> = {
+  400: "Invalid input; `error.field` names the offending field",
+  404: "Unknown project, source or run",
+  409: "Conflict with the current state",
+  503: "A service behind the gateway is unavailable; `error.message` says which",
+};
+const projectId = { name: "projectId", in: "path", required: true, schema: { type: "string" } };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const reference = {
+  sourceId: { type: "string" },
+  path: { type: "string" },
+  startLine: { type: "integer" },
+  endLine: { type: "integer" },
+  commit: { type: ["string", "null"], description: "git commit the content was read at; null for local folders" },
+};
+
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: { title: "qamesh", version: "0.1.0", description: "Ask questions about a software project; answers cite files and lines." },
+  paths: {
+    "/health": { get: { summary: "Liveness", responses: { "200": { description: "The gateway is up" } } } },
+    "/ready": {
+      get: {
+        summary: "Readiness: every service behind the gateway is reachable",
+        responses: { "200": { description: "Ready" }, "503": { description: "A dependency is unreachable; the body lists each one's state" } },
+      },
+    },
+    "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1 document" } } } },
+    "/v1/projects": {
+      post: {
+        summary: "Register a project",
+        requestBody: { required: true, content: json(ref("CreateProject")) },
+        responses: { "201": { description: "Created", content: json(ref("Project")) }, ...errors(400, 409, 503) },
+      },
+      get: { summary: "List projects", responses: { "200": { description: "Projects", content: json({ type: "object", properties: { projects: { type: "array", items: ref("Project") } } }) }, ...errors(503) } },
+    },
+    "/v1/projects/{projectId}": {
+      parameters: [projectId],
+      get: { summary: "Get a project", responses: { "200": { description: "The project", content: json(ref("Project")) }, ...errors(404, 503) } },
+      patch: {
+        summary: "Rename or describe a project",
+        requestBody: { required: true, content: json(ref("UpdateProject")) },
+        responses: { "200": { description: "Updated", content: json(ref("Project")) }, ...errors(400, 404, 503) },
+      },
+      delete: { summary: "Delete a project with its sources, runs and indexed chunks", responses: { "204": { description: "Deleted" }, ...errors(404, 503) } },
+    },
+    "/v1/projects/{projectId}/sources": {
+      parameters: [projectId],
+      post: {
+        summary: "Attach a source (local folder or git repository)",
+        requestBody: { required: true, content: json(ref("CreateSource")) },
+        responses: { "201": { description: "Created", content: json(ref("Source")) }, ...errors(400, 404, 503) },
+      },
+      get: { summary: "List sources", responses: { "200": { description: "Sources", content: json({ type: "object", properties: { sources: { type: "array", items: ref("Source") } } }) }, ...errors(404, 503) } },
+    },
+    "/v1/projects/{projectId}/sources/{sourceId}": {
+      parameters: [projectId, { name: "sourceId", in: "path", required: true, schema: { type: "string" } }],
+      delete: { summary: "Detach a source and drop its chunks", responses: { "204": { description: "Deleted" }, ...errors(404, 503) } },
+    },
+    "/v1/projects/{projectId}/ingestions": {
+      parameters: [projectId],
+      post: {
+        summary: "Start an ingestion run; returns at once",
+        requestBody: { required: false, content: json(ref("StartIngestion")) },
+        responses: { "202": { description: "Queued; poll the Location for progress", content: json(ref("IngestionRun")) }, ...errors(400, 404, 409, 503) },
+      },
+      get: {
+        summary: "List runs, newest first",
+        parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 50 } }],
+        responses: { "200": { description: "Runs", content: json({ type: "object", properties: { runs: { type: "array", items: ref("IngestionRun") } } }) }, ...errors(400, 404, 503) },
+      },
+    },
+    "/v1/projects/{projectId}/ingestions/{runId}": {
+      parameters: [projectId, { name: "runId", in: "path", required: true, schema: { type: "string" } }],
+      get: { summary: "A run's status, counts and errors", responses: { "200": { description: "The run", content: json(ref("IngestionRun")) }, ...errors(404, 503) } },
+    },
+    "/v1/projects/{projectId}/search": {
+      parameters: [projectId],
+      post: {
+        summary: "Ranked chunks for a query",
+        requestBody: { required: true, content: json(ref("Search")) },
+        responses: { "200": { description: "Hits, best first", content: json({ type: "object", properties: { hits: { type: "array", items: ref("SearchHit") } } }) }, ...errors(400, 404, 503) },
+      },
+    },
+    "/v1/projects/{projectId}/ask": {
+      parameters: [projectId],
+      post: {
+        summary: "Answer a question with citations; streamed as Server-Sent Events when the client accepts text/event-stream",
+        requestBody: { required: true, content: json(ref("Ask")) },
+        responses: {
+          "200": {
+            description:
+              "The answer. As SSE: one `citations` event (the retrieved passages), `token` events ({text}), then `done` ({answer, citations, provider}) or `error`.",
+            content: { ...json(ref("Answer")), "text/event-stream": { schema: { type: "string" } } },
+          },
+          ...errors(400, 404, 503),
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["error"],
+        properties: {
+          error: {
+            type: "object",
+            required: ["code", "message", "requestId"],
+            properties: { code: { type: "string" }, message: { type: "string" }, field: { type: "string" }, requestId: { type: "string" } },
+          },
+        },
+      },
+      CreateProject: {
+        type: "object",
+        required: ["name"],
+        properties: { name: { type: "string", maxLength: 200 }, description: { type: "string" }, id: { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,62}$" } },
+      },
+      UpdateProject: { type: "object", properties: { name: { type: "string" }, description: { type: "string" } }, additionalProperties: false },
+      Project: {
+        type: "object",
+        properties: { id: { type: "string" }, name: { type: "string" }, description: { type: "string" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } },
+      },
+      CreateSource: {
+        oneOf: [
+          { type: "object", required: ["type", "path"], properties: { type: { const: "local" }, name: { type: "string" }, path: { type: "string", description: "absolute directory inside the allowed roots" } } },
+          { type: "object", required: ["type", "url"], properties: { type: { const: "git" }, name: { type: "string" }, url: { type: "string", description: "https, ssh, git or file URL" }, branch: { type: "string", description: "defaults to the remote HEAD" } } },
+        ],
+      },
+      Source: {
+        type: "object",
+        properties: { id: { type: "string" }, projectId: { type: "string" }, name: { type: "string" }, type: { enum: ["local", "git"] }, path: { type: "string" }, url: { type: "string" }, branch: { type: ["string", "null"] }, createdAt: { type: "string", format: "date-time" } },
+      },
+      StartIngestion: { type: "object", properties: { sourceId: { type: "string", description: "only this source; all when absent" }, mode: { enum: ["full", "incremental"], default: "incremental" } } },
+      IngestionRun: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          projectId: { type: "string" },
+          sourceIds: { type: "array", items: { type: "string" } },
+          mode: { enum: ["full", "incremental"] },
+          status: { enum: ["queued", "running", "succeeded", "failed"] },
+          counts: {
+            type: "object",
+            properties: Object.fromEntries(["discovered", "indexed", "unchanged", "deleted", "skipped", "failed"].map((name) => [name, { type: "integer" }])),
+          },
+          errors: { type: "array", items: { type: "object", properties: { sourceId: { type: "string" }, path: { type: ["string", "null"] }, message: { type: "string" } } } },
+          createdAt: { type: "string", format: "date-time" },
+          startedAt: { type: ["string", "null"], format: "date-time" },
+          finishedAt: { type: ["string", "null"], format: "date-time" },
+        },
+      },
+      Search: { type: "object", required: ["query"], properties: { query: { type: "string" }, k: { type: "integer", minimum: 1, maximum: 50, default: 8 } } },
+      SearchHit: { type: "object", properties: { chunkId: { type: "string" }, score: { type: "number" }, text: { type: "string" }, ...reference } },
+      Ask: { type: "object", required: ["question"], properties: { question: { type: "string", maxLength: 4000 } } },
+      Citation: { type: "object", properties: { index: { type: "integer", description: "the [n] the answer uses" }, ...reference, snippet: { type: "string" } } },
+      Answer: {
+        type: "object",
+        properties: { answer: { type: "string" }, citations: { type: "array", items: ref("Citation") }, provider: { type: "string", description: "\"extractive\" when no LLM was used" } },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,41 @@
+import { Router } from "express";
+import { z } from "zod";
+import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
+import type { Peers } from "../../peers.js";
+import { parseInput } from "../parse-input.js";
+import { runJson } from "../presenters.js";
+import { callOptions } from "../request-context.js";
+
+const startIngestionBody = z.object({
+  sourceId: z.string().min(1).optional(),
+  mode: z.enum(["full", "incremental"], "mode must be full or incremental").default("incremental"),
+});
+
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
+
+export function ingestionRoutes(peers: Peers): Router {
+  const router = Router();
+
+  /** Returns at once with the queued run; poll its URL for progress. */
+  router.post("/v1/projects/:projectId/ingestions", async (request, response) => {
+    const body = parseInput(startIngestionBody, request.body);
+    const run = await peers.ingestion.startIngestion(
+      { projectId: request.params.projectId, sourceId: body.sourceId ?? "", mode: body.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL },
+      callOptions(request),
+    );
+    response.status(202).location(`/v1/projects/${run.projectId}/ingestions/${run.id}`).json(runJson(run));
+  });
+
+  router.get("/v1/projects/:projectId/ingestions", async (request, response) => {
+    const query = parseInput(listQuery, request.query, "query");
+    const { runs } = await peers.ingestion.listIngestionRuns({ projectId: request.params.projectId, limit: query.limit }, callOptions(request));
+    response.json({ runs: runs.map(runJson) });
+  });
+
+  router.get("/v1/projects/:projectId/ingestions/:runId", async (request, response) => {
+    const run = await peers.ingestion.getIngestionRun({ projectId: request.params.projectId, runId: request.params.runId }, callOptions(request));
+    response.json(runJson(run));
+  });
+
+  return router;
+}

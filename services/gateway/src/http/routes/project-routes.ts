@@ -1,0 +1,51 @@
+import { Router } from "express";
+import { z } from "zod";
+import type { Peers } from "../../peers.js";
+import { parseInput } from "../parse-input.js";
+import { projectJson } from "../presenters.js";
+import { callOptions } from "../request-context.js";
+
+const createProjectBody = z.object({
+  name: z.string().min(1, "name must not be empty").max(200),
+  description: z.string().max(2000).default(""),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "id must be lowercase letters, digits or '-'").optional(),
+});
+
+const updateProjectBody = z
+  .object({ name: z.string().min(1, "name must not be empty").max(200).optional(), description: z.string().max(2000).optional() })
+  .strict();
+
+export function projectRoutes(peers: Peers): Router {
+  const router = Router();
+
+  router.post("/v1/projects", async (request, response) => {
+    const body = parseInput(createProjectBody, request.body);
+    const project = await peers.ingestion.createProject({ name: body.name, description: body.description, id: body.id ?? "" }, callOptions(request));
+    response.status(201).location(`/v1/projects/${project.id}`).json(projectJson(project));
+  });
+
+  router.get("/v1/projects", async (request, response) => {
+    const { projects } = await peers.ingestion.listProjects({}, callOptions(request));
+    response.json({ projects: projects.map(projectJson) });
+  });
+
+  router.get("/v1/projects/:projectId", async (request, response) => {
+    response.json(projectJson(await peers.ingestion.getProject({ projectId: request.params.projectId }, callOptions(request))));
+  });
+
+  router.patch("/v1/projects/:projectId", async (request, response) => {
+    const body = parseInput(updateProjectBody, request.body);
+    const project = await peers.ingestion.updateProject(
+      { projectId: request.params.projectId, ...(body.name === undefined ? {} : { name: body.name }), ...(body.description === undefined ? {} : { description: body.description }) },
+      callOptions(request),
+    );
+    response.json(projectJson(project));
+  });
+
+  router.delete("/v1/projects/:projectId", async (request, response) => {
+    await peers.ingestion.deleteProject({ projectId: request.params.projectId }, callOptions(request));
+    response.status(204).end();
+  });
+
+  return router;
+}

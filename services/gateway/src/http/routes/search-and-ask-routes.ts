@@ -1,0 +1,63 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { toAppError } from "@qamesh/errors";
+import type { Peers } from "../../peers.js";
+import { errorBody } from "../error-response.js";
+import { parseInput } from "../parse-input.js";
+import { citationJson, hitJson } from "../presenters.js";
+import { callOptions } from "../request-context.js";
+import { ServerSentEvents } from "../server-sent-events.js";
+
+const searchBody = z.object({
+  query: z.string().trim().min(1, "query must not be empty").max(4000),
+  k: z.number().int().min(1).max(50).default(8),
+});
+
+const askBody = z.object({ question: z.string().trim().min(1, "question must not be empty").max(4000) });
+
+/** Aborted when the client goes away, so the services stop working for nobody. */
+function clientGone(request: Request): AbortSignal {
+  const controller = new AbortController();
+  request.on("close", () => controller.abort());
+  return controller.signal;
+}
+
+export function searchAndAskRoutes(peers: Peers): Router {
+  const router = Router();
+
+  router.post("/v1/projects/:projectId/search", async (request, response) => {
+    const body = parseInput(searchBody, request.body);
+    const projectId = request.params.projectId;
+    await peers.ingestion.getProject({ projectId }, callOptions(request));
+    const { hits } = await peers.toolRuntime.search({ projectId, query: body.query, k: body.k }, callOptions(request));
+    response.json({ hits: hits.map(hitJson) });
+  });
+
+  router.post("/v1/projects/:projectId/ask", async (request, response) => {
+    const body = parseInput(askBody, request.body);
+    const projectId = request.params.projectId;
+    await peers.ingestion.getProject({ projectId }, callOptions(request));
+    const wantsStream = request.accepts(["application/json", "text/event-stream"]) === "text/event-stream";
+    if (!wantsStream) {
+      const answer = await peers.chat.ask({ projectId, question: body.question }, callOptions(request));
+      response.json({ answer: answer.answer, citations: answer.citations.map(citationJson), provider: answer.provider });
+      return;
+    }
+    const events = new ServerSentEvents(response);
+    try {
+      for await (const event of peers.chat.askStream({ projectId, question: body.question }, callOptions(request, clientGone(request)))) {
+        const { case: kind, value } = event.event;
+        if (kind === "citations") events.send("citations", { citations: value.citations.map(citationJson) });
+        else if (kind === "token") events.send("token", { text: value });
+        else if (kind === "done") events.send("done", { answer: value.answer, citations: value.citations.map(citationJson), provider: value.provider });
+      }
+    } catch (error) {
+      const appError = toAppError(error);
+      if (appError.code === "internal") request.log.error({ err: error }, "answer stream failed");
+      if (!request.destroyed) events.send("error", errorBody(appError, request.requestId).error);
+    }
+    events.end();
+  });
+
+  return router;
+}

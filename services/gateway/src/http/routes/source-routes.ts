@@ -1,0 +1,48 @@
+import { Router } from "express";
+import { z } from "zod";
+import { invalidArgument, isAppError } from "@qamesh/errors";
+import type { Peers } from "../../peers.js";
+import { parseInput } from "../parse-input.js";
+import { sourceJson } from "../presenters.js";
+import { callOptions } from "../request-context.js";
+
+const createSourceBody = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("local"), name: z.string().max(200).default(""), path: z.string().min(1, "path must not be empty") }),
+    z.object({ type: z.literal("git"), name: z.string().max(200).default(""), url: z.string().min(1, "url must not be empty"), branch: z.string().default("") }),
+  ],
+  { error: "type must be local or git" },
+);
+
+export function sourceRoutes(peers: Peers): Router {
+  const router = Router();
+
+  router.post("/v1/projects/:projectId/sources", async (request, response) => {
+    const body = parseInput(createSourceBody, request.body);
+    const spec =
+      body.type === "local"
+        ? { kind: { case: "local" as const, value: { path: body.path } } }
+        : { kind: { case: "git" as const, value: { url: body.url, branch: body.branch } } };
+    const source = await peers.ingestion
+      .createSource({ projectId: request.params.projectId, name: body.name, spec }, callOptions(request))
+      .catch((error: unknown) => {
+        // The service names fields inside its `spec` message; the HTTP body has them at the top level.
+        if (isAppError(error) && error.field?.startsWith("spec.")) throw invalidArgument(error.field.slice(5), error.message);
+        throw error;
+      });
+    response.status(201).location(`/v1/projects/${source.projectId}/sources/${source.id}`).json(sourceJson(source));
+  });
+
+  router.get("/v1/projects/:projectId/sources", async (request, response) => {
+    const { sources } = await peers.ingestion.listSources({ projectId: request.params.projectId }, callOptions(request));
+    response.json({ sources: sources.map(sourceJson) });
+  });
+
+  router.delete("/v1/projects/:projectId/sources/:sourceId", async (request, response) => {
+    await peers.ingestion.deleteSource({ projectId: request.params.projectId, sourceId: request.params.sourceId }, callOptions(request));
+    response.status(204).end();
+  });
+
+  return router;
+}

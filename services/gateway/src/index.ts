@@ -1,0 +1,58 @@
+import type { Server } from "node:http";
+import { once } from "node:events";
+import { createGrpcClient } from "@qamesh/grpc";
+import type { Logger } from "@qamesh/logger";
+import { Health } from "@qamesh/proto/grpc/health/v1/health_pb.js";
+import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
+import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
+import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import { createGatewayApp } from "./http/gateway-app.js";
+import type { Peers } from "./peers.js";
+
+export { gatewayConfigSchema } from "./config.js";
+export { openApiDocument } from "./http/openapi-document.js";
+
+export interface GatewayAddresses {
+  ingestion: string;
+  chat: string;
+  toolRuntime: string;
+  llmProfiles: string;
+}
+
+/** The gateway as a value: gRPC clients for its peers and the HTTP server in front of them. */
+export function createGateway(deps: { addresses: GatewayAddresses; logger: Logger }) {
+  const { addresses } = deps;
+  const peers: Peers = {
+    ingestion: createGrpcClient(IngestionService, addresses.ingestion, { peer: "ingestion" }),
+    chat: createGrpcClient(ChatService, addresses.chat, { peer: "chat" }),
+    toolRuntime: createGrpcClient(ToolRuntimeService, addresses.toolRuntime, { peer: "tool-runtime" }),
+    health: {
+      ingestion: createGrpcClient(Health, addresses.ingestion, { peer: "ingestion" }),
+      chat: createGrpcClient(Health, addresses.chat, { peer: "chat" }),
+      "tool-runtime": createGrpcClient(Health, addresses.toolRuntime, { peer: "tool-runtime" }),
+      "llm-profiles": createGrpcClient(Health, addresses.llmProfiles, { peer: "llm-profiles" }),
+    },
+  };
+  const app = createGatewayApp(peers, deps.logger);
+  let server: Server | undefined;
+
+  return {
+    app,
+    /** Listens and returns the bound port (0 picks a free one). */
+    async listen(host: string, port: number): Promise<number> {
+      server = app.listen(port, host);
+      await once(server, "listening");
+      const address = server.address();
+      return typeof address === "object" && address ? address.port : port;
+    },
+    /** Stops accepting, lets open requests finish (streams included), then closes the clients. */
+    async close(): Promise<void> {
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      for (const client of [peers.ingestion, peers.chat, peers.toolRuntime, ...Object.values(peers.health)]) client.close();
+    },
+  };
+}

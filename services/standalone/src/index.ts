@@ -1,0 +1,2 @@
+export { startStandalone, type RunningStandalone } from "./start-standalone.js";
+export { standaloneConfigSchema, type StandaloneConfig } from "./config.js";

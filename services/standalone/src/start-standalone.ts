@@ -1,0 +1,99 @@
+import { join, resolve } from "node:path";
+import { EmbeddedEventBus } from "@qamesh/bus-embedded";
+import { createChat } from "@qamesh/chat";
+import { createConnectorWorker } from "@qamesh/connector-worker";
+import { createGateway } from "@qamesh/gateway";
+import { createGrpcClient, GrpcServer } from "@qamesh/grpc";
+import { createIngestion } from "@qamesh/ingestion";
+import { createLlmProfiles } from "@qamesh/llm-profiles";
+import type { Logger } from "@qamesh/logger";
+import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import { SqliteDocumentStore } from "@qamesh/store-sqlite";
+import { createToolRuntime } from "@qamesh/tool-runtime";
+import { LanceVectorIndex } from "@qamesh/vector-lance";
+import type { StandaloneConfig } from "./config.js";
+
+const loopback = "127.0.0.1";
+
+export interface RunningStandalone {
+  gatewayUrl: string;
+  grpcPorts: Record<string, number>;
+  /** Graceful stop: gateway first, then services (draining calls), then consumers and stores. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole mesh in one process with the embedded adapters. Services still talk to each other
+ * over gRPC on their own loopback ports and through the bus, exactly as when distributed;
+ * only the adapters differ.
+ */
+export async function startStandalone(config: StandaloneConfig, logger: Logger): Promise<RunningStandalone> {
+  const dataDir = resolve(config.DATA_DIR);
+  const bus = new EmbeddedEventBus({ file: join(dataDir, "bus.sqlite"), logger: logger.child({ component: "bus" }) });
+  const vectorIndex = await LanceVectorIndex.open(join(dataDir, "vectors"));
+  const ingestionStore = SqliteDocumentStore.open(join(dataDir, "ingestion.sqlite"));
+  const workerStore = SqliteDocumentStore.open(join(dataDir, "connector-worker.sqlite"));
+  const servers: GrpcServer[] = [];
+  const grpcPorts: Record<string, number> = {};
+  const serve = async (name: string, port: number, register: (server: GrpcServer) => void) => {
+    const server = new GrpcServer({ logger: logger.child({ service: name }) });
+    register(server);
+    grpcPorts[name] = await server.listen(loopback, port);
+    servers.push(server);
+    return `${loopback}:${grpcPorts[name]}`;
+  };
+
+  const llmProfiles = createLlmProfiles({ settings: config });
+  const llmProfilesAddress = await serve("llm-profiles", config.LLM_PROFILES_GRPC_PORT, (server) => llmProfiles.register(server));
+  const llmProfilesClient = createGrpcClient(LlmProfilesService, llmProfilesAddress, { peer: "llm-profiles" });
+
+  const toolRuntime = createToolRuntime({ vectorIndex, llmProfiles: llmProfilesClient });
+  const toolRuntimeAddress = await serve("tool-runtime", config.TOOL_RUNTIME_GRPC_PORT, (server) => toolRuntime.register(server));
+  const toolRuntimeClient = createGrpcClient(ToolRuntimeService, toolRuntimeAddress, { peer: "tool-runtime" });
+
+  const chat = createChat({ toolRuntime: toolRuntimeClient, llmProfiles: llmProfilesClient });
+  const chatAddress = await serve("chat", config.CHAT_GRPC_PORT, (server) => chat.register(server));
+
+  const ingestion = createIngestion({
+    store: ingestionStore,
+    bus,
+    logger: logger.child({ service: "ingestion" }),
+    allowedRoots: config.LOCAL_SOURCE_ROOTS,
+  });
+  const ingestionAddress = await serve("ingestion", config.INGESTION_GRPC_PORT, (server) => ingestion.register(server));
+  await ingestion.start();
+
+  const worker = createConnectorWorker({
+    bus,
+    store: workerStore,
+    vectorIndex,
+    llmProfiles: llmProfilesClient,
+    logger: logger.child({ service: "connector-worker" }),
+    readers: { repositoryCacheDirectory: join(dataDir, "repositories"), maxFileBytes: config.MAX_FILE_BYTES },
+    batchSize: config.INGESTION_BATCH_SIZE,
+  });
+  await worker.start();
+
+  const gateway = createGateway({
+    logger: logger.child({ service: "gateway" }),
+    addresses: { ingestion: ingestionAddress, chat: chatAddress, toolRuntime: toolRuntimeAddress, llmProfiles: llmProfilesAddress },
+  });
+  const gatewayPort = await gateway.listen(config.GATEWAY_HOST, config.GATEWAY_PORT);
+
+  return {
+    gatewayUrl: `http://${config.GATEWAY_HOST}:${gatewayPort}`,
+    grpcPorts,
+    async stop() {
+      await gateway.close();
+      await Promise.all(servers.map((server) => server.shutdown()));
+      await worker.close();
+      await ingestion.close();
+      await Promise.all([chat.close(), toolRuntime.close(), llmProfiles.close()]);
+      llmProfilesClient.close();
+      toolRuntimeClient.close();
+      await bus.close();
+      await Promise.all([ingestionStore.close(), workerStore.close(), vectorIndex.close()]);
+    },
+  };
+}
