@@ -25,7 +25,6 @@ function withRepositoryLock<T>(directory: string, work: () => Promise<T>): Promi
  */
 export class GitRepositoryReader implements SourceReader {
   private readonly directory: string;
-  private readonly git: SimpleGit;
   private readonly ref: string;
 
   constructor(
@@ -34,11 +33,6 @@ export class GitRepositoryReader implements SourceReader {
     cacheDirectory: string,
   ) {
     this.directory = join(cacheDirectory, createHash("sha256").update(url).digest("hex").slice(0, 24) + ".git");
-    this.git = simpleGit({ baseDir: cacheDirectory, maxConcurrentProcesses: 4 }).env({
-      ...process.env,
-      GIT_ALLOW_PROTOCOL: allowedProtocols,
-      GIT_TERMINAL_PROMPT: "0",
-    });
     this.ref = `refs/qamesh/${branch || "HEAD"}`;
   }
 
@@ -56,16 +50,17 @@ export class GitRepositoryReader implements SourceReader {
   }
 
   async read(path: string, commit: string): Promise<Buffer> {
-    if (!(await this.hasCommit(commit))) await withRepositoryLock(this.directory, () => this.fetch());
+    if (!(await stat(join(this.directory, "HEAD")).catch(() => undefined)) || !(await this.hasCommit(commit))) await withRepositoryLock(this.directory, () => this.fetch());
     return this.repo().showBuffer([`${commit}:${path}`]);
   }
 
+  /** simple-git insists its directory exists, so the bare repository is created first. */
   private repo(): SimpleGit {
-    return this.git.cwd({ path: this.directory, root: false });
+    return simpleGit({ baseDir: this.directory, maxConcurrentProcesses: 4 }).env(gitEnvironment());
   }
 
   private async fetch(): Promise<string> {
-    if (!(await stat(this.directory).catch(() => undefined))) {
+    if (!(await stat(join(this.directory, "HEAD")).catch(() => undefined))) {
       await mkdir(this.directory, { recursive: true });
       await this.repo().init(true);
     }
@@ -86,6 +81,21 @@ export class GitRepositoryReader implements SourceReader {
       return false;
     }
   }
+}
+
+/**
+ * A minimal environment for git: enough to find binaries, credentials and ssh agents, with
+ * command-running transports and interactive prompts switched off. (simple-git also refuses
+ * to pass variables such as EDITOR through.)
+ */
+function gitEnvironment(): Record<string, string> {
+  const passThrough = ["PATH", "HOME", "SSH_AUTH_SOCK", "GIT_SSH_COMMAND", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"];
+  const environment: Record<string, string> = { GIT_ALLOW_PROTOCOL: allowedProtocols, GIT_TERMINAL_PROMPT: "0" };
+  for (const name of passThrough) {
+    const value = process.env[name];
+    if (value !== undefined) environment[name] = value;
+  }
+  return environment;
 }
 
 /** git's own explanation, without the command line simple-git prefixes. */

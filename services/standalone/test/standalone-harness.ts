@@ -1,0 +1,56 @@
+import { join } from "node:path";
+import { createLogger } from "@qamesh/logger";
+import { eventually, temporaryDirectory } from "@qamesh/testkit";
+import { expect } from "vitest";
+import { standaloneConfigSchema, startStandalone, type RunningStandalone } from "../src/index.js";
+
+export interface Harness {
+  root: string;
+  running: RunningStandalone;
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  waitForRun(projectId: string, runId: string): Promise<any>;
+  stop(): Promise<void>;
+}
+
+/** The real standalone mesh on free ports, with a temporary data directory and no demo. */
+export async function startHarness(settings: Record<string, string> = {}): Promise<Harness> {
+  const directory = await temporaryDirectory("e2e");
+  const config = standaloneConfigSchema.parse({
+    DATA_DIR: join(directory.path, "data"),
+    GATEWAY_PORT: "0",
+    INGESTION_GRPC_PORT: "0",
+    CHAT_GRPC_PORT: "0",
+    TOOL_RUNTIME_GRPC_PORT: "0",
+    LLM_PROFILES_GRPC_PORT: "0",
+    QAMESH_DEMO: "false",
+    LOCAL_SOURCE_ROOTS: directory.path,
+    ...settings,
+  });
+  const running = await startStandalone(config, createLogger({ service: "test", level: "silent" }));
+  const api: Harness["api"] = async (method, path, body, headers = {}) => {
+    const response = await fetch(`${running.gatewayUrl}${path}`, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const type = response.headers.get("content-type") ?? "";
+    return { status: response.status, body: type.includes("json") && text ? JSON.parse(text) : text };
+  };
+  return {
+    root: directory.path,
+    running,
+    api,
+    async waitForRun(projectId, runId) {
+      return eventually(async () => {
+        const { body } = await api("GET", `/v1/projects/${projectId}/ingestions/${runId}`);
+        expect(["succeeded", "failed"]).toContain(body.status);
+        return body;
+      }, 60_000, 100);
+    },
+    async stop() {
+      await running.stop();
+      await directory.remove();
+    },
+  };
+}
