@@ -5,6 +5,7 @@ export const metadataKeys = {
   requestId: "x-request-id",
   principal: "x-principal",
   errorField: "x-error-field",
+  errorCode: "x-error-code",
 } as const;
 
 /** What a handler knows about the call it serves. */

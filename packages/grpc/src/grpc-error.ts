@@ -9,16 +9,20 @@ import { metadataKeys } from "./call-context.js";
 export function toGrpcStatus(error: unknown): Partial<StatusObject> {
   const appError = toAppError(error);
   const metadata = new Metadata();
+  // Marks the status as the handler's own answer, as opposed to one grpc-js made up for a
+  // broken connection or a passed deadline.
+  metadata.set(metadataKeys.errorCode, appError.code);
   if (appError.field !== undefined) metadata.set(metadataKeys.errorField, appError.field);
   return { code: grpcStatusByCode[appError.code], details: appError.message, metadata };
 }
 
 /** What a client turns a failed call into: the same closed code, with the peer's message. */
 export function fromGrpcError(error: ServiceError, peer: string): AppError {
-  if (error.code === GrpcStatus.UNAVAILABLE) {
+  const fromHandler = error.metadata?.get(metadataKeys.errorCode).length ?? 0;
+  if (!fromHandler && error.code === GrpcStatus.UNAVAILABLE) {
     return new AppError("unavailable", `${peer} is unavailable: ${error.details || "no connection"}`, { cause: error });
   }
-  if (error.code === GrpcStatus.DEADLINE_EXCEEDED) {
+  if (!fromHandler && error.code === GrpcStatus.DEADLINE_EXCEEDED) {
     return new AppError("deadline_exceeded", `${peer} did not answer in time`, { cause: error });
   }
   const field = error.metadata?.get(metadataKeys.errorField)[0];

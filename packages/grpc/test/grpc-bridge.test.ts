@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError, invalidArgument, notFound, unavailable } from "@qamesh/errors";
+import { createLogger } from "@qamesh/logger";
+import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@qamesh/proto/grpc/health/v1/health_pb.js";
+import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import { createGrpcClient, GrpcServer, type CallContext } from "../src/index.js";
+
+const logger = createLogger({ service: "test", level: "silent" });
+
+describe("gRPC bridge", () => {
+  const server = new GrpcServer({ logger });
+  const seen: CallContext[] = [];
+  let address = "";
+
+  beforeAll(async () => {
+    server.add(LlmProfilesService, {
+      async resolveProfile(request, context) {
+        seen.push(context);
+        switch (request.projectId) {
+          case "missing":
+            throw notFound("project missing not found");
+          case "bad":
+            throw invalidArgument("projectId", "projectId is malformed");
+          case "down":
+            throw unavailable("the model server is down");
+          case "bug":
+            throw new TypeError("cannot read properties of undefined (reading 'secret')");
+          default:
+            return { provider: "extractive", model: request.projectId };
+        }
+      },
+      async *complete(request) {
+        for (const message of request.messages) yield { delta: message.content };
+        if (request.projectId === "fail-midway") throw unavailable("the model stopped answering");
+      },
+      async embed(request) {
+        return { embeddings: request.texts.map((text) => ({ values: [text.length] })) };
+      },
+    });
+    address = `127.0.0.1:${await server.listen("127.0.0.1", 0)}`;
+  });
+
+  afterAll(async () => {
+    await server.shutdown(1000);
+  });
+
+  const client = () => createGrpcClient(LlmProfilesService, address, { peer: "llm-profiles" });
+
+  it("round-trips protobuf messages through async handlers", async () => {
+    const profile = await client().resolveProfile({ projectId: "p1" });
+    expect(profile).toMatchObject({ provider: "extractive", model: "p1" });
+    const embedded = await client().embed({ texts: ["abc", "de"] });
+    expect(embedded.embeddings.map((e) => e.values)).toEqual([[3], [2]]);
+  });
+
+  it.each([
+    ["missing", "not_found", "project missing not found", undefined],
+    ["bad", "invalid_argument", "projectId is malformed", "projectId"],
+    ["down", "unavailable", "the model server is down", undefined],
+  ])("maps a thrown %s error to the same code on the client", async (projectId, code, message, field) => {
+    const error = await client().resolveProfile({ projectId }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code, message, field });
+  });
+
+  it("turns an unexpected exception into internal without leaking its message", async () => {
+    const error = await client().resolveProfile({ projectId: "bug" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "internal", message: "internal error" });
+  });
+
+  it("streams server responses and delivers an error raised mid-stream after the items before it", async () => {
+    const deltas: string[] = [];
+    const stream = client().complete({ projectId: "fail-midway", messages: [{ role: "user", content: "a" }, { role: "user", content: "b" }] });
+    const error = await (async () => {
+      for await (const chunk of stream) deltas.push(chunk.delta);
+    })().catch((e: unknown) => e);
+    expect(deltas).toEqual(["a", "b"]);
+    expect(error).toMatchObject({ code: "unavailable", message: "the model stopped answering" });
+  });
+
+  it("carries the request id and principal in metadata", async () => {
+    await client().resolveProfile({ projectId: "p2" }, { requestId: "req-42", principal: "alice" });
+    expect(seen.at(-1)).toMatchObject({ requestId: "req-42", principal: "alice" });
+  });
+
+  it("reports an unreachable peer as unavailable, naming it", async () => {
+    const nobody = createGrpcClient(LlmProfilesService, "127.0.0.1:1", { peer: "llm-profiles" });
+    const error = await nobody.resolveProfile({ projectId: "p" }, { timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: expect.stringMatching(/unavailable|deadline_exceeded/) });
+    expect((error as Error).message).toContain("llm-profiles");
+  });
+
+  it("serves grpc.health.v1 for the server and each service", async () => {
+    const health = createGrpcClient(Health, address, { peer: "health" });
+    expect((await health.check({ service: "" })).status).toBe(ServingStatus.SERVING);
+    expect((await health.check({ service: "qamesh.llmprofiles.v1.LlmProfilesService" })).status).toBe(ServingStatus.SERVING);
+    const unknown = await health.check({ service: "no.such.Service" }).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: "not_found" });
+  });
+});

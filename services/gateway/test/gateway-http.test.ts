@@ -1,0 +1,70 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createLogger } from "@qamesh/logger";
+import { createGateway, openApiDocument } from "../src/index.js";
+
+const logger = createLogger({ service: "test", level: "silent" });
+
+/** A gateway whose peers are all down: nothing listens on port 1. */
+const gateway = createGateway({
+  logger,
+  addresses: { ingestion: "127.0.0.1:1", chat: "127.0.0.1:1", toolRuntime: "127.0.0.1:1", llmProfiles: "127.0.0.1:1" },
+});
+const port = await gateway.listen("127.0.0.1", 0);
+const url = `http://127.0.0.1:${port}`;
+afterAll(() => gateway.close());
+
+describe("gateway with its dependencies down", () => {
+  it("answers 503 naming the unavailable service, without a stack trace", async () => {
+    const response = await fetch(`${url}/v1/projects`);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("unavailable");
+    expect(body.error.message).toContain("ingestion is unavailable");
+  });
+
+  it("is alive but not ready, listing each dependency", async () => {
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    const ready = await fetch(`${url}/ready`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { dependencies: Record<string, string> };
+    expect(Object.keys(body.dependencies).sort()).toEqual(["chat", "ingestion", "llm-profiles", "tool-runtime"]);
+    expect(body.dependencies.ingestion).toMatch(/^unreachable/);
+  });
+
+  it("still validates input before calling anyone", async () => {
+    const response = await fetch(`${url}/v1/projects`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(response.status).toBe(400);
+  });
+
+  it("echoes a caller's request id", async () => {
+    const response = await fetch(`${url}/health`, { headers: { "x-request-id": "trace-me-1" } });
+    expect(response.headers.get("x-request-id")).toBe("trace-me-1");
+  });
+});
+
+describe("OpenAPI document", () => {
+  it("is served and lists exactly the routes the gateway serves", async () => {
+    const served = (await (await fetch(`${url}/openapi.json`)).json()) as typeof openApiDocument;
+    const documented = Object.entries(served.paths)
+      .flatMap(([path, item]) => Object.keys(item).filter((key) => key !== "parameters").map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    const routes = routesOf(gateway.app).sort();
+    expect(documented).toEqual(routes);
+  });
+});
+
+/** Method + path of every route registered on the express app, in OpenAPI path syntax. */
+function routesOf(app: ReturnType<typeof createGateway>["app"]): string[] {
+  const routes: string[] = [];
+  const visit = (stack: any[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods)) {
+          routes.push(`${method.toUpperCase()} ${String(layer.route.path).replace(/:(\w+)/g, "{$1}")}`);
+        }
+      } else if (layer.handle?.stack) visit(layer.handle.stack);
+    }
+  };
+  visit((app as any).router.stack);
+  return routes;
+}
