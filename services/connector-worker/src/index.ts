@@ -17,3 +17,4 @@ export function createConnectorWorker(deps: WorkerDeps) {
     },
   };
 }
+export { chunkText } from "./chunking/chunk-text.js";

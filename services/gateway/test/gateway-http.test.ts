@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "@qamesh/logger";
-import { createGateway, openApiDocument } from "../src/index.js";
+import type { openApiDocument } from "../src/index.js";
+import { createGateway } from "../src/index.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
 

@@ -14,8 +14,7 @@ export const modelSettingsShape = {
   EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().default(1536),
 };
 
-const modelSettingsSchema = z.object(modelSettingsShape);
-export type ModelSettings = z.infer<typeof modelSettingsSchema>;
+export type ModelSettings = z.infer<z.ZodObject<typeof modelSettingsShape>>;
 
 /** Cross-field rules: a remote provider needs a model, Ollama needs its URL. */
 export function refineModelSettings(settings: ModelSettings, context: z.RefinementCtx): void {

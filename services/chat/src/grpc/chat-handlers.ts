@@ -1,5 +1,5 @@
 import type { CallContext, ServiceImplementation } from "@qamesh/grpc";
-import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
+import type { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { AppError } from "@qamesh/errors";
 import { answerQuestion, type AnswerDeps } from "../app/answer-question.js";
 

@@ -5,7 +5,7 @@ import type { SourceSpecRecord } from "./records.js";
 
 const allowedGitSchemes = new Set(["https:", "http:", "ssh:", "git:", "file:"]);
 const scpLikeGitUrl = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$/;
-const branchName = /^(?!-)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200}$/;
+const branchName = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/;
 
 export function isInsideAllowedRoots(path: string, allowedRoots: readonly string[]): boolean {
   const target = resolve(path);

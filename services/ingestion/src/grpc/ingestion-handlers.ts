@@ -1,5 +1,5 @@
 import type { ServiceImplementation } from "@qamesh/grpc";
-import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
+import type { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { IngestionRunUseCases } from "../app/ingestion-run-use-cases.js";
 import type { ProjectUseCases } from "../app/project-use-cases.js";
 import { sourceSpecRecord } from "../app/source-spec-message.js";

@@ -1,7 +1,7 @@
 import type { ServiceImplementation } from "@qamesh/grpc";
 import { invalidArgument, unavailable } from "@qamesh/errors";
 import type { LlmMessage } from "@qamesh/ports";
-import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import type { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import type { Models } from "../app/models-from-settings.js";
 
 const roles = new Set(["system", "user", "assistant"]);

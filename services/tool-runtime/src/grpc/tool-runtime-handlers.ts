@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import type { ServiceImplementation } from "@qamesh/grpc";
 import { invalidArgument } from "@qamesh/errors";
 import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
-import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { findTool, type ToolDefinition } from "../app/built-in-tools.js";
 import { semanticSearch, type SemanticSearchDeps } from "../app/semantic-search.js";
 
