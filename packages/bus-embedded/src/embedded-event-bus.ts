@@ -57,6 +57,8 @@ export class EmbeddedEventBus implements EventBus {
     this.db = new Database(options.file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
+    // Other processes of the machine (services started on their own) share the log file.
+    this.db.pragma("busy_timeout = 5000");
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,

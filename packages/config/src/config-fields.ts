@@ -3,7 +3,8 @@ import { z } from "zod";
 /** Building blocks shared by the services' config schemas, so each variable type reads the same everywhere. */
 
 export const port = (fallback?: number) => {
-  const base = z.coerce.number().int("must be a whole number").min(0).max(65535, "must be a port number (0-65535)");
+  const message = "must be a port number (0-65535)";
+  const base = z.coerce.number({ error: message }).int(message).min(0, message).max(65535, message);
   return fallback === undefined ? base : base.default(fallback);
 };
 
