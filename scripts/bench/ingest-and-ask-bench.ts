@@ -38,7 +38,7 @@ const api = async (method: string, path: string, body?: unknown) => {
     headers: { "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return (await response.json()) as Record<string, any>;
+  return (await response.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped API responses
 };
 
 try {
