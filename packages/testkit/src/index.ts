@@ -4,3 +4,4 @@ export * from "./document-store-contract.js";
 export * from "./vector-index-contract.js";
 export * from "./git-repository-fixture.js";
 export * from "./temporary-directory.js";
+export * from "./fake-model-server.js";

@@ -14,7 +14,8 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   async embed(texts: readonly string[]): Promise<number[][]> {
-    const response = await this.client.embeddings.create({ model: this.options.model, input: [...texts] });
+    // Floats, not the SDK's default base64: not every OpenAI-compatible server implements base64.
+    const response = await this.client.embeddings.create({ model: this.options.model, input: [...texts], encoding_format: "float" });
     return [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
   }
 }

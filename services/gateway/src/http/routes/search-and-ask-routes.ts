@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import { toAppError } from "@qamesh/errors";
 import type { Peers } from "../../peers.js";
@@ -15,10 +15,15 @@ const searchBody = z.object({
 
 const askBody = z.object({ question: z.string().trim().min(1, "question must not be empty").max(4000) });
 
-/** Aborted when the client goes away, so the services stop working for nobody. */
-function clientGone(request: Request): AbortSignal {
+/**
+ * Aborted when the client goes away before the answer is complete, so the services stop
+ * working for nobody. (The request's own "close" fires as soon as its body has been read.)
+ */
+function clientGone(response: Response): AbortSignal {
   const controller = new AbortController();
-  request.on("close", () => controller.abort());
+  response.on("close", () => {
+    if (!response.writableFinished) controller.abort();
+  });
   return controller.signal;
 }
 
@@ -44,8 +49,9 @@ export function searchAndAskRoutes(peers: Peers): Router {
       return;
     }
     const events = new ServerSentEvents(response);
+    const gone = clientGone(response);
     try {
-      for await (const event of peers.chat.askStream({ projectId, question: body.question }, callOptions(request, clientGone(request)))) {
+      for await (const event of peers.chat.askStream({ projectId, question: body.question }, callOptions(request, gone))) {
         const { case: kind, value } = event.event;
         if (kind === "citations") events.send("citations", { citations: value.citations.map(citationJson) });
         else if (kind === "token") events.send("token", { text: value });
@@ -54,7 +60,7 @@ export function searchAndAskRoutes(peers: Peers): Router {
     } catch (error) {
       const appError = toAppError(error);
       if (appError.code === "internal") request.log.error({ err: error }, "answer stream failed");
-      if (!request.destroyed) events.send("error", errorBody(appError, request.requestId).error);
+      if (!gone.aborted) events.send("error", errorBody(appError, request.requestId).error);
     }
     events.end();
   });
