@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chunkText } from "@qamesh/connector-worker";
 import { createLogger } from "@qamesh/logger";
-import { standaloneConfigSchema, startStandalone } from "@qamesh/standalone";
+import { ephemeralStandaloneConfig, startStandalone } from "@qamesh/standalone";
 import { writeCorpus } from "./generated-corpus.js";
 
 const fileCount = Number(process.env.BENCH_FILES ?? 1000);
@@ -20,17 +20,7 @@ const facts = await writeCorpus(corpus, fileCount);
 let chunkCount = 0;
 for (const fact of facts) chunkCount += chunkText(fact.path, await readFile(join(corpus, fact.path), "utf8")).length;
 
-const config = standaloneConfigSchema.parse({
-  DATA_DIR: join(directory.path, "data"),
-  GATEWAY_PORT: "0",
-  INGESTION_GRPC_PORT: "0",
-  CHAT_GRPC_PORT: "0",
-  TOOL_RUNTIME_GRPC_PORT: "0",
-  LLM_PROFILES_GRPC_PORT: "0",
-  QAMESH_DEMO: "false",
-  LOCAL_SOURCE_ROOTS: directory.path,
-  LOG_LEVEL: "silent",
-});
+const config = ephemeralStandaloneConfig(directory.path);
 const running = await startStandalone(config, createLogger({ service: "bench", level: "silent" }));
 const api = async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${running.gatewayUrl}${path}`, {

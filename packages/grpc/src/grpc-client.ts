@@ -1,4 +1,4 @@
-import { create, type DescMessage, type DescMethod } from "@bufbuild/protobuf";
+import { create, type DescMessage } from "@bufbuild/protobuf";
 import type { GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2";
 import { Client, credentials, Metadata, type CallOptions as GrpcCallOptions, type ServiceError } from "@grpc/grpc-js";
 import { metadataKeys } from "./call-context.js";
@@ -47,7 +47,7 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
         });
     } else if (method.methodKind === "server_streaming") {
       methods[method.localName] = (request: unknown, callOptions: CallOptions = {}) =>
-        streamResponses(method, () => {
+        streamResponses(() => {
           const call = client.makeServerStreamRequest(
             definition.path,
             definition.requestSerialize,
@@ -65,7 +65,6 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
 }
 
 async function* streamResponses(
-  _method: DescMethod,
   start: () => AsyncIterable<unknown> & { cancel(): void },
   peer: string,
 ): AsyncIterable<unknown> {

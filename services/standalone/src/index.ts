@@ -1,2 +1,3 @@
 export { startStandalone, type RunningStandalone } from "./start-standalone.js";
 export { standaloneConfigSchema, type StandaloneConfig } from "./config.js";
+export { ephemeralStandaloneConfig } from "./ephemeral-config.js";

@@ -1,8 +1,7 @@
-import { join } from "node:path";
 import { createLogger } from "@qamesh/logger";
 import { eventually, temporaryDirectory } from "@qamesh/testkit";
 import { expect } from "vitest";
-import { standaloneConfigSchema, startStandalone, type RunningStandalone } from "../src/index.js";
+import { ephemeralStandaloneConfig, startStandalone, type RunningStandalone } from "../src/index.js";
 
 export interface Harness {
   root: string;
@@ -15,17 +14,7 @@ export interface Harness {
 /** The real standalone mesh on free ports, with a temporary data directory and no demo. */
 export async function startHarness(settings: Record<string, string> = {}): Promise<Harness> {
   const directory = await temporaryDirectory("e2e");
-  const config = standaloneConfigSchema.parse({
-    DATA_DIR: join(directory.path, "data"),
-    GATEWAY_PORT: "0",
-    INGESTION_GRPC_PORT: "0",
-    CHAT_GRPC_PORT: "0",
-    TOOL_RUNTIME_GRPC_PORT: "0",
-    LLM_PROFILES_GRPC_PORT: "0",
-    QAMESH_DEMO: "false",
-    LOCAL_SOURCE_ROOTS: directory.path,
-    ...settings,
-  });
+  const config = ephemeralStandaloneConfig(directory.path, settings);
   const running = await startStandalone(config, createLogger({ service: "test", level: "silent" }));
   const api: Harness["api"] = async (method, path, body, headers = {}) => {
     const response = await fetch(`${running.gatewayUrl}${path}`, {

@@ -1,11 +1,10 @@
 import { create } from "@bufbuild/protobuf";
 import { invalidArgument } from "@qamesh/errors";
 import type { CallOptions, ServiceClient } from "@qamesh/grpc";
-import { CitationSchema, type AskEvent, type Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
+import { CitationSchema, type AskEventSchema, type Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import type { AskEventSchema } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { citedPassageNumbers } from "./cited-passages.js";
 
 export const maxQuestionLength = 4000;
@@ -61,5 +60,3 @@ export async function* answerQuestion(
   const provider = profile.provider === "extractive" ? "extractive" : `${profile.provider}:${profile.model}`;
   yield { event: { case: "done", value: { answer, citations, provider } } };
 }
-
-export type { AskEvent };
