@@ -3,7 +3,8 @@ import { AppError, invalidArgument, notFound, unavailable } from "@qamesh/errors
 import { createLogger } from "@qamesh/logger";
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@qamesh/proto/grpc/health/v1/health_pb.js";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
-import { createGrpcClient, GrpcServer, type CallContext } from "../src/index.js";
+import { status } from "@grpc/grpc-js";
+import { createGrpcClient, GrpcServer, toGrpcStatus, type CallContext } from "../src/index.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
 
@@ -96,5 +97,26 @@ describe("gRPC bridge", () => {
     expect((await health.check({ service: "qamesh.llmprofiles.v1.LlmProfilesService" })).status).toBe(ServingStatus.SERVING);
     const unknown = await health.check({ service: "no.such.Service" }).catch((e: unknown) => e);
     expect(unknown).toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("error code table", () => {
+  it.each([
+    ["invalid_argument", status.INVALID_ARGUMENT],
+    ["not_found", status.NOT_FOUND],
+    ["already_exists", status.ALREADY_EXISTS],
+    ["failed_precondition", status.FAILED_PRECONDITION],
+    ["permission_denied", status.PERMISSION_DENIED],
+    ["unauthenticated", status.UNAUTHENTICATED],
+    ["resource_exhausted", status.RESOURCE_EXHAUSTED],
+    ["unavailable", status.UNAVAILABLE],
+    ["deadline_exceeded", status.DEADLINE_EXCEEDED],
+    ["internal", status.INTERNAL],
+  ] as const)("sends %s as gRPC status %i", (code, expected) => {
+    expect(toGrpcStatus(new AppError(code, "x")).code).toBe(expected);
+  });
+
+  it("sends anything that is not an AppError as INTERNAL with a bland message", () => {
+    expect(toGrpcStatus(new Error("secret path /etc/shadow"))).toMatchObject({ code: status.INTERNAL, details: "internal error" });
   });
 });
