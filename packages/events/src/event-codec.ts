@@ -1,4 +1,5 @@
 import { create, fromBinary, toBinary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { requestIdHeader } from "@qamesh/ports";
 import type { Topic } from "./topics.js";
 
 /** A publishable event for a topic: the payload is the topic's protobuf message, binary-encoded. */
@@ -12,7 +13,7 @@ export function encodeEvent<T extends Topic>(
     topic: topic.name,
     key: options.key,
     payload: toBinary(topic.schema, create(topic.schema, init)),
-    headers: options.requestId ? { "x-request-id": options.requestId } : {},
+    headers: options.requestId ? { [requestIdHeader]: options.requestId } : {},
   };
 }
 

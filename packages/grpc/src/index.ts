@@ -5,4 +5,4 @@ export * from "./grpc-error.js";
 export * from "./grpc-server.js";
 export * from "./grpc-client.js";
 export * from "./health-registry.js";
-export * from "./shutdown-on-signal.js";
+export * from "./process-lifecycle.js";

@@ -1,5 +1,5 @@
 import { parseConfigOrExit } from "@qamesh/config";
-import { createGrpcClient, GrpcServer, shutdownOnSignal } from "@qamesh/grpc";
+import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
@@ -13,7 +13,7 @@ const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADD
 const service = createChat({ toolRuntime, llmProfiles });
 const server = new GrpcServer({ logger });
 service.register(server);
-const port = await server.listen(config.CHAT_GRPC_HOST, config.CHAT_GRPC_PORT);
+const port = await startOrExit("chat", () => server.listen(config.CHAT_GRPC_HOST, config.CHAT_GRPC_PORT));
 logger.info({ port }, "chat serving");
 shutdownOnSignal(logger, async () => {
   await server.shutdown();

@@ -1,6 +1,6 @@
 import { EmbeddedEventBus } from "@qamesh/bus-embedded";
 import { parseConfigOrExit } from "@qamesh/config";
-import { createGrpcClient, GrpcServer, shutdownOnSignal } from "@qamesh/grpc";
+import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
@@ -22,10 +22,11 @@ const worker = createConnectorWorker({
   logger,
   readers: { repositoryCacheDirectory: config.REPOSITORY_CACHE_DIR, maxFileBytes: config.MAX_FILE_BYTES },
   batchSize: config.INGESTION_BATCH_SIZE,
+  retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },
 });
 await worker.start();
 const health = new GrpcServer({ logger });
-await health.listen(config.CONNECTOR_WORKER_GRPC_HOST, config.CONNECTOR_WORKER_GRPC_PORT);
+await startOrExit("connector-worker", () => health.listen(config.CONNECTOR_WORKER_GRPC_HOST, config.CONNECTOR_WORKER_GRPC_PORT));
 logger.info({ healthPort: config.CONNECTOR_WORKER_GRPC_PORT }, "connector worker consuming");
 shutdownOnSignal(logger, async () => {
   await health.shutdown();

@@ -1,5 +1,5 @@
 import { parseConfigOrExit } from "@qamesh/config";
-import { shutdownOnSignal } from "@qamesh/grpc";
+import { shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { gatewayConfigSchema } from "./config.js";
 import { createGateway } from "./index.js";
@@ -15,6 +15,6 @@ const gateway = createGateway({
     llmProfiles: config.LLM_PROFILES_ADDRESS,
   },
 });
-const port = await gateway.listen(config.GATEWAY_HOST, config.GATEWAY_PORT);
+const port = await startOrExit("gateway", () => gateway.listen(config.GATEWAY_HOST, config.GATEWAY_PORT));
 logger.info({ url: `http://${config.GATEWAY_HOST}:${port}` }, "gateway listening");
 shutdownOnSignal(logger, () => gateway.close());

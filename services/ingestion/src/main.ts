@@ -1,6 +1,6 @@
 import { EmbeddedEventBus } from "@qamesh/bus-embedded";
 import { parseConfigOrExit } from "@qamesh/config";
-import { GrpcServer, shutdownOnSignal } from "@qamesh/grpc";
+import { GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { ingestionConfigSchema } from "./config.js";
@@ -19,7 +19,7 @@ const service = createIngestion({
 const server = new GrpcServer({ logger });
 service.register(server);
 await service.start();
-const port = await server.listen(config.INGESTION_GRPC_HOST, config.INGESTION_GRPC_PORT);
+const port = await startOrExit("ingestion", () => server.listen(config.INGESTION_GRPC_HOST, config.INGESTION_GRPC_PORT));
 logger.info({ port }, "ingestion serving");
 shutdownOnSignal(logger, async () => {
   await server.shutdown();

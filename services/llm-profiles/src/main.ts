@@ -1,5 +1,5 @@
 import { parseConfigOrExit } from "@qamesh/config";
-import { GrpcServer, shutdownOnSignal } from "@qamesh/grpc";
+import { GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { llmProfilesConfigSchema } from "./config.js";
 import { createLlmProfiles } from "./index.js";
@@ -9,7 +9,7 @@ const logger = createLogger({ service: "llm-profiles", level: config.LOG_LEVEL }
 const service = createLlmProfiles({ settings: config });
 const server = new GrpcServer({ logger });
 service.register(server);
-const port = await server.listen(config.LLM_PROFILES_GRPC_HOST, config.LLM_PROFILES_GRPC_PORT);
+const port = await startOrExit("llm-profiles", () => server.listen(config.LLM_PROFILES_GRPC_HOST, config.LLM_PROFILES_GRPC_PORT));
 logger.info({ port, llm: config.LLM_PROVIDER, embeddings: config.EMBEDDING_PROVIDER }, "llm-profiles serving");
 shutdownOnSignal(logger, async () => {
   await server.shutdown();

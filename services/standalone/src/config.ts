@@ -18,6 +18,9 @@ export const standaloneConfigSchema = z
     LOCAL_SOURCE_ROOTS: pathList(process.cwd()),
     MAX_FILE_BYTES: z.coerce.number().int().positive().default(1_000_000),
     INGESTION_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+    /** Attempts at embedding and indexing a batch before its files are reported failed. */
+    INDEXING_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+    INDEXING_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(500),
     LOG_LEVEL: logLevel(),
     ...modelSettingsShape,
   })

@@ -1,5 +1,5 @@
 import { parseConfigOrExit } from "@qamesh/config";
-import { shutdownOnSignal } from "@qamesh/grpc";
+import { shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { standaloneConfigSchema } from "./config.js";
 import { startFirstRunDemo } from "./first-run-demo.js";
@@ -7,7 +7,7 @@ import { startStandalone } from "./start-standalone.js";
 
 const config = parseConfigOrExit("standalone", standaloneConfigSchema, process.env);
 const logger = createLogger({ service: "standalone", level: config.LOG_LEVEL });
-const running = await startStandalone(config, logger);
+const running = await startOrExit("standalone", () => startStandalone(config, logger));
 logger.info({ gateway: running.gatewayUrl, grpcPorts: running.grpcPorts, llm: config.LLM_PROVIDER, embeddings: config.EMBEDDING_PROVIDER }, "qamesh standalone is up");
 shutdownOnSignal(logger, () => running.stop());
 if (config.QAMESH_DEMO) await startFirstRunDemo(running.gatewayUrl, process.cwd(), logger);

@@ -72,6 +72,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     logger: logger.child({ service: "connector-worker" }),
     readers: { repositoryCacheDirectory: join(dataDir, "repositories"), maxFileBytes: config.MAX_FILE_BYTES },
     batchSize: config.INGESTION_BATCH_SIZE,
+    retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },
   });
   await worker.start();
 

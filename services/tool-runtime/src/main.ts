@@ -1,5 +1,5 @@
 import { parseConfigOrExit } from "@qamesh/config";
-import { createGrpcClient, GrpcServer, shutdownOnSignal } from "@qamesh/grpc";
+import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { LanceVectorIndex } from "@qamesh/vector-lance";
@@ -13,7 +13,7 @@ const vectorIndex = await LanceVectorIndex.open(config.VECTOR_DIR);
 const service = createToolRuntime({ vectorIndex, llmProfiles });
 const server = new GrpcServer({ logger });
 service.register(server);
-const port = await server.listen(config.TOOL_RUNTIME_GRPC_HOST, config.TOOL_RUNTIME_GRPC_PORT);
+const port = await startOrExit("tool-runtime", () => server.listen(config.TOOL_RUNTIME_GRPC_HOST, config.TOOL_RUNTIME_GRPC_PORT));
 logger.info({ port }, "tool-runtime serving");
 shutdownOnSignal(logger, async () => {
   await server.shutdown();

@@ -5,6 +5,7 @@ import { chunkText } from "../chunking/chunk-text.js";
 import { gitBlobHash } from "../sources/git-blob-hash.js";
 import { readerForSpec } from "../sources/reader-for-spec.js";
 import { chunkId, indexedFileId, indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
+import { retrying } from "./retrying.js";
 import type { WorkerDeps } from "./worker-deps.js";
 
 const embeddingsPerCall = 128;
@@ -23,9 +24,9 @@ function looksBinary(content: Buffer): boolean {
 /**
  * Does one batch of a run: reads, chunks and embeds the files to index, upserts their chunks
  * under stable ids and then removes chunks of older versions, deletes vanished files, and
- * reports counts. Safe to repeat: a redelivered batch rewrites the same ids. A failing
- * embedding service fails the whole batch (retried by the bus); a file that cannot be read
- * fails only that file.
+ * reports counts. Safe to repeat: a redelivered batch rewrites the same ids. A file that
+ * cannot be read fails alone; an embedding model or index that stays down through the
+ * retries fails the batch's files, so the run still ends and says why.
  */
 export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, requestId: string): Promise<void> {
   const { projectId, sourceId, runId } = batch;
@@ -70,11 +71,24 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   }
 
   const allChunks = prepared.flatMap((file) => file.chunks);
-  const vectors = await embed(deps, projectId, allChunks.map((chunk) => `${chunk.path}\n${chunk.text}`), requestId);
-  await deps.vectorIndex.upsert(projectId, allChunks.map((chunk, index) => ({ ...chunk, vector: vectors[index]! })));
+  let stored = prepared;
+  try {
+    await retrying(deps.retry, async () => {
+      const vectors = await embed(deps, projectId, allChunks.map((chunk) => `${chunk.path}\n${chunk.text}`), requestId);
+      await deps.vectorIndex.upsert(projectId, allChunks.map((chunk, index) => ({ ...chunk, vector: vectors[index]! })));
+    });
+  } catch (error) {
+    // The embedding model or the index stayed down: these files fail (the run says why) and
+    // keep their previous version, so the next incremental run tries them again.
+    const reason = `could not embed or index the file: ${error instanceof Error ? error.message : String(error)}`;
+    deps.logger.warn({ runId, sourceId, files: prepared.length, err: error }, "batch could not be embedded or indexed");
+    for (const file of prepared) errors.push({ sourceId, path: file.path, message: reason });
+    counts.failed += prepared.length;
+    stored = [];
+  }
 
   const indexedEvents = [];
-  for (const file of prepared) {
+  for (const file of stored) {
     // Only after the new version is in: drop chunks of the old one (fewer chunks, other hash).
     await deps.vectorIndex.delete(projectId, { sourceId, path: file.path, contentHashNot: file.contentHash });
     await indexedFiles.put({

@@ -3,6 +3,7 @@ import type { Logger } from "@qamesh/logger";
 import type { DocumentStore, EventBus, VectorIndex } from "@qamesh/ports";
 import type { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import type { ReaderSettings } from "../sources/reader-for-spec.js";
+import type { RetryPolicy } from "./retrying.js";
 
 export interface WorkerDeps {
   bus: EventBus;
@@ -14,4 +15,6 @@ export interface WorkerDeps {
   readers: ReaderSettings;
   /** Files per `ingestion.batch` event. */
   batchSize: number;
+  /** How hard to try the embedding model and the index before failing a batch's files. */
+  retry: RetryPolicy;
 }

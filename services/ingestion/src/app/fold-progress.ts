@@ -50,7 +50,10 @@ export function foldProgress(run: RunRecord, progress: IngestionProgress, now: s
   const sources = Object.values(next.sources);
   const settled = sources.every((s) => s.failed || (s.discovered && s.batchesCompleted >= s.batchCount));
   if (settled) {
-    next.status = sources.some((s) => s.failed) ? "failed" : "succeeded";
+    // Some unreadable files do not fail a run; a source that could not be read, or a run in
+    // which every file that needed work failed, does.
+    const nothingWorked = next.counts.failed > 0 && next.counts.indexed === 0 && next.counts.deleted === 0;
+    next.status = sources.some((s) => s.failed) || nothingWorked ? "failed" : "succeeded";
     next.endTime = now;
   }
   return next;

@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { decodeEvent, encodeEvent, topics } from "@qamesh/events";
 import type { Logger } from "@qamesh/logger";
 import { addToOutbox, applyOnce } from "@qamesh/outbox";
-import type { BusEvent, DocumentStore, EventBus, Subscription } from "@qamesh/ports";
+import { requestIdHeader, type BusEvent, type DocumentStore, type EventBus, type Subscription } from "@qamesh/ports";
 import { IngestionCountsSchema } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { foldProgress } from "../app/fold-progress.js";
 import { collections, type RunRecord } from "../app/records.js";
@@ -37,10 +37,10 @@ export function subscribeProgressConsumer(deps: {
           encodeEvent(
             topics.ingestionCompleted,
             { runId: next.id, projectId: next.projectId, status: runStatusMessage(next.status), counts: create(IngestionCountsSchema, next.counts) },
-            { id: `${next.id}:completed`, key: next.projectId, requestId: event.headers["x-request-id"] ?? "" },
+            { id: `${next.id}:completed`, key: next.projectId, requestId: event.headers[requestIdHeader] ?? "" },
           ),
         );
-        deps.logger.info({ runId: next.id, projectId: next.projectId, status: next.status, counts: next.counts }, "ingestion run finished");
+        deps.logger.info({ requestId: event.headers[requestIdHeader], runId: next.id, projectId: next.projectId, status: next.status, counts: next.counts }, "ingestion run finished");
       }
     });
     deps.onEventsCommitted();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startFakeModelServer, type FakeModelServer } from "@qamesh/testkit";
+import { startFakeModelServer, type FakeModelBehaviour, type FakeModelServer } from "@qamesh/testkit";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 /** Cites whichever numbered passage of the system prompt mentions retries, like a grounded model would. */
@@ -60,6 +60,44 @@ describe("standalone with an OpenAI-compatible LLM configured", () => {
     } finally {
       await broken.stop();
       await failing.close();
+    }
+  });
+});
+
+describe("standalone with an OpenAI-compatible embedding model that goes down", () => {
+  it("ends the run failed with the reason, keeps serving, and indexes the files once the model is back", async () => {
+    const behaviour: FakeModelBehaviour = { answer: () => "", embedding: (text) => [text.length % 7, 1, 0.5], failWithStatus: 503 };
+    const model = await startFakeModelServer(behaviour);
+    const harness = await startHarness({
+      EMBEDDING_PROVIDER: "openai",
+      EMBEDDING_BASE_URL: `${model.url}/v1`,
+      EMBEDDING_MODEL: "embed-test",
+      INDEXING_RETRY_ATTEMPTS: "2",
+      INDEXING_RETRY_BACKOFF_MS: "10",
+    });
+    try {
+      const docs = join(harness.root, "docs");
+      await mkdir(docs, { recursive: true });
+      await writeFile(join(docs, "a.md"), "# A\n\nAlpha.\n");
+      await writeFile(join(docs, "b.md"), "# B\n\nBravo.\n");
+      const project = await harness.api("POST", "/v1/projects", { name: "flaky embeddings" });
+      await harness.api("POST", `/v1/projects/${project.body.id}/sources`, { type: "local", path: docs });
+
+      const first = await harness.api("POST", `/v1/projects/${project.body.id}/ingestions`, {});
+      const failed = await harness.waitForRun(project.body.id, first.body.id);
+      expect(failed).toMatchObject({ status: "failed", counts: { discovered: 2, indexed: 0, failed: 2 } });
+      expect(failed.errors[0].message).toContain("could not embed or index the file");
+      expect(failed.errors[0].message).toContain("the embedding model failed");
+      expect((await harness.api("GET", "/ready")).status).toBe(200);
+
+      delete behaviour.failWithStatus;
+      const second = await harness.api("POST", `/v1/projects/${project.body.id}/ingestions`, { mode: "incremental" });
+      const recovered = await harness.waitForRun(project.body.id, second.body.id);
+      expect(recovered).toMatchObject({ status: "succeeded", counts: { discovered: 2, indexed: 2, unchanged: 0, failed: 0 } });
+      expect(model.requests.some((request) => request.path === "/v1/embeddings" && request.body.model === "embed-test")).toBe(true);
+    } finally {
+      await harness.stop();
+      await model.close();
     }
   });
 });

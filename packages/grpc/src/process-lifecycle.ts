@@ -24,3 +24,17 @@ export function shutdownOnSignal(logger: Logger, shutdown: () => Promise<void>):
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
 }
+
+/**
+ * Runs a service's start-up; a failure (a port in use, an unreadable data directory) ends
+ * the process with one line saying what went wrong instead of a stack trace.
+ */
+export async function startOrExit<T>(service: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    process.stderr.write(`qamesh ${service}: could not start: ${reason}\n`);
+    process.exit(1);
+  }
+}
