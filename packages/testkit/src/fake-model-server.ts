@@ -1,9 +1,12 @@
 import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 /** A request the fake received, with its parsed JSON body. */
 export interface RecordedRequest {
   path: string;
+  /** True once the client hung up before the response was complete. */
+  cancelled: boolean;
   headers: IncomingMessage["headers"];
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the wire JSON of two protocols
 }
@@ -15,6 +18,8 @@ export interface FakeModelBehaviour {
   embedding(text: string): number[];
   /** When set, every request fails with this HTTP status. */
   failWithStatus?: number;
+  /** Pause between streamed pieces, to act like a slow model. */
+  pieceDelayMs?: number;
 }
 
 export interface FakeModelServer {
@@ -35,7 +40,11 @@ export async function startFakeModelServer(behaviour: FakeModelBehaviour): Promi
     for await (const chunk of request) raw += chunk;
     const body = raw ? JSON.parse(raw) : {};
     const path = (request.url ?? "").split("?")[0]!;
-    requests.push({ path, headers: request.headers, body });
+    const recorded: RecordedRequest = { path, cancelled: false, headers: request.headers, body };
+    requests.push(recorded);
+    response.on("close", () => {
+      if (!response.writableFinished) recorded.cancelled = true;
+    });
     if (behaviour.failWithStatus) return sendJson(response, behaviour.failWithStatus, { error: { message: "model overloaded", type: "server_error" } });
     if (path === "/v1/chat/completions") return openAiChat(response, body, behaviour);
     if (path === "/v1/embeddings") {
@@ -73,23 +82,31 @@ function pieces(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
-function openAiChat(response: ServerResponse, body: any, behaviour: FakeModelBehaviour): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function openAiChat(response: ServerResponse, body: any, behaviour: FakeModelBehaviour): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const answer = behaviour.answer(body.messages);
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const chunk = (delta: object, finish: string | null) =>
     `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   response.write(chunk({ role: "assistant", content: "" }, null));
-  for (const piece of pieces(answer)) response.write(chunk({ content: piece }, null));
+  for (const piece of pieces(answer)) {
+    if (response.destroyed) return;
+    response.write(chunk({ content: piece }, null));
+    if (behaviour.pieceDelayMs) await sleep(behaviour.pieceDelayMs);
+  }
   response.write(chunk({}, "stop"));
   response.end("data: [DONE]\n\n");
 }
 
-function ollamaChat(response: ServerResponse, body: any, behaviour: FakeModelBehaviour): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function ollamaChat(response: ServerResponse, body: any, behaviour: FakeModelBehaviour): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const answer = behaviour.answer(body.messages);
   response.writeHead(200, { "content-type": "application/x-ndjson" });
   const line = (content: string, done: boolean) =>
     JSON.stringify({ model: body.model, created_at: new Date(0).toISOString(), message: { role: "assistant", content }, done, ...(done ? { done_reason: "stop" } : {}) }) + "\n";
-  for (const piece of pieces(answer)) response.write(line(piece, false));
+  for (const piece of pieces(answer)) {
+    if (response.destroyed) return;
+    response.write(line(piece, false));
+    if (behaviour.pieceDelayMs) await sleep(behaviour.pieceDelayMs);
+  }
   response.end(line("", true));
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startFakeModelServer, type FakeModelBehaviour, type FakeModelServer } from "@qamesh/testkit";
+import { eventually, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer } from "@qamesh/testkit";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 /** Cites whichever numbered passage of the system prompt mentions retries, like a grounded model would. */
@@ -95,6 +95,31 @@ describe("standalone with an OpenAI-compatible embedding model that goes down", 
       const recovered = await harness.waitForRun(project.body.id, second.body.id);
       expect(recovered).toMatchObject({ status: "succeeded", counts: { discovered: 2, indexed: 2, unchanged: 0, failed: 0 } });
       expect(model.requests.some((request) => request.path === "/v1/embeddings" && request.body.model === "embed-test")).toBe(true);
+    } finally {
+      await harness.stop();
+      await model.close();
+    }
+  });
+});
+
+describe("a client that hangs up mid-answer", () => {
+  it("stops the model's work too", async () => {
+    const model = await startFakeModelServer({ answer: () => "word ".repeat(400), embedding: () => [], pieceDelayMs: 20 });
+    const harness = await startHarness({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${model.url}/v1`, LLM_MODEL: "slow" });
+    try {
+      const project = await harness.api("POST", "/v1/projects", { name: "hang up" });
+      const client = new AbortController();
+      const response = await fetch(`${harness.running.gatewayUrl}/v1/projects/${project.body.id}/ask`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ question: "talk for a long time" }),
+        signal: client.signal,
+      });
+      const reader = response.body!.getReader();
+      let received = "";
+      while (!received.includes("event: token")) received += new TextDecoder().decode((await reader.read()).value);
+      client.abort();
+      await eventually(() => expect(model.requests.find((request) => request.path === "/v1/chat/completions")?.cancelled).toBe(true));
     } finally {
       await harness.stop();
       await model.close();
