@@ -3,13 +3,30 @@ import { notFound } from "@qamesh/errors";
 import { EventEmitter, on } from "node:events";
 import type { GrpcServer } from "./grpc-server.js";
 
+/** Throws when something the server needs (its store, the bus, the index) is unreachable. */
+export type DependencyCheck = () => Promise<void>;
+
+const dependencyCheckTimeoutMs = 1500;
+
 /**
  * grpc.health.v1 for one server. The empty service name stands for the whole server, which
- * is what Kubernetes' grpc probes ask about.
+ * is what Kubernetes' grpc probes and the gateway's /ready ask about: it is SERVING only
+ * while every dependency check passes.
  */
 export class HealthRegistry {
   private readonly statuses = new Map<string, ServingStatus>([["", ServingStatus.SERVING]]);
   private readonly changes = new EventEmitter();
+  private readonly dependencyChecks: DependencyCheck[] = [];
+
+  addDependencyCheck(check: DependencyCheck): void {
+    this.dependencyChecks.push(check);
+  }
+
+  private async dependenciesReachable(): Promise<boolean> {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timed out")), dependencyCheckTimeoutMs).unref());
+    const results = await Promise.allSettled(this.dependencyChecks.map((check) => Promise.race([check(), timeout])));
+    return results.every((result) => result.status === "fulfilled");
+  }
 
   setServing(service: string, serving: boolean): void {
     this.statuses.set(service, serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
@@ -23,10 +40,12 @@ export class HealthRegistry {
   serve(server: GrpcServer): void {
     const statuses = this.statuses;
     const changes = this.changes;
+    const dependenciesReachable = () => this.dependenciesReachable();
     server.add(Health, {
       async check(request) {
         const status = statuses.get(request.service);
         if (status === undefined) throw notFound(`unknown service ${request.service}`);
+        if (status === ServingStatus.SERVING && !(await dependenciesReachable())) return { status: ServingStatus.NOT_SERVING };
         return { status };
       },
       async *watch(request, context) {

@@ -98,6 +98,17 @@ describe("gRPC bridge", () => {
     const unknown = await health.check({ service: "no.such.Service" }).catch((e: unknown) => e);
     expect(unknown).toMatchObject({ code: "not_found" });
   });
+
+  it("reports NOT_SERVING while a dependency check fails, and SERVING again once it passes", async () => {
+    let storeDown = true;
+    server.health.addDependencyCheck(async () => {
+      if (storeDown) throw new Error("store unreachable");
+    });
+    const health = createGrpcClient(Health, address, { peer: "health" });
+    expect((await health.check({ service: "" })).status).toBe(ServingStatus.NOT_SERVING);
+    storeDown = false;
+    expect((await health.check({ service: "" })).status).toBe(ServingStatus.SERVING);
+  });
 });
 
 describe("error code table", () => {

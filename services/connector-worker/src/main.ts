@@ -26,6 +26,7 @@ const worker = createConnectorWorker({
 });
 await worker.start();
 const health = new GrpcServer({ logger });
+for (const dependency of [store, bus, vectorIndex]) health.health.addDependencyCheck(() => dependency.ping());
 await startOrExit("connector-worker", () => health.listen(config.CONNECTOR_WORKER_GRPC_HOST, config.CONNECTOR_WORKER_GRPC_PORT));
 logger.info({ healthPort: config.CONNECTOR_WORKER_GRPC_PORT }, "connector worker consuming");
 shutdownOnSignal(logger, async () => {

@@ -33,6 +33,8 @@ export function createIngestion(deps: IngestionDeps) {
   return {
     register(server: GrpcServer) {
       server.add(IngestionService, ingestionHandlers({ projects, sources, runs }));
+      server.health.addDependencyCheck(() => deps.store.ping());
+      server.health.addDependencyCheck(() => deps.bus.ping());
     },
     async start() {
       relay.start();

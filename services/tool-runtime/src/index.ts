@@ -27,6 +27,7 @@ export function createToolRuntime(deps: ToolRuntimeDeps) {
   return {
     register(server: GrpcServer) {
       server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, builtInTools(searchDeps)));
+      server.health.addDependencyCheck(() => deps.vectorIndex.ping());
     },
     async close() {},
   };
