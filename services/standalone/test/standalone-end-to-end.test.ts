@@ -27,7 +27,7 @@ describe("standalone mesh, end to end through the public API", () => {
   let firstCommit: string;
 
   beforeAll(async () => {
-    harness = await startHarness();
+    harness = await startHarness({ MAX_FILE_BYTES: "20000" });
     repository = await GitRepositoryFixture.create(join(harness.root, "repo"));
     await repository.write({
       "services/billing/reconciler-config.ts": billingFile,
@@ -36,6 +36,7 @@ describe("standalone mesh, end to end through the public API", () => {
       "docs/deployment.md": "# Deployment\n\nDeploys go out from the main branch through the release pipeline.\n\nRollbacks use the previous image tag.\n",
       "docs/obsolete.md": "# Obsolete\n\nThis page describes the legacy fax gateway.\n",
       "assets/logo.png": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]),
+      "fixtures/huge-dump.json": JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ invoice: i, retried: true }))),
     });
     firstCommit = await repository.commit("initial import");
   });
@@ -61,7 +62,8 @@ describe("standalone mesh, end to end through the public API", () => {
     const run = await harness.waitForRun(projectId, started.body.id);
     expect(run).toMatchObject({
       status: "succeeded",
-      counts: { discovered: 6, indexed: 5, unchanged: 0, deleted: 0, skipped: 1, failed: 0 },
+      // The binary logo and the oversized dump are skipped and counted.
+      counts: { discovered: 7, indexed: 5, unchanged: 0, deleted: 0, skipped: 2, failed: 0 },
     });
     expect(run.finishedAt).not.toBeNull();
 
@@ -86,7 +88,7 @@ describe("standalone mesh, end to end through the public API", () => {
     expect(secondRun).toMatchObject({
       status: "succeeded",
       mode: "incremental",
-      counts: { discovered: 5, indexed: 1, unchanged: 3, deleted: 1, skipped: 1, failed: 0 },
+      counts: { discovered: 6, indexed: 1, unchanged: 3, deleted: 1, skipped: 2, failed: 0 },
     });
 
     const frozen = await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "are deployments frozen on fridays", k: 3 });
