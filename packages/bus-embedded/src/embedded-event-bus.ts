@@ -25,6 +25,9 @@ export interface EmbeddedEventBusOptions {
   pollIntervalMs?: number;
   /** Backoff before a failed event is tried again, doubled each attempt. */
   retryBackoffMs?: number;
+  /** How long events are kept, consumed or not (Kafka's retention.ms). Default 7 days. */
+  retentionMs?: number;
+  clock?: () => Date;
 }
 
 interface EventRow {
@@ -50,6 +53,7 @@ export class EmbeddedEventBus implements EventBus {
   private readonly retryBackoffMs: number;
   private readonly published = new EventEmitter();
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly pruneTimer: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly options: EmbeddedEventBusOptions) {
@@ -83,6 +87,18 @@ export class EmbeddedEventBus implements EventBus {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.retryBackoffMs = options.retryBackoffMs ?? 100;
     this.published.setMaxListeners(0);
+    this.pruneTimer = setInterval(() => this.prune(), 10 * 60_000).unref();
+  }
+
+  /** Drops events past the retention period, so the log does not grow without bound. */
+  prune(): number {
+    const retentionMs = this.options.retentionMs ?? 7 * 24 * 3600_000;
+    const cutoff = new Date(this.now().getTime() - retentionMs).toISOString();
+    return this.db.prepare("DELETE FROM events WHERE published_at < ?").run(cutoff).changes;
+  }
+
+  private now(): Date {
+    return this.options.clock?.() ?? new Date();
   }
 
   async publish(events: readonly PublishInput[]): Promise<void> {
@@ -90,7 +106,7 @@ export class EmbeddedEventBus implements EventBus {
     const insert = this.db.prepare(
       `INSERT OR IGNORE INTO events (id, topic, partition, key, payload, headers, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    const now = new Date().toISOString();
+    const now = this.now().toISOString();
     // INSERT OR IGNORE on the id makes re-publishing an event (an outbox retry) harmless.
     this.db.transaction(() => {
       for (const event of events) {
@@ -139,6 +155,7 @@ export class EmbeddedEventBus implements EventBus {
     if (this.closed) return;
     await Promise.all([...this.subscriptions.values()].map((subscription) => subscription.stop()));
     this.closed = true;
+    clearInterval(this.pruneTimer);
     this.db.close();
   }
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { afterAll } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "@qamesh/logger";
-import { describeEventBusContract, temporaryDirectory } from "@qamesh/testkit";
+import { describeEventBusContract, eventually, temporaryDirectory } from "@qamesh/testkit";
 import { EmbeddedEventBus } from "../src/index.js";
 
 const directory = await temporaryDirectory("bus");
@@ -12,4 +12,20 @@ const logger = createLogger({ service: "test", level: "silent" });
 describeEventBusContract("embedded SQLite log", async () => {
   const file = join(directory.path, `bus-${counter++}.sqlite`);
   return { open: async () => new EmbeddedEventBus({ file, logger, pollIntervalMs: 20, retryBackoffMs: 5 }) };
+});
+
+describe("embedded log retention", () => {
+  it("drops events older than the retention period and keeps newer ones", async () => {
+    let now = new Date("2026-01-01T00:00:00Z");
+    const bus = new EmbeddedEventBus({ file: join(directory.path, "retention.sqlite"), logger, retentionMs: 3600_000, clock: () => now });
+    const payload = new Uint8Array([1]);
+    await bus.publish([{ id: "old", topic: "t", key: "k", payload }]);
+    now = new Date("2026-01-01T02:00:00Z");
+    await bus.publish([{ id: "new", topic: "t", key: "k", payload }]);
+    expect(bus.prune()).toBe(1);
+    const seen: string[] = [];
+    await bus.subscribe({ group: "late", topic: "t", handler: async (event) => void seen.push(event.id) });
+    await eventually(() => expect(seen).toEqual(["new"]));
+    await bus.close();
+  });
 });
