@@ -23,9 +23,17 @@ export class HealthRegistry {
   }
 
   private async dependenciesReachable(): Promise<boolean> {
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timed out")), dependencyCheckTimeoutMs).unref());
-    const results = await Promise.allSettled(this.dependencyChecks.map((check) => Promise.race([check(), timeout])));
-    return results.every((result) => result.status === "fulfilled");
+    if (this.dependencyChecks.length === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("dependency check timed out")), dependencyCheckTimeoutMs);
+    });
+    try {
+      const results = await Promise.allSettled(this.dependencyChecks.map((check) => Promise.race([check(), timeout])));
+      return results.every((result) => result.status === "fulfilled");
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   setServing(service: string, serving: boolean): void {
