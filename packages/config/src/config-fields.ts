@@ -26,5 +26,3 @@ export const pathList = (fallback: string) =>
     .string()
     .default(fallback)
     .transform((value) => value.split(":").filter((part) => part.length > 0));
-
-export const optionalUrl = () => z.url("must be a URL").optional();

@@ -9,7 +9,8 @@ export interface LoggerOptions {
 
 /**
  * One JSON line per event on stdout. Every service logs with a `service` field; request-scoped
- * loggers are children carrying `requestId` so a call can be followed across gRPC and the bus.
+ * loggers are children (`logger.child({ requestId })`) so a call can be followed across gRPC
+ * and the bus.
  */
 export function createLogger(options: LoggerOptions): Logger {
   return pino({
@@ -18,8 +19,4 @@ export function createLogger(options: LoggerOptions): Logger {
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
-}
-
-export function withRequestId(logger: Logger, requestId: string): Logger {
-  return logger.child({ requestId });
 }
