@@ -17,16 +17,11 @@ export class SqliteDocumentStore implements DocumentStore {
 
   private constructor(private readonly db: Database.Database) {
     const direct = <R>(work: () => R) => Promise.resolve().then(work);
-    const txCollections = new Map<string, SqliteCollection<StoredDocument>>();
     this.inTransaction = {
-      collection: <T extends StoredDocument>(name: string) => {
-        let collection = txCollections.get(name);
-        if (!collection) {
-          collection = new SqliteCollection<StoredDocument>(db, name, direct);
-          txCollections.set(name, collection);
-        }
-        return collection as unknown as Collection<T>;
-      },
+      // Not cached: a table created inside a transaction that rolls back is gone again, and
+      // CREATE TABLE IF NOT EXISTS on each use is what brings it back.
+      collection: <T extends StoredDocument>(name: string) =>
+        new SqliteCollection<StoredDocument>(db, name, direct) as unknown as Collection<T>,
       transaction: (work) => work(this.inTransaction),
       ping: async () => undefined,
       close: async () => undefined,

@@ -78,6 +78,20 @@ export function describeDocumentStoreContract(adapter: string, openStore: () => 
       expect((await store.collection<Note>("other").find({ projectId: "p" })).map((n) => n.id)).toEqual(["b"]);
     });
 
+    it("still serves a collection whose first use was in a rolled-back transaction", async () => {
+      const store = await open();
+      await store
+        .transaction(async (tx) => {
+          await tx.collection<Note>("first_used_in_rollback").insert(note("p", "a", 1));
+          throw new Error("abort");
+        })
+        .catch(() => undefined);
+      await store.transaction(async (tx) => {
+        await tx.collection<Note>("first_used_in_rollback").insert(note("p", "b", 1));
+      });
+      expect((await store.collection<Note>("first_used_in_rollback").find({ projectId: "p" })).map((n) => n.id)).toEqual(["b"]);
+    });
+
     it("keeps writes made outside a transaction out of a rolled-back one", async () => {
       const store = await open();
       const notes = store.collection<Note>("notes");
