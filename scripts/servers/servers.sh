@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Installs and runs the real servers of distributed mode on 127.0.0.1, without Docker:
+#   Kafka (KRaft, single node) from the broker jars on Maven Central, run with Java 17;
+#   FerretDB v1 (MongoDB wire protocol, SQLite backend) built from its Go module;
+#   Chroma from its PyPI package, in a virtualenv.
+#
+#   scripts/servers/servers.sh up [kafka|mongodb|chroma]...   install if needed, start if not running
+#   scripts/servers/servers.sh down [name]...                 stop (data is kept)
+#   scripts/servers/servers.sh status                         one line per server; exit 1 if any is down
+#   scripts/servers/servers.sh env                            the variables the services read
+#   scripts/servers/servers.sh wipe                           stop and delete all data (installs stay)
+#
+# Installs are cached under QAMESH_SERVERS_HOME (default ~/.cache/qamesh/servers), so only the
+# first `up` on a machine downloads anything. Every command is idempotent.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+home="${QAMESH_SERVERS_HOME:-$HOME/.cache/qamesh/servers}"
+kafka_port="${QAMESH_KAFKA_PORT:-19092}"
+kafka_controller_port="${QAMESH_KAFKA_CONTROLLER_PORT:-19093}"
+mongodb_port="${QAMESH_MONGODB_PORT:-27117}"
+chroma_port="${QAMESH_CHROMA_PORT:-18000}"
+all_servers=(kafka mongodb chroma)
+
+say() { printf 'servers: %s\n' "$*" >&2; }
+fail() { say "$*"; exit 1; }
+
+port_of() {
+  case "$1" in
+    kafka) echo "$kafka_port" ;;
+    mongodb) echo "$mongodb_port" ;;
+    chroma) echo "$chroma_port" ;;
+    *) fail "unknown server '$1' (expected one of: ${all_servers[*]})" ;;
+  esac
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pid_of() {
+  local file="$home/run/$1.pid"
+  [[ -f "$file" ]] && kill -0 "$(cat "$file")" 2>/dev/null && cat "$file"
+}
+
+# ---- installs -------------------------------------------------------------------------------
+
+install_kafka() {
+  local lib="$home/kafka/lib"
+  [[ -f "$lib/.complete" ]] && return
+  command -v java >/dev/null || fail "kafka needs Java 17+ (java not found)"
+  command -v mvn >/dev/null || fail "kafka's jars are fetched with Maven (mvn not found)"
+  say "installing kafka broker jars (first run only)"
+  rm -rf "$lib" && mkdir -p "$lib"
+  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib" >&2 ||
+    fail "could not fetch the kafka broker jars with Maven"
+  touch "$lib/.complete"
+}
+
+install_mongodb() {
+  local binary="$home/ferretdb/ferretdb-server"
+  local stamp="$home/ferretdb/.built-from"
+  local source_hash
+  source_hash="$(cat "$here/ferretdb/go.mod" "$here/ferretdb/go.sum" "$here/ferretdb/main.go" | sha256sum | cut -d' ' -f1)"
+  [[ -x "$binary" && "$(cat "$stamp" 2>/dev/null)" == "$source_hash" ]] && return
+  command -v go >/dev/null || fail "ferretdb is built with Go (go not found)"
+  say "building ferretdb (first run only)"
+  mkdir -p "$home/ferretdb"
+  (cd "$here/ferretdb" && go build -o "$binary" .) >&2 || fail "could not build ferretdb"
+  echo "$source_hash" >"$stamp"
+}
+
+install_chroma() {
+  local venv="$home/chroma/venv"
+  local stamp="$home/chroma/.installed-from"
+  local wanted
+  wanted="$(cat "$here/chroma/requirements.txt")"
+  [[ -x "$venv/bin/chroma" && "$(cat "$stamp" 2>/dev/null)" == "$wanted" ]] && return
+  command -v python3 >/dev/null || fail "chroma needs Python 3 (python3 not found)"
+  say "installing chroma into a virtualenv (first run only)"
+  rm -rf "$venv"
+  python3 -m venv "$venv" >&2 || fail "could not create the chroma virtualenv"
+  "$venv/bin/pip" install -q -r "$here/chroma/requirements.txt" >&2 || fail "could not install chroma with pip"
+  echo "$wanted" >"$stamp"
+}
+
+# ---- start ----------------------------------------------------------------------------------
+
+start_kafka() {
+  local data="$home/data/kafka"
+  local config="$home/run/kafka.properties"
+  cat >"$config" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$kafka_controller_port
+listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$kafka_controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$data
+num.partitions=4
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+group.initial.rebalance.delay.ms=0
+EOF
+  if [[ ! -f "$data/meta.properties" ]]; then
+    mkdir -p "$data"
+    local cluster_id
+    cluster_id="$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
+    java -cp "$home/kafka/lib/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$config" --standalone \
+      >"$home/run/kafka-format.log" 2>&1 || fail "could not format kafka's log directory (see $home/run/kafka-format.log)"
+  fi
+  nohup java -Xms256m -Xmx768m -cp "$home/kafka/lib/*" kafka.Kafka "$config" >"$home/run/kafka.log" 2>&1 &
+  echo $! >"$home/run/kafka.pid"
+}
+
+start_mongodb() {
+  mkdir -p "$home/data/ferretdb"
+  nohup "$home/ferretdb/ferretdb-server" -listen "127.0.0.1:$mongodb_port" -data "$home/data/ferretdb" \
+    >"$home/run/mongodb.log" 2>&1 &
+  echo $! >"$home/run/mongodb.pid"
+}
+
+start_chroma() {
+  mkdir -p "$home/data/chroma"
+  ANONYMIZED_TELEMETRY=False nohup "$home/chroma/venv/bin/chroma" run --path "$home/data/chroma" \
+    --host 127.0.0.1 --port "$chroma_port" >"$home/run/chroma.log" 2>&1 &
+  echo $! >"$home/run/chroma.pid"
+}
+
+wait_until_listening() {
+  local name="$1" port
+  port="$(port_of "$name")"
+  for _ in $(seq 1 600); do
+    port_open "$port" && return
+    pid_of "$name" >/dev/null || fail "$name exited during start-up; its log says: $(tail -n 5 "$home/run/$name.log" | tr '\n' ' ')"
+    sleep 0.1
+  done
+  fail "$name did not listen on 127.0.0.1:$port within 60 s (log: $home/run/$name.log)"
+}
+
+up_one() {
+  local name="$1" port
+  port="$(port_of "$name")"
+  if pid_of "$name" >/dev/null && port_open "$port"; then return; fi
+  port_open "$port" && fail "127.0.0.1:$port is taken by another program; set QAMESH_${name^^}_PORT to move $name"
+  "install_$name"
+  mkdir -p "$home/run"
+  "start_$name"
+  wait_until_listening "$name"
+  say "$name listening on 127.0.0.1:$port"
+}
+
+down_one() {
+  local name="$1" pid
+  pid="$(pid_of "$name")" || { rm -f "$home/run/$name.pid"; return 0; }
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$home/run/$name.pid"
+  say "$name stopped"
+}
+
+print_env() {
+  echo "KAFKA_BROKERS=127.0.0.1:$kafka_port"
+  echo "MONGODB_URI=mongodb://127.0.0.1:$mongodb_port/"
+  echo "CHROMA_URL=http://127.0.0.1:$chroma_port"
+}
+
+command="${1:-status}"
+shift || true
+names=("$@")
+[[ ${#names[@]} -eq 0 ]] && names=("${all_servers[@]}")
+
+case "$command" in
+  up) for name in "${names[@]}"; do up_one "$name"; done ;;
+  down) for name in "${names[@]}"; do down_one "$name"; done ;;
+  status)
+    down=0
+    for name in "${names[@]}"; do
+      if pid_of "$name" >/dev/null && port_open "$(port_of "$name")"; then
+        echo "$name: up on 127.0.0.1:$(port_of "$name")"
+      else
+        echo "$name: down"
+        down=1
+      fi
+    done
+    exit "$down"
+    ;;
+  env) print_env ;;
+  wipe)
+    for name in "${all_servers[@]}"; do down_one "$name"; done
+    rm -rf "$home/data"
+    ;;
+  *) fail "unknown command '$command' (expected up, down, status, env or wipe)" ;;
+esac
