@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Native engines (SQLite, LanceDB) run in forked processes, not worker threads.
     pool: "forks",
+    // Kafka, MongoDB (FerretDB) and Chroma for the distributed-mode suites.
+    globalSetup: ["scripts/servers/vitest-global-setup.ts"],
   },
 });

@@ -5,3 +5,4 @@ export * from "./vector-index-contract.js";
 export * from "./git-repository-fixture.js";
 export * from "./temporary-directory.js";
 export * from "./fake-model-server.js";
+export * from "./real-servers.js";

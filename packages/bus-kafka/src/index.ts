@@ -1,0 +1,1 @@
+export { KafkaEventBus, retryTopic, type KafkaEventBusOptions } from "./kafka-event-bus.js";

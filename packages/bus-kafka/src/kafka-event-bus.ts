@@ -1,0 +1,289 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Kafka, logLevel as kafkaLogLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from "kafkajs";
+import type { Logger } from "@qamesh/logger";
+import {
+  deadLetterHeaders,
+  deadLetterTopic,
+  type BusEvent,
+  type EventBus,
+  type PublishInput,
+  type SubscribeOptions,
+  type Subscription,
+} from "@qamesh/ports";
+import { headersToStrings, kafkaHeaders, withoutInternalHeaders } from "./kafka-headers.js";
+import { RecentEventIds } from "./recent-event-ids.js";
+
+export interface KafkaEventBusOptions {
+  brokers: readonly string[];
+  clientId: string;
+  logger: Logger;
+  /** Partitions of the topics this bus creates. Events of one key share a partition. */
+  partitions?: number;
+  /** A consumer that sends no heartbeat for this long is presumed dead (broker minimum 6 s). */
+  sessionTimeoutMs?: number;
+  /**
+   * How long a rebalance waits for members to rejoin. A member stuck in a handler longer than
+   * this is dropped and its uncommitted events go to another member.
+   */
+  rebalanceTimeoutMs?: number;
+  /** Backoff of the first retry delivery, doubled each attempt, capped at 30 s. */
+  retryBackoffMs?: number;
+  /** Attempts when a subscription names none. */
+  defaultMaxAttempts?: number;
+}
+
+/** Where a group's failed deliveries wait for their next attempt. */
+export const retryTopic = (topic: string, group: string) => `${topic}.retry.${group}`;
+
+const maxRetryBackoffMs = 30_000;
+const groupJoinTimeoutMs = 60_000;
+
+/**
+ * The EventBus on Kafka. One topic per event type, keyed by project, so a project's events are
+ * ordered. Offsets are committed one event at a time, after the handler returned (its writes
+ * are durable by then). A failed delivery is committed too and re-published to the group's
+ * retry topic with its attempt number; after the last attempt it goes to the dead-letter topic
+ * with the error, so a poison event never blocks its partition. Topics are created explicitly:
+ * the broker's auto-creation stays off.
+ */
+export class KafkaEventBus implements EventBus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly partitions: number;
+  private readonly knownTopics = new Set<string>();
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private connected: Promise<void> | undefined;
+
+  constructor(private readonly options: KafkaEventBusOptions) {
+    this.partitions = options.partitions ?? 4;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: kafkaLogLevel.WARN,
+      logCreator: () => (entry) => {
+        const { message, ...details } = entry.log;
+        options.logger.warn({ kafka: details, namespace: entry.namespace }, message);
+      },
+      // Ride out a broker restart: reconnect for about a minute before giving up on a call.
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 15 },
+    });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  /** Connects and creates the given topics (and their dead-letter topics) if missing. */
+  async start(topics: readonly string[] = []): Promise<void> {
+    await this.connect();
+    await this.ensureTopics(topics.flatMap((topic) => [topic, deadLetterTopic(topic)]));
+  }
+
+  async publish(events: readonly PublishInput[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.connect();
+    await this.ensureTopics(events.map((event) => event.topic));
+    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+    for (const event of events) {
+      const messages = byTopic.get(event.topic) ?? [];
+      messages.push({
+        key: event.key,
+        value: Buffer.from(event.payload),
+        headers: { ...event.headers, [kafkaHeaders.eventId]: event.id ?? randomUUID() },
+      });
+      byTopic.set(event.topic, messages);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    await this.connect();
+    const retries = retryTopic(options.topic, options.group);
+    await this.ensureTopics([options.topic, retries, deadLetterTopic(options.topic)]);
+    const consumer = this.kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
+      heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 10)),
+      allowAutoTopicCreation: false,
+      // A consumer that lost the broker keeps trying to come back instead of crashing for good.
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 15, restartOnFailure: async () => true },
+    });
+    const subscription = new KafkaSubscription(consumer, options, retries, this, this.options);
+    this.subscriptions.add(subscription);
+    await subscription.start();
+    return {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.connect();
+    await this.admin.describeCluster();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.subscriptions.clear();
+    if (this.connected) {
+      await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+      this.connected = undefined;
+    }
+  }
+
+  /** Publishes already-encoded messages: the retry and dead-letter paths. */
+  async forward(topic: string, message: KafkaMessage, headers: Record<string, string>): Promise<void> {
+    await this.producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers }],
+    });
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.connected = undefined;
+        throw error;
+      },
+    );
+    return this.connected;
+  }
+
+  private async ensureTopics(topics: readonly string[]): Promise<void> {
+    const missing = [...new Set(topics)].filter((topic) => !this.knownTopics.has(topic));
+    if (missing.length === 0) return;
+    try {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: this.partitions })),
+      });
+    } catch (error) {
+      // Another process created some of them first; anything else is a real failure.
+      if (!isTopicAlreadyExists(error)) throw error;
+    }
+    for (const topic of missing) this.knownTopics.add(topic);
+  }
+}
+
+function isTopicAlreadyExists(error: unknown): boolean {
+  const nested = (error as { errors?: { type?: string }[] }).errors ?? [];
+  const type = (error as { type?: string }).type;
+  return type === "TOPIC_ALREADY_EXISTS" || (nested.length > 0 && nested.every((inner) => inner.type === "TOPIC_ALREADY_EXISTS"));
+}
+
+/** One consumer group member running one subscription's handler. */
+class KafkaSubscription {
+  private readonly handled = new RecentEventIds();
+  private readonly maxAttempts: number;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: SubscribeOptions,
+    private readonly retries: string,
+    private readonly bus: KafkaEventBus,
+    private readonly busOptions: KafkaEventBusOptions,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? busOptions.defaultMaxAttempts ?? 5;
+  }
+
+  async start(): Promise<void> {
+    const joined = new Promise<void>((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()));
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.busOptions.logger.warn(
+        { group: this.options.group, topic: this.options.topic, err: event.payload.error, restart: event.payload.restart },
+        "kafka consumer crashed",
+      );
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.options.topic, this.retries], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
+    // Return once the group has assigned partitions, so a caller's next publish is seen.
+    await Promise.race([joined, sleep(groupJoinTimeoutMs)]);
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= this.consumer.disconnect();
+    return this.stopped;
+  }
+
+  private async consumeBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      await this.deliver(batch.topic, message, heartbeat);
+      resolveOffset(message.offset);
+      await this.consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
+      ]);
+    }
+  }
+
+  /** Runs the handler once; a failure moves the event on to a retry or the dead-letter topic. */
+  private async deliver(topic: string, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const headers = headersToStrings(message.headers);
+    const id = headers[kafkaHeaders.eventId] ?? `${topic}@${message.offset}`;
+    if (this.handled.has(id)) return;
+    const attempt = Number(headers[kafkaHeaders.attempt] ?? "1");
+    const notBefore = Number(headers[kafkaHeaders.notBefore] ?? "0");
+    await this.waitUntil(notBefore, heartbeat);
+
+    const event: BusEvent = {
+      id,
+      topic: headers[kafkaHeaders.originalTopic] ?? topic,
+      key: message.key?.toString() ?? "",
+      payload: new Uint8Array(message.value ?? Buffer.alloc(0)),
+      headers: withoutInternalHeaders(headers),
+    };
+    // Long handlers keep the membership alive, so a slow batch is not mistaken for a dead member.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+    try {
+      await this.options.handler(event);
+      this.handled.add(id);
+    } catch (error) {
+      await this.handleFailure(event, message, attempt, error);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async handleFailure(event: BusEvent, message: KafkaMessage, attempt: number, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const base = { ...event.headers, [kafkaHeaders.eventId]: event.id };
+    if (attempt >= this.maxAttempts) {
+      this.busOptions.logger.error({ eventId: event.id, topic: event.topic, group: this.options.group, attempt, reason }, "event dead-lettered");
+      await this.bus.forward(deadLetterTopic(event.topic), message, {
+        ...base,
+        [deadLetterHeaders.error]: reason,
+        [deadLetterHeaders.attempts]: String(attempt),
+      });
+      return;
+    }
+    const backoff = Math.min(maxRetryBackoffMs, (this.busOptions.retryBackoffMs ?? 500) * 2 ** (attempt - 1));
+    this.busOptions.logger.warn({ eventId: event.id, topic: event.topic, group: this.options.group, attempt, reason }, "event handler failed, retrying");
+    await this.bus.forward(this.retries, message, {
+      ...base,
+      [kafkaHeaders.attempt]: String(attempt + 1),
+      [kafkaHeaders.notBefore]: String(Date.now() + backoff),
+      [kafkaHeaders.originalTopic]: event.topic,
+    });
+  }
+
+  private async waitUntil(time: number, heartbeat: () => Promise<void>): Promise<void> {
+    while (Date.now() < time) {
+      await sleep(Math.min(1_000, time - Date.now()));
+      await heartbeat().catch(() => undefined);
+    }
+  }
+}
