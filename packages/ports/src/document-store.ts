@@ -43,3 +43,13 @@ export interface DocumentStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * An index a service needs on one of its collections. Adapters with secondary indexes create
+ * them at start-up; `unique` ones are what idempotency relies on.
+ */
+export interface DocumentIndex {
+  collection: string;
+  fields: readonly string[];
+  unique?: boolean;
+}

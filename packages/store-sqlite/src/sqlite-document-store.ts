@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Collection, DocumentStore, StoredDocument } from "@qamesh/ports";
-import { AsyncLock } from "./async-lock.js";
+import { AsyncLock } from "@qamesh/concurrency";
 import { SqliteCollection } from "./sqlite-collection.js";
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Serialises async critical sections. better-sqlite3 has one connection per store, so a
- * transaction spanning awaits must keep every other caller out until it commits.
+ * Serialises async critical sections: a transaction spanning awaits keeps every other caller
+ * of the same lock out until it is done.
  */
 export class AsyncLock {
   private tail: Promise<unknown> = Promise.resolve();

@@ -1,0 +1,1 @@
+export { AsyncLock } from "./async-lock.js";

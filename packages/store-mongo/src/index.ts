@@ -1,0 +1,1 @@
+export { MongoDocumentStore, type MongoDocumentStoreOptions } from "./mongo-document-store.js";

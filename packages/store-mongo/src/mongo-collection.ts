@@ -1,0 +1,58 @@
+import type { Collection as DriverCollection, Filter as DriverFilter, FindOptions as DriverFindOptions, Sort } from "mongodb";
+import { alreadyExists } from "@qamesh/errors";
+import type { Collection, Filter, FindOptions, ProjectFilter, StoredDocument } from "@qamesh/ports";
+import { fromStored, recordKey, toStored, type MongoRecord } from "./stored-form.js";
+
+export const duplicateKeyCode = 11000;
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number }).code === duplicateKeyCode;
+}
+
+/** A collection read and written directly, each call atomic on its own document. */
+export class MongoCollection<T extends StoredDocument> implements Collection<T> {
+  constructor(private readonly records: DriverCollection<MongoRecord>) {}
+
+  async insert(document: T): Promise<void> {
+    try {
+      await this.records.insertOne(toStored(document));
+    } catch (error) {
+      if (isDuplicateKey(error)) throw alreadyExists(`${document.id} already exists`);
+      throw error;
+    }
+  }
+
+  async put(document: T): Promise<void> {
+    const record = toStored(document);
+    await this.records.replaceOne({ _id: record._id }, record, { upsert: true });
+  }
+
+  async get(projectId: string, id: string): Promise<T | undefined> {
+    const record = await this.records.findOne({ _id: recordKey(projectId, id) });
+    return record === null ? undefined : fromStored<T>(record);
+  }
+
+  find(filter: ProjectFilter<T>, options: FindOptions<T> = {}): Promise<T[]> {
+    return this.findAcrossProjects(filter, options);
+  }
+
+  async findAcrossProjects(filter: Filter<T>, options: FindOptions<T> = {}): Promise<T[]> {
+    const query: DriverFindOptions = {};
+    if (options.sort) {
+      const direction = options.sort.direction === "desc" ? -1 : 1;
+      query.sort = { [options.sort.field]: direction, id: 1 } as Sort;
+    }
+    if (options.limit !== undefined) {
+      // MongoDB reads a limit of 0 as "no limit".
+      if (options.limit < 1) return [];
+      query.limit = Math.floor(options.limit);
+    }
+    const records = await this.records.find(filter as DriverFilter<MongoRecord>, query).toArray();
+    return records.map((record) => fromStored<T>(record));
+  }
+
+  async delete(filter: ProjectFilter<T>): Promise<number> {
+    const result = await this.records.deleteMany(filter as DriverFilter<MongoRecord>);
+    return result.deletedCount;
+  }
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { MongoClient, type Db } from "mongodb";
+import { AsyncLock } from "@qamesh/concurrency";
+import { alreadyExists } from "@qamesh/errors";
+import type { Collection, DocumentIndex, DocumentStore, StoredDocument } from "@qamesh/ports";
+import { isDuplicateKey, MongoCollection } from "./mongo-collection.js";
+import { StagedWrites, type StagedWrite } from "./staged-writes.js";
+import { toStored, type MongoRecord } from "./stored-form.js";
+import { TransactionalCollection } from "./transactional-collection.js";
+
+export interface MongoDocumentStoreOptions {
+  uri: string;
+  /** One database per service: services never read each other's records. */
+  database: string;
+  /** Created at start-up; unique ones are what idempotency relies on. */
+  indexes?: readonly DocumentIndex[];
+}
+
+/** A committed transaction whose writes may not all be applied yet. */
+interface PendingTransaction {
+  _id: string;
+  createdAt: string;
+  writes: StagedWrite[];
+}
+
+const pendingTransactionsCollection = "_pending_transactions";
+
+/**
+ * The DocumentStore on MongoDB (or a server speaking its protocol, such as FerretDB).
+ *
+ * Transactions do not use MongoDB's multi-document transactions: those need a replica set,
+ * and FerretDB has none. Instead a transaction stages its writes and commits them by inserting
+ * ONE document listing them all into `_pending_transactions` (a single-document write is
+ * atomic), then applies them and deletes that document. A process that dies in between leaves
+ * the list behind, and the next store to connect applies it: every write of a committed
+ * transaction lands, and nothing of an uncommitted one does. Inserts are applied first, so a
+ * duplicate id aborts the transaction before anything else is written.
+ */
+export class MongoDocumentStore implements DocumentStore {
+  private readonly lock = new AsyncLock();
+  private readonly collections = new Map<string, MongoCollection<StoredDocument>>();
+
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+  ) {}
+
+  static async connect(options: MongoDocumentStoreOptions): Promise<MongoDocumentStore> {
+    const client = new MongoClient(options.uri, { ignoreUndefined: true, serverSelectionTimeoutMS: 10_000 });
+    await client.connect();
+    const store = new MongoDocumentStore(client, client.db(options.database));
+    try {
+      await store.createIndexes(options.indexes ?? []);
+      await store.applyPendingTransactions();
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return store;
+  }
+
+  collection<T extends StoredDocument>(name: string): Collection<T> {
+    return this.direct<T>(name);
+  }
+
+  transaction<R>(work: (store: DocumentStore) => Promise<R>): Promise<R> {
+    // Transactions of one process run one at a time, as they do on the embedded store.
+    return this.lock.run(async () => {
+      const staged = new StagedWrites();
+      const inTransaction: DocumentStore = {
+        collection: <T extends StoredDocument>(name: string) => new TransactionalCollection<T>(name, this.direct<T>(name), staged),
+        transaction: (nested) => nested(inTransaction),
+        ping: () => this.ping(),
+        close: async () => undefined,
+      };
+      const result = await work(inTransaction);
+      await this.commit(staged.all());
+      return result;
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.lock.run(() => this.client.close());
+  }
+
+  private direct<T extends StoredDocument>(name: string): MongoCollection<T> {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new MongoCollection<StoredDocument>(this.db.collection<MongoRecord>(name));
+      this.collections.set(name, collection);
+    }
+    return collection as unknown as MongoCollection<T>;
+  }
+
+  private async createIndexes(indexes: readonly DocumentIndex[]): Promise<void> {
+    const collections = new Set(indexes.map((index) => index.collection));
+    for (const name of collections) await this.db.collection(name).createIndex({ projectId: 1 });
+    for (const index of indexes) {
+      const keys = Object.fromEntries(index.fields.map((field) => [field, 1 as const]));
+      await this.db.collection(index.collection).createIndex(keys, { unique: index.unique ?? false });
+    }
+  }
+
+  private async commit(writes: StagedWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    if (writes.length === 1) return this.applyInserts(writes);
+    const pending = this.db.collection<PendingTransaction>(pendingTransactionsCollection);
+    const id = randomUUID();
+    await pending.insertOne({ _id: id, createdAt: new Date().toISOString(), writes });
+    try {
+      await this.applyInserts(writes.filter((write) => write.insert));
+    } catch (error) {
+      await pending.deleteOne({ _id: id });
+      throw error;
+    }
+    await this.applyReplacements(writes.filter((write) => !write.insert));
+    await pending.deleteOne({ _id: id });
+  }
+
+  /** Inserts, undoing the ones already made when an id turns out to be taken. */
+  private async applyInserts(writes: StagedWrite[]): Promise<void> {
+    const done: StagedWrite[] = [];
+    for (const write of writes) {
+      if (!write.insert) {
+        await this.applyReplacements([write]);
+        continue;
+      }
+      try {
+        await this.db.collection<MongoRecord>(write.collection).insertOne(toStored(write.document!));
+        done.push(write);
+      } catch (error) {
+        for (const inserted of done) await this.db.collection<MongoRecord>(inserted.collection).deleteOne({ _id: inserted.key });
+        if (isDuplicateKey(error)) throw alreadyExists(`${write.document!.id} already exists`);
+        throw error;
+      }
+    }
+  }
+
+  private async applyReplacements(writes: StagedWrite[]): Promise<void> {
+    for (const write of writes) {
+      const records = this.db.collection<MongoRecord>(write.collection);
+      if (write.document === null) await records.deleteOne({ _id: write.key });
+      else await records.replaceOne({ _id: write.key }, toStored(write.document), { upsert: true });
+    }
+  }
+
+  /** Finishes transactions whose process died between commit and apply. */
+  private async applyPendingTransactions(): Promise<void> {
+    const pending = this.db.collection<PendingTransaction>(pendingTransactionsCollection);
+    for (const transaction of await pending.find({}).sort({ createdAt: 1 }).toArray()) {
+      // An insert that already landed is the same record: replaying it as a replacement is a no-op.
+      await this.applyReplacements(transaction.writes);
+      await pending.deleteOne({ _id: transaction._id });
+    }
+  }
+}
