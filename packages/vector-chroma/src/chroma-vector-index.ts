@@ -1,0 +1,136 @@
+import { ChromaClient, type Collection } from "chromadb";
+import type { ChunkFilter, ChunkRecord, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
+import { fromMetadata, toMetadata, toWhere } from "./chunk-metadata.js";
+
+export interface ChromaVectorIndexOptions {
+  /** e.g. http://127.0.0.1:8000 */
+  url: string;
+  /** Prefix of this deployment's collection names, so several can share one Chroma. */
+  collectionPrefix?: string;
+  /** Records per upsert request. */
+  batchSize?: number;
+}
+
+const pageSize = 1_000;
+
+/**
+ * The VectorIndex on a Chroma server: one collection per project (cosine space), so a query
+ * can never reach another project's chunks and a project is dropped by dropping its collection.
+ * Embeddings are computed by llm-profiles, never by Chroma.
+ */
+export class ChromaVectorIndex implements VectorIndex {
+  private readonly client: ChromaClient;
+  private readonly prefix: string;
+  private readonly batchSize: number;
+  private readonly collections = new Map<string, Promise<Collection>>();
+
+  constructor(options: ChromaVectorIndexOptions) {
+    const url = new URL(options.url);
+    this.client = new ChromaClient({
+      host: url.hostname,
+      port: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
+      ssl: url.protocol === "https:",
+    });
+    this.prefix = options.collectionPrefix ?? "qamesh";
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  async upsert(projectId: string, chunks: readonly ChunkRecord[]): Promise<void> {
+    if (chunks.length === 0) return;
+    const collection = await this.collection(projectId, true);
+    for (let start = 0; start < chunks.length; start += this.batchSize) {
+      const batch = chunks.slice(start, start + this.batchSize);
+      await collection!.upsert({
+        ids: batch.map((chunk) => chunk.id),
+        embeddings: batch.map((chunk) => [...chunk.vector]),
+        documents: batch.map((chunk) => chunk.text),
+        metadatas: batch.map(toMetadata),
+      });
+    }
+  }
+
+  async search(projectId: string, vector: readonly number[], k: number): Promise<VectorHit[]> {
+    const collection = await this.collection(projectId, false);
+    if (!collection || k < 1) return [];
+    const result = await collection.query({
+      queryEmbeddings: [[...vector]],
+      nResults: k,
+      include: ["documents", "metadatas", "distances"],
+    });
+    const ids = result.ids[0] ?? [];
+    return ids.map((id, i) => ({
+      chunk: fromMetadata(id, result.documents[0]?.[i], result.metadatas[0]?.[i]),
+      // Cosine distance is 1 - similarity.
+      score: 1 - (result.distances[0]?.[i] ?? 1),
+    }));
+  }
+
+  async list(projectId: string, filter: ChunkFilter): Promise<StoredChunk[]> {
+    const collection = await this.collection(projectId, false);
+    if (!collection) return [];
+    const chunks: StoredChunk[] = [];
+    for (let offset = 0; ; offset += pageSize) {
+      const where = toWhere(filter);
+      const page = await collection.get({
+        ...(where ? { where } : {}),
+        include: ["documents", "metadatas"],
+        limit: pageSize,
+        offset,
+      });
+      page.ids.forEach((id, i) => chunks.push(fromMetadata(id, page.documents[i], page.metadatas[i])));
+      if (page.ids.length < pageSize) return chunks;
+    }
+  }
+
+  async delete(projectId: string, filter: ChunkFilter): Promise<void> {
+    const where = toWhere(filter);
+    if (!where) {
+      this.collections.delete(projectId);
+      await this.client.deleteCollection({ name: this.collectionName(projectId) }).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+      return;
+    }
+    const collection = await this.collection(projectId, false);
+    await collection?.delete({ where });
+  }
+
+  async ping(): Promise<void> {
+    await this.client.heartbeat();
+  }
+
+  async close(): Promise<void> {
+    this.collections.clear();
+  }
+
+  /** Collection names allow only a few characters: the project id is hex-encoded. */
+  private collectionName(projectId: string): string {
+    return `${this.prefix}-${Buffer.from(projectId, "utf8").toString("hex")}`;
+  }
+
+  private async collection(projectId: string, create: boolean): Promise<Collection | undefined> {
+    const cached = this.collections.get(projectId);
+    if (cached) return cached;
+    const name = this.collectionName(projectId);
+    const opening = create
+      ? this.client.getOrCreateCollection({ name, embeddingFunction: null, configuration: { hnsw: { space: "cosine" } } })
+      : this.client.getCollection({ name });
+    const found = opening.catch((error: unknown) => {
+      this.collections.delete(projectId);
+      throw error;
+    });
+    this.collections.set(projectId, found);
+    try {
+      return await found;
+    } catch (error) {
+      if (!create && isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const name = (error as { name?: string }).name ?? "";
+  const message = error instanceof Error ? error.message : "";
+  return name === "ChromaNotFoundError" || /does not exist|not found/i.test(message);
+}

@@ -1,0 +1,40 @@
+import type { Metadata, Where } from "chromadb";
+import type { ChunkFilter, ChunkRecord, StoredChunk } from "@qamesh/ports";
+
+/** Everything of a chunk but its id, text and vector travels as Chroma metadata. */
+export function toMetadata(chunk: ChunkRecord): Metadata {
+  return {
+    projectId: chunk.projectId,
+    sourceId: chunk.sourceId,
+    path: chunk.path,
+    startLine: chunk.startLine,
+    endLine: chunk.endLine,
+    commit: chunk.commit,
+    contentHash: chunk.contentHash,
+  };
+}
+
+export function fromMetadata(id: string, text: string | null | undefined, metadata: Metadata | null | undefined): StoredChunk {
+  const field = (name: string) => metadata?.[name];
+  return {
+    id,
+    projectId: String(field("projectId") ?? ""),
+    sourceId: String(field("sourceId") ?? ""),
+    path: String(field("path") ?? ""),
+    startLine: Number(field("startLine") ?? 0),
+    endLine: Number(field("endLine") ?? 0),
+    commit: String(field("commit") ?? ""),
+    contentHash: String(field("contentHash") ?? ""),
+    text: text ?? "",
+  };
+}
+
+/** The port's filter as a Chroma `where`; undefined matches everything. */
+export function toWhere(filter: ChunkFilter): Where | undefined {
+  const conditions: Where[] = [];
+  if (filter.sourceId !== undefined) conditions.push({ sourceId: filter.sourceId });
+  if (filter.path !== undefined) conditions.push({ path: filter.path });
+  if (filter.contentHashNot !== undefined) conditions.push({ contentHash: { $ne: filter.contentHashNot } });
+  if (conditions.length === 0) return undefined;
+  return conditions.length === 1 ? conditions[0] : { $and: conditions };
+}

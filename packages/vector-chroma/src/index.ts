@@ -1,0 +1,1 @@
+export { ChromaVectorIndex, type ChromaVectorIndexOptions } from "./chroma-vector-index.js";

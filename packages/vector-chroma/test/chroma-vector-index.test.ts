@@ -1,0 +1,12 @@
+import { randomUUID } from "node:crypto";
+import { describe } from "vitest";
+import { describeVectorIndexContract, embeddedOnly, realServer } from "@qamesh/testkit";
+import { ChromaVectorIndex } from "../src/index.js";
+
+describe.skipIf(embeddedOnly)("Chroma adapter", () => {
+  describeVectorIndexContract(
+    "Chroma server",
+    // A fresh prefix per index: every test starts from empty collections on the shared server.
+    async () => new ChromaVectorIndex({ url: realServer("CHROMA_URL"), collectionPrefix: `contract-${randomUUID().slice(0, 8)}`, batchSize: 2 }),
+  );
+});
