@@ -18,6 +18,11 @@ export interface KafkaEventBusOptions {
   brokers: readonly string[];
   clientId: string;
   logger: Logger;
+  /**
+   * Prefix of every topic and consumer group on the cluster, so several deployments (or test
+   * meshes) can share one without seeing each other's events. Handlers see unprefixed topics.
+   */
+  namespace?: string;
   /** Partitions of the topics this bus creates. Events of one key share a partition. */
   partitions?: number;
   /** A consumer that sends no heartbeat for this long is presumed dead (broker minimum 6 s). */
@@ -52,12 +57,14 @@ export class KafkaEventBus implements EventBus {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly partitions: number;
+  private readonly namespace: string;
   private readonly knownTopics = new Set<string>();
   private readonly subscriptions = new Set<KafkaSubscription>();
   private connected: Promise<void> | undefined;
 
   constructor(private readonly options: KafkaEventBusOptions) {
     this.partitions = options.partitions ?? 4;
+    this.namespace = options.namespace ?? "";
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
@@ -95,7 +102,7 @@ export class KafkaEventBus implements EventBus {
     }
     await this.producer.sendBatch({
       acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: this.onWire(topic), messages })),
     });
   }
 
@@ -104,7 +111,7 @@ export class KafkaEventBus implements EventBus {
     const retries = retryTopic(options.topic, options.group);
     await this.ensureTopics([options.topic, retries, deadLetterTopic(options.topic)]);
     const consumer = this.kafka.consumer({
-      groupId: options.group,
+      groupId: this.onWire(options.group),
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 10)),
@@ -137,10 +144,20 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
+  /** The name of a topic or group on the cluster. */
+  onWire(name: string): string {
+    return `${this.namespace}${name}`;
+  }
+
+  /** The topic a handler sees for a topic on the cluster. */
+  fromWire(name: string): string {
+    return name.startsWith(this.namespace) ? name.slice(this.namespace.length) : name;
+  }
+
   /** Publishes already-encoded messages: the retry and dead-letter paths. */
   async forward(topic: string, message: KafkaMessage, headers: Record<string, string>): Promise<void> {
     await this.producer.send({
-      topic,
+      topic: this.onWire(topic),
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers }],
     });
@@ -163,7 +180,7 @@ export class KafkaEventBus implements EventBus {
     try {
       await this.admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: this.partitions })),
+        topics: missing.map((topic) => ({ topic: this.onWire(topic), numPartitions: this.partitions })),
       });
     } catch (error) {
       // Another process created some of them first; anything else is a real failure.
@@ -204,7 +221,7 @@ class KafkaSubscription {
       );
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.topic, this.retries], fromBeginning: true });
+    await this.consumer.subscribe({ topics: [this.options.topic, this.retries].map((topic) => this.bus.onWire(topic)), fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -222,7 +239,7 @@ class KafkaSubscription {
   private async consumeBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
-      await this.deliver(batch.topic, message, heartbeat);
+      await this.deliver(this.bus.fromWire(batch.topic), message, heartbeat);
       resolveOffset(message.offset);
       await this.consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },

@@ -1,25 +1,45 @@
-import { describe } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "@qamesh/logger";
-import { describeEventBusContract, embeddedOnly, realServer } from "@qamesh/testkit";
-import { KafkaEventBus } from "../src/index.js";
+import { describeEventBusContract, embeddedOnly, eventually, realServer } from "@qamesh/testkit";
+import { KafkaEventBus, type KafkaEventBusOptions } from "../src/index.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
 let client = 0;
 
+const openBus = (overrides: Partial<KafkaEventBusOptions> = {}) =>
+  new KafkaEventBus({
+    brokers: realServer("KAFKA_BROKERS").split(","),
+    clientId: `contract-${client++}`,
+    logger,
+    namespace: "contract.",
+    // Short timeouts so the "process died" case hands over within the contract's wait.
+    sessionTimeoutMs: 6_000,
+    rebalanceTimeoutMs: 3_000,
+    retryBackoffMs: 50,
+    ...overrides,
+  });
+
 describe.skipIf(embeddedOnly)("Kafka adapter", () => {
-  describeEventBusContract("Kafka", async () => {
-    const brokers = realServer("KAFKA_BROKERS").split(",");
-    return {
-      open: async () =>
-        new KafkaEventBus({
-          brokers,
-          clientId: `contract-${client++}`,
-          logger,
-          // Short timeouts so the "process died" case hands over within the contract's wait.
-          sessionTimeoutMs: 6_000,
-          rebalanceTimeoutMs: 3_000,
-          retryBackoffMs: 50,
-        }),
-    };
+  describeEventBusContract("Kafka", async () => ({ open: async () => openBus() }));
+
+  describe("namespaces", () => {
+    const buses: KafkaEventBus[] = [];
+    afterAll(async () => {
+      await Promise.all(buses.map((bus) => bus.close()));
+    });
+
+    it("keeps two deployments on one cluster apart: same topic and group, different namespaces", async () => {
+      const topic = `shared-${Date.now()}`;
+      const [blue, green] = [openBus({ namespace: "blue." }), openBus({ namespace: "green." })];
+      buses.push(blue, green);
+      const seen = { blue: [] as string[], green: [] as string[] };
+      await blue.subscribe({ group: "workers", topic, handler: async (event) => void seen.blue.push(event.topic) });
+      await green.subscribe({ group: "workers", topic, handler: async (event) => void seen.green.push(event.topic) });
+      await blue.publish([{ topic, key: "k", payload: new Uint8Array([1]) }]);
+      await eventually(() => expect(seen.blue).toEqual([topic]));
+      await sleep(1_000);
+      expect(seen.green).toEqual([]);
+    });
   });
 });

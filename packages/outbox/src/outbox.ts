@@ -1,4 +1,4 @@
-import type { DocumentStore, EventBus, PublishInput, StoredDocument } from "@qamesh/ports";
+import type { DocumentIndex, DocumentStore, EventBus, PublishInput, StoredDocument } from "@qamesh/ports";
 import type { Logger } from "@qamesh/logger";
 import { randomUUID } from "node:crypto";
 
@@ -12,6 +12,9 @@ interface OutboxRecord extends StoredDocument {
 }
 
 const collectionName = "outbox";
+
+/** The relay reads the outbox in sequence order. */
+export const outboxIndexes: readonly DocumentIndex[] = [{ collection: collectionName, fields: ["sequence"] }];
 let lastSequence = 0;
 
 /** A strictly increasing number, so records written in one millisecond keep their order. */

@@ -1,14 +1,17 @@
 import { z } from "zod";
 import { grpcAddress, logLevel, port } from "@qamesh/config";
+import { documentStoreConfigShape, eventBusConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
 
 export const connectorWorkerConfigSchema = z.object({
   /** The worker serves only grpc.health.v1, for probes. */
   CONNECTOR_WORKER_GRPC_HOST: z.string().default("127.0.0.1"),
   CONNECTOR_WORKER_GRPC_PORT: port(50056),
   LLM_PROFILES_ADDRESS: grpcAddress().default("127.0.0.1:50055"),
+  /** SQLite file of the worker's records when MONGODB_URI is not set. */
   WORKER_DB_FILE: z.string().min(1).default("./data/connector-worker.sqlite"),
-  BUS_FILE: z.string().min(1).default("./data/bus.sqlite"),
-  VECTOR_DIR: z.string().min(1).default("./data/vectors"),
+  ...documentStoreConfigShape("connector-worker"),
+  ...eventBusConfigShape,
+  ...vectorIndexConfigShape,
   /** Where git sources are mirrored. */
   REPOSITORY_CACHE_DIR: z.string().min(1).default("./data/repositories"),
   /** Larger files are skipped and counted. */

@@ -1,19 +1,18 @@
-import { EmbeddedEventBus } from "@qamesh/bus-embedded";
 import { parseConfigOrExit } from "@qamesh/config";
 import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
-import { SqliteDocumentStore } from "@qamesh/store-sqlite";
-import { LanceVectorIndex } from "@qamesh/vector-lance";
+import { openDocumentStore, openEventBus, openVectorIndex } from "@qamesh/runtime-adapters";
+import { connectorWorkerIndexes } from "./app/indexed-files.js";
 import { connectorWorkerConfigSchema } from "./config.js";
 import { createConnectorWorker } from "./index.js";
 
 const config = parseConfigOrExit("connector-worker", connectorWorkerConfigSchema, process.env);
 const logger = createLogger({ service: "connector-worker", level: config.LOG_LEVEL });
-const bus = new EmbeddedEventBus({ file: config.BUS_FILE, logger });
+const bus = await startOrExit("connector-worker", () => openEventBus(config, "connector-worker", logger));
 const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
-const store = SqliteDocumentStore.open(config.WORKER_DB_FILE);
-const vectorIndex = await LanceVectorIndex.open(config.VECTOR_DIR);
+const store = await startOrExit("connector-worker", () => openDocumentStore(config, config.WORKER_DB_FILE, connectorWorkerIndexes));
+const vectorIndex = await startOrExit("connector-worker", () => openVectorIndex(config));
 const worker = createConnectorWorker({
   bus,
   store,

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { logLevel, pathList, port } from "@qamesh/config";
+import { documentStoreConfigShape, eventBusConfigShape } from "@qamesh/runtime-adapters";
 
 export const ingestionConfigSchema = z.object({
   INGESTION_GRPC_HOST: z.string().default("127.0.0.1"),
   INGESTION_GRPC_PORT: port(50052),
-  /** SQLite file of this service's records (embedded store). */
+  /** SQLite file of this service's records when MONGODB_URI is not set. */
   INGESTION_DB_FILE: z.string().min(1).default("./data/ingestion.sqlite"),
-  /** SQLite file of the embedded event log, shared by the processes of one machine. */
-  BUS_FILE: z.string().min(1).default("./data/bus.sqlite"),
+  ...documentStoreConfigShape("ingestion"),
+  ...eventBusConfigShape,
   /** Colon-separated directories that local sources and file:// repositories may live in. */
   LOCAL_SOURCE_ROOTS: pathList(process.cwd()),
   LOG_LEVEL: logLevel(),

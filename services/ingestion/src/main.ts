@@ -1,15 +1,18 @@
-import { EmbeddedEventBus } from "@qamesh/bus-embedded";
 import { parseConfigOrExit } from "@qamesh/config";
 import { GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
-import { SqliteDocumentStore } from "@qamesh/store-sqlite";
+import { outboxIndexes } from "@qamesh/outbox";
+import { openDocumentStore, openEventBus } from "@qamesh/runtime-adapters";
+import { ingestionIndexes } from "./app/records.js";
 import { ingestionConfigSchema } from "./config.js";
 import { createIngestion } from "./index.js";
 
 const config = parseConfigOrExit("ingestion", ingestionConfigSchema, process.env);
 const logger = createLogger({ service: "ingestion", level: config.LOG_LEVEL });
-const bus = new EmbeddedEventBus({ file: config.BUS_FILE, logger });
-const store = SqliteDocumentStore.open(config.INGESTION_DB_FILE);
+const bus = await startOrExit("ingestion", () => openEventBus(config, "ingestion", logger));
+const store = await startOrExit("ingestion", () =>
+  openDocumentStore(config, config.INGESTION_DB_FILE, [...ingestionIndexes, ...outboxIndexes]),
+);
 const service = createIngestion({
   store,
   bus,

@@ -2,14 +2,14 @@ import { parseConfigOrExit } from "@qamesh/config";
 import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
-import { LanceVectorIndex } from "@qamesh/vector-lance";
+import { openVectorIndex } from "@qamesh/runtime-adapters";
 import { toolRuntimeConfigSchema } from "./config.js";
 import { createToolRuntime } from "./index.js";
 
 const config = parseConfigOrExit("tool-runtime", toolRuntimeConfigSchema, process.env);
 const logger = createLogger({ service: "tool-runtime", level: config.LOG_LEVEL });
 const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
-const vectorIndex = await LanceVectorIndex.open(config.VECTOR_DIR);
+const vectorIndex = await startOrExit("tool-runtime", () => openVectorIndex(config));
 const service = createToolRuntime({ vectorIndex, llmProfiles });
 const server = new GrpcServer({ logger });
 service.register(server);

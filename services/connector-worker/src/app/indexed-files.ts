@@ -1,4 +1,4 @@
-import type { StoredDocument } from "@qamesh/ports";
+import type { DocumentIndex, StoredDocument } from "@qamesh/ports";
 import { createHash } from "node:crypto";
 
 /** What the worker last indexed for a file; incremental runs compare against it. */
@@ -10,6 +10,10 @@ export interface IndexedFileRecord extends StoredDocument {
 }
 
 export const indexedFilesCollection = "indexed_files";
+
+export const connectorWorkerIndexes: readonly DocumentIndex[] = [
+  { collection: indexedFilesCollection, fields: ["projectId", "sourceId"] },
+];
 
 export function indexedFileId(sourceId: string, path: string): string {
   return createHash("sha256").update(`${sourceId}\0${path}`).digest("hex").slice(0, 32);

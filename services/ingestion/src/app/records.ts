@@ -1,4 +1,4 @@
-import type { StoredDocument } from "@qamesh/ports";
+import type { DocumentIndex, StoredDocument } from "@qamesh/ports";
 
 /** A project is its own scope: its projectId is its id. */
 export interface ProjectRecord extends StoredDocument {
@@ -59,3 +59,12 @@ export const collections = {
   sources: "sources",
   runs: "ingestion_runs",
 } as const;
+
+/** Secondary indexes of ingestion's collections; record ids are unique per project already. */
+export const ingestionIndexes: readonly DocumentIndex[] = [
+  { collection: collections.projects, fields: ["createTime"] },
+  { collection: collections.sources, fields: ["projectId", "createTime"] },
+  // Run ids are what progress events and retried requests refer to: never two of one id.
+  { collection: collections.runs, fields: ["projectId", "id"], unique: true },
+  { collection: collections.runs, fields: ["projectId", "createTime"] },
+];

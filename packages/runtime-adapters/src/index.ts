@@ -1,0 +1,3 @@
+export * from "./event-bus-from-config.js";
+export * from "./document-store-from-config.js";
+export * from "./vector-index-from-config.js";
