@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Kafka, logLevel as kafkaLogLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from "kafkajs";
+import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from "kafkajs";
 import type { Logger } from "@qamesh/logger";
 import {
   deadLetterHeaders,
@@ -68,15 +68,23 @@ export class KafkaEventBus implements EventBus {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
-      logLevel: kafkaLogLevel.WARN,
+      logLevel: kafkaLogLevel.ERROR,
       logCreator: () => (entry) => {
         const { message, ...details } = entry.log;
-        options.logger.warn({ kafka: details, namespace: entry.namespace }, message);
+        options.logger.error({ kafka: details, namespace: entry.namespace }, message);
       },
       // Ride out a broker restart: reconnect for about a minute before giving up on a call.
       retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 15 },
     });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // The idempotent producer retries without limit (kafkajs requires it for its guarantees):
+      // a publish during a broker outage waits for the broker instead of failing.
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
+    });
     this.admin = this.kafka.admin();
   }
 
@@ -111,7 +119,10 @@ export class KafkaEventBus implements EventBus {
     const retries = retryTopic(options.topic, options.group);
     await this.ensureTopics([options.topic, retries, deadLetterTopic(options.topic)]);
     const consumer = this.kafka.consumer({
-      groupId: this.onWire(options.group),
+      // One Kafka group per (group, topic): kafkajs assigns every partition a group consumes
+      // to its members regardless of what each subscribed to, so one service's subscriptions
+      // to several topics must not share a Kafka group.
+      groupId: this.onWire(`${options.group}.${options.topic}`),
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 10)),
@@ -175,8 +186,18 @@ export class KafkaEventBus implements EventBus {
   }
 
   private async ensureTopics(topics: readonly string[]): Promise<void> {
-    const missing = [...new Set(topics)].filter((topic) => !this.knownTopics.has(topic));
-    if (missing.length === 0) return;
+    const unknown = [...new Set(topics)].filter((topic) => !this.knownTopics.has(topic));
+    if (unknown.length === 0) return;
+    const existing = new Set(await this.admin.listTopics());
+    const missing = unknown.filter((topic) => !existing.has(this.onWire(topic)));
+    if (missing.length > 0) await this.createTopics(missing);
+    // A topic another process has just created may not have a leader yet; metadata requests
+    // are retried until it does, so nothing subscribes to or publishes on a half-made topic.
+    await this.admin.fetchTopicMetadata({ topics: unknown.map((topic) => this.onWire(topic)) });
+    for (const topic of unknown) this.knownTopics.add(topic);
+  }
+
+  private async createTopics(missing: readonly string[]): Promise<void> {
     try {
       await this.admin.createTopics({
         waitForLeaders: true,
@@ -186,7 +207,6 @@ export class KafkaEventBus implements EventBus {
       // Another process created some of them first; anything else is a real failure.
       if (!isTopicAlreadyExists(error)) throw error;
     }
-    for (const topic of missing) this.knownTopics.add(topic);
   }
 }
 

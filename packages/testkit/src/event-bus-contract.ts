@@ -55,6 +55,19 @@ export function describeEventBusContract(adapter: string, makeFixture: () => Pro
       }
     });
 
+    it("serves several topics to one group, each to its own handler", async () => {
+      const bus = await open(await makeFixture());
+      const [first, second] = [uniqueTopic(), uniqueTopic()];
+      const seen: string[] = [];
+      await bus.subscribe({ group: "service", topic: first, handler: async (event) => void seen.push(`first:${read(event)}`) });
+      await bus.subscribe({ group: "service", topic: second, handler: async (event) => void seen.push(`second:${read(event)}`) });
+      await bus.publish([
+        ...["a", "b", "c"].map((value) => ({ topic: first, key: value, payload: text(value) })),
+        ...["x", "y", "z"].map((value) => ({ topic: second, key: value, payload: text(value) })),
+      ]);
+      await eventually(() => expect(seen.sort()).toEqual(["first:a", "first:b", "first:c", "second:x", "second:y", "second:z"]));
+    });
+
     it("redelivers an event whose handler never finished when the consumer's process dies", async () => {
       const fixture = await makeFixture();
       const topic = uniqueTopic();

@@ -23,7 +23,7 @@ const worker = createConnectorWorker({
   batchSize: config.INGESTION_BATCH_SIZE,
   retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },
 });
-await worker.start();
+await startOrExit("connector-worker", () => worker.start());
 const health = new GrpcServer({ logger });
 for (const dependency of [store, bus, vectorIndex]) health.health.addDependencyCheck(() => dependency.ping());
 await startOrExit("connector-worker", () => health.listen(config.CONNECTOR_WORKER_GRPC_HOST, config.CONNECTOR_WORKER_GRPC_PORT));

@@ -21,7 +21,7 @@ const service = createIngestion({
 });
 const server = new GrpcServer({ logger });
 service.register(server);
-await service.start();
+await startOrExit("ingestion", () => service.start());
 const port = await startOrExit("ingestion", () => server.listen(config.INGESTION_GRPC_HOST, config.INGESTION_GRPC_PORT));
 logger.info({ port }, "ingestion serving");
 shutdownOnSignal(logger, async () => {

@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import type { RealServerAddresses } from "./real-servers-script.js";
+
+export interface DistributedMeshOptions {
+  servers: RealServerAddresses;
+  /**
+   * Names this mesh's Kafka topics and groups, MongoDB databases and Chroma collections, so
+   * meshes sharing the servers never see each other's data. Letters, digits and _.
+   */
+  namespace: string;
+  /** Worker repository caches and the service logs live here. */
+  dataDirectory: string;
+  connectorWorkers?: number;
+  /** Colon-separated roots local sources may live in (ingestion's LOCAL_SOURCE_ROOTS). */
+  localSourceRoots?: string;
+  /** Fixed ports; free ones are picked when absent. */
+  ports?: Partial<Record<"gateway" | "ingestion" | "chat" | "toolRuntime" | "llmProfiles", number>>;
+  /** Extra environment for every process (e.g. KAFKA_SESSION_TIMEOUT_MS, LOG_LEVEL). */
+  env?: Record<string, string>;
+}
+
+type ServiceName = "llm-profiles" | "tool-runtime" | "chat" | "ingestion" | "connector-worker" | "gateway";
+
+const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
+
+/**
+ * The mesh as separate operating-system processes, one per service and per connector worker,
+ * each configured only through its environment, as a container would be.
+ */
+export class DistributedMesh {
+  readonly connectorWorkers: ChildProcess[] = [];
+  private readonly processes: ChildProcess[] = [];
+  private workerCount = 0;
+
+  private constructor(
+    private readonly options: DistributedMeshOptions,
+    private readonly ports: Record<"gateway" | "ingestion" | "chat" | "toolRuntime" | "llmProfiles", number>,
+  ) {}
+
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.ports.gateway}`;
+  }
+
+  static async start(options: DistributedMeshOptions): Promise<DistributedMesh> {
+    const ports = {
+      gateway: options.ports?.gateway ?? (await freePort()),
+      ingestion: options.ports?.ingestion ?? (await freePort()),
+      chat: options.ports?.chat ?? (await freePort()),
+      toolRuntime: options.ports?.toolRuntime ?? (await freePort()),
+      llmProfiles: options.ports?.llmProfiles ?? (await freePort()),
+    };
+    mkdirSync(join(options.dataDirectory, "logs"), { recursive: true });
+    const mesh = new DistributedMesh(options, ports);
+    try {
+      for (const name of ["llm-profiles", "tool-runtime", "chat", "ingestion", "gateway"] as const) mesh.spawn(name, mesh.environment(name));
+      await Promise.all(Array.from({ length: options.connectorWorkers ?? 1 }, () => mesh.startConnectorWorker()));
+      await mesh.waitForGateway();
+    } catch (error) {
+      await mesh.stop();
+      throw error;
+    }
+    return mesh;
+  }
+
+  /** Starts one more connector worker in the shared consumer group; resolves once it consumes. */
+  async startConnectorWorker(): Promise<ChildProcess> {
+    const index = this.workerCount++;
+    const healthPort = await freePort();
+    const child = this.spawn("connector-worker", {
+      ...this.environment("connector-worker"),
+      CONNECTOR_WORKER_GRPC_PORT: String(healthPort),
+      REPOSITORY_CACHE_DIR: join(this.options.dataDirectory, `worker-${index}`, "repositories"),
+    }, `connector-worker-${index}`);
+    this.connectorWorkers.push(child);
+    // The worker serves its health port only after it has joined the consumer group.
+    await waitFor(`connector-worker-${index}`, child, () => portOpen(healthPort), 120_000);
+    return child;
+  }
+
+  /** SIGTERM to every process, then SIGKILL for any still running after 20 s. */
+  async stop(): Promise<void> {
+    const running = this.processes.filter((child) => child.exitCode === null && child.signalCode === null);
+    const exits = running.map((child) => once(child, "exit"));
+    for (const child of running) child.kill("SIGTERM");
+    const timeout = sleep(20_000).then(() => running.forEach((child) => child.kill("SIGKILL")));
+    await Promise.race([Promise.all(exits), timeout]);
+    await Promise.all(exits);
+  }
+
+  private environment(name: ServiceName): Record<string, string> {
+    const { servers, namespace } = this.options;
+    const addresses = {
+      INGESTION_ADDRESS: `127.0.0.1:${this.ports.ingestion}`,
+      CHAT_ADDRESS: `127.0.0.1:${this.ports.chat}`,
+      TOOL_RUNTIME_ADDRESS: `127.0.0.1:${this.ports.toolRuntime}`,
+      LLM_PROFILES_ADDRESS: `127.0.0.1:${this.ports.llmProfiles}`,
+    };
+    const kafka = { KAFKA_BROKERS: servers.KAFKA_BROKERS, KAFKA_NAMESPACE: `${namespace}.` };
+    const chroma = { CHROMA_URL: servers.CHROMA_URL, CHROMA_COLLECTION_PREFIX: namespace.replaceAll("_", "-") };
+    const mongodb = (service: string) => ({ MONGODB_URI: servers.MONGODB_URI, MONGODB_DATABASE: `${namespace}_${service}` });
+    const own: Record<ServiceName, Record<string, string>> = {
+      "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles) },
+      "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(this.ports.toolRuntime), ...addresses, ...chroma },
+      chat: { CHAT_GRPC_PORT: String(this.ports.chat), ...addresses },
+      ingestion: {
+        INGESTION_GRPC_PORT: String(this.ports.ingestion),
+        LOCAL_SOURCE_ROOTS: this.options.localSourceRoots ?? this.options.dataDirectory,
+        ...kafka,
+        ...mongodb("ingestion"),
+      },
+      "connector-worker": { ...addresses, ...kafka, ...chroma, ...mongodb("connector_worker") },
+      gateway: { GATEWAY_PORT: String(this.ports.gateway), ...addresses },
+    };
+    return { LOG_LEVEL: "info", ...this.options.env, ...own[name] };
+  }
+
+  private spawn(name: ServiceName, env: Record<string, string>, logName: string = name): ChildProcess {
+    const child = spawn(process.execPath, ["--import", "tsx", join(repositoryRoot, "services", name, "src", "main.ts")], {
+      cwd: repositoryRoot,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const log = createWriteStream(join(this.options.dataDirectory, "logs", `${logName}.log`));
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.processes.push(child);
+    return child;
+  }
+
+  private async waitForGateway(): Promise<void> {
+    const gateway = this.processes.find((child) => child.spawnargs.some((arg) => arg.includes(join("gateway", "src"))));
+    await waitFor("gateway", gateway!, async () => {
+      const response = await fetch(`${this.gatewayUrl}/ready`).catch(() => undefined);
+      return response?.status === 200;
+    }, 120_000);
+  }
+}
+
+async function waitFor(name: string, child: ChildProcess, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up (see its log)`);
+    if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs / 1000} s`);
+    await sleep(200);
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}

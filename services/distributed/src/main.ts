@@ -1,0 +1,35 @@
+import { resolve } from "node:path";
+import { DistributedMesh } from "./distributed-mesh.js";
+import { startRealServers } from "./real-servers-script.js";
+
+/**
+ * `npm run start:distributed`: Kafka, FerretDB and Chroma on loopback (installed on first use),
+ * then every service as its own process on the standalone ports. Ctrl-C stops the services;
+ * `npm run servers -- down` stops the servers.
+ */
+const workers = Number(process.env.CONNECTOR_WORKERS ?? "2");
+const dataDirectory = resolve(process.env.QAMESH_DATA_DIR ?? "./data/distributed");
+process.stdout.write("starting Kafka, MongoDB (FerretDB) and Chroma on 127.0.0.1...\n");
+const servers = startRealServers();
+process.stdout.write(`starting the services and ${workers} connector workers (logs in ${dataDirectory}/logs)...\n`);
+const mesh = await DistributedMesh.start({
+  servers,
+  namespace: process.env.QAMESH_NAMESPACE ?? "qamesh",
+  dataDirectory,
+  connectorWorkers: workers,
+  localSourceRoots: process.env.LOCAL_SOURCE_ROOTS ?? process.cwd(),
+  ports: { gateway: Number(process.env.GATEWAY_PORT ?? "8080"), ingestion: 50052, chat: 50053, toolRuntime: 50054, llmProfiles: 50055 },
+});
+process.stdout.write(
+  `\nqamesh (distributed) is running: ${mesh.gatewayUrl}  (API description: ${mesh.gatewayUrl}/openapi.json)\n` +
+    `  ${servers.KAFKA_BROKERS} Kafka · ${servers.MONGODB_URI} MongoDB · ${servers.CHROMA_URL} Chroma\n` +
+    `Ctrl-C stops the services; npm run servers -- down stops the servers.\n`,
+);
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void mesh.stop().then(() => process.exit(0));
+  });
+}
