@@ -11,11 +11,15 @@
 #   scripts/servers/servers.sh wipe                           stop and delete all data (installs stay)
 #
 # Installs are cached under QAMESH_SERVERS_HOME (default ~/.cache/qamesh/servers), so only the
-# first `up` on a machine downloads anything. Every command is idempotent.
+# first `up` on a machine downloads anything. Every command is idempotent. Ports move with
+# QAMESH_KAFKA_PORT, QAMESH_KAFKA_CONTROLLER_PORT, QAMESH_MONGODB_PORT and QAMESH_CHROMA_PORT.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 home="${QAMESH_SERVERS_HOME:-$HOME/.cache/qamesh/servers}"
+# Pid files, logs and data; a separate state directory (and ports) runs a second, private set,
+# as the broker-restart test does with its own Kafka.
+state="${QAMESH_SERVERS_STATE:-$home}"
 kafka_port="${QAMESH_KAFKA_PORT:-19092}"
 kafka_controller_port="${QAMESH_KAFKA_CONTROLLER_PORT:-19093}"
 mongodb_port="${QAMESH_MONGODB_PORT:-27117}"
@@ -37,7 +41,7 @@ port_of() {
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pid_of() {
-  local file="$home/run/$1.pid"
+  local file="$state/run/$1.pid"
   [[ -f "$file" ]] && kill -0 "$(cat "$file")" 2>/dev/null && cat "$file"
 }
 
@@ -85,8 +89,8 @@ install_chroma() {
 # ---- start ----------------------------------------------------------------------------------
 
 start_kafka() {
-  local data="$home/data/kafka"
-  local config="$home/run/kafka.properties"
+  local data="$state/data/kafka"
+  local config="$state/run/kafka.properties"
   cat >"$config" <<EOF
 process.roles=broker,controller
 node.id=1
@@ -110,24 +114,24 @@ EOF
     local cluster_id
     cluster_id="$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
     java -cp "$home/kafka/lib/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$config" --standalone \
-      >"$home/run/kafka-format.log" 2>&1 || fail "could not format kafka's log directory (see $home/run/kafka-format.log)"
+      >"$state/run/kafka-format.log" 2>&1 || fail "could not format kafka's log directory (see $state/run/kafka-format.log)"
   fi
-  nohup java -Xms256m -Xmx768m -cp "$home/kafka/lib/*" kafka.Kafka "$config" >"$home/run/kafka.log" 2>&1 &
-  echo $! >"$home/run/kafka.pid"
+  nohup java -Xms256m -Xmx768m -cp "$home/kafka/lib/*" kafka.Kafka "$config" >"$state/run/kafka.log" 2>&1 &
+  echo $! >"$state/run/kafka.pid"
 }
 
 start_mongodb() {
-  mkdir -p "$home/data/ferretdb"
-  nohup "$home/ferretdb/ferretdb-server" -listen "127.0.0.1:$mongodb_port" -data "$home/data/ferretdb" \
-    >"$home/run/mongodb.log" 2>&1 &
-  echo $! >"$home/run/mongodb.pid"
+  mkdir -p "$state/data/ferretdb"
+  nohup "$home/ferretdb/ferretdb-server" -listen "127.0.0.1:$mongodb_port" -data "$state/data/ferretdb" \
+    >"$state/run/mongodb.log" 2>&1 &
+  echo $! >"$state/run/mongodb.pid"
 }
 
 start_chroma() {
-  mkdir -p "$home/data/chroma"
-  ANONYMIZED_TELEMETRY=False nohup "$home/chroma/venv/bin/chroma" run --path "$home/data/chroma" \
-    --host 127.0.0.1 --port "$chroma_port" >"$home/run/chroma.log" 2>&1 &
-  echo $! >"$home/run/chroma.pid"
+  mkdir -p "$state/data/chroma"
+  ANONYMIZED_TELEMETRY=False nohup "$home/chroma/venv/bin/chroma" run --path "$state/data/chroma" \
+    --host 127.0.0.1 --port "$chroma_port" >"$state/run/chroma.log" 2>&1 &
+  echo $! >"$state/run/chroma.pid"
 }
 
 wait_until_listening() {
@@ -135,10 +139,10 @@ wait_until_listening() {
   port="$(port_of "$name")"
   for _ in $(seq 1 600); do
     port_open "$port" && return
-    pid_of "$name" >/dev/null || fail "$name exited during start-up; its log says: $(tail -n 5 "$home/run/$name.log" | tr '\n' ' ')"
+    pid_of "$name" >/dev/null || fail "$name exited during start-up; its log says: $(tail -n 5 "$state/run/$name.log" | tr '\n' ' ')"
     sleep 0.1
   done
-  fail "$name did not listen on 127.0.0.1:$port within 60 s (log: $home/run/$name.log)"
+  fail "$name did not listen on 127.0.0.1:$port within 60 s (log: $state/run/$name.log)"
 }
 
 up_one() {
@@ -147,7 +151,7 @@ up_one() {
   if pid_of "$name" >/dev/null && port_open "$port"; then return; fi
   port_open "$port" && fail "127.0.0.1:$port is taken by another program; set QAMESH_${name^^}_PORT to move $name"
   "install_$name"
-  mkdir -p "$home/run"
+  mkdir -p "$state/run"
   "start_$name"
   wait_until_listening "$name"
   say "$name listening on 127.0.0.1:$port"
@@ -155,14 +159,14 @@ up_one() {
 
 down_one() {
   local name="$1" pid
-  pid="$(pid_of "$name")" || { rm -f "$home/run/$name.pid"; return 0; }
+  pid="$(pid_of "$name")" || { rm -f "$state/run/$name.pid"; return 0; }
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   kill -9 "$pid" 2>/dev/null || true
-  rm -f "$home/run/$name.pid"
+  rm -f "$state/run/$name.pid"
   say "$name stopped"
 }
 
@@ -195,7 +199,7 @@ case "$command" in
   env) print_env ;;
   wipe)
     for name in "${all_servers[@]}"; do down_one "$name"; done
-    rm -rf "$home/data"
+    rm -rf "$state/data"
     ;;
   *) fail "unknown command '$command' (expected up, down, status, env or wipe)" ;;
 esac

@@ -25,6 +25,8 @@ export interface EmbeddedEventBusOptions {
   pollIntervalMs?: number;
   /** Backoff before a failed event is tried again, doubled each attempt. */
   retryBackoffMs?: number;
+  /** Attempts when a subscription names none. Default 5. */
+  defaultMaxAttempts?: number;
   /** How long events are kept, consumed or not (Kafka's retention.ms). Default 7 days. */
   retentionMs?: number;
   clock?: () => Date;
@@ -191,7 +193,7 @@ export class EmbeddedEventBus implements EventBus {
 
   /** Tries the handler up to maxAttempts times, then dead-letters the event so the partition moves on. */
   private async deliver(options: SubscribeOptions, event: BusEvent): Promise<void> {
-    const maxAttempts = options.maxAttempts ?? 5;
+    const maxAttempts = options.maxAttempts ?? this.options.defaultMaxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
         await options.handler(event);

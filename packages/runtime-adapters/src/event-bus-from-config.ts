@@ -25,6 +25,10 @@ export const eventBusConfigShape = {
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   /** How long a rebalance waits for a busy member before dropping it. */
   KAFKA_REBALANCE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** Attempts at handling an event before it goes to the topic's dead-letter topic. */
+  EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Wait before the second attempt, doubled for each further one (capped at 30 s on Kafka). */
+  EVENT_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   /** SQLite file of the embedded event log, shared by the processes of one machine. */
   BUS_FILE: z.string().min(1).default("./data/bus.sqlite"),
 };
@@ -33,7 +37,8 @@ export type EventBusConfig = z.infer<z.ZodObject<typeof eventBusConfigShape>>;
 
 /** Kafka when KAFKA_BROKERS is set (with every mesh topic created up front), else the embedded log. */
 export async function openEventBus(config: EventBusConfig, service: string, logger: Logger): Promise<EventBus> {
-  if (!config.KAFKA_BROKERS) return new EmbeddedEventBus({ file: config.BUS_FILE, logger });
+  const retries = { defaultMaxAttempts: config.EVENT_MAX_ATTEMPTS, retryBackoffMs: config.EVENT_RETRY_BACKOFF_MS };
+  if (!config.KAFKA_BROKERS) return new EmbeddedEventBus({ file: config.BUS_FILE, logger, ...retries });
   const bus = new KafkaEventBus({
     brokers: config.KAFKA_BROKERS.split(",").map((broker) => broker.trim()),
     clientId: `qamesh-${service}`,
@@ -42,6 +47,7 @@ export async function openEventBus(config: EventBusConfig, service: string, logg
     partitions: config.KAFKA_PARTITIONS,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     rebalanceTimeoutMs: config.KAFKA_REBALANCE_TIMEOUT_MS,
+    ...retries,
   });
   await bus.start(Object.values(topics).map((topic) => topic.name));
   return bus;

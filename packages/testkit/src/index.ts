@@ -6,3 +6,5 @@ export * from "./git-repository-fixture.js";
 export * from "./temporary-directory.js";
 export * from "./fake-model-server.js";
 export * from "./real-servers.js";
+export * from "./gateway-client.js";
+export * from "./end-to-end-suite.js";

@@ -1,6 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
 /**
  * Suites against real Kafka, MongoDB and Chroma run by default; the test setup starts the
  * servers with scripts/servers/servers.sh. Only an explicit QAMESH_EMBEDDED_ONLY=true skips them.
@@ -19,11 +16,4 @@ export function realServer(variable: RealServerVariable): string {
     );
   }
   return value;
-}
-
-export const serversScript = fileURLToPath(new URL("../../../scripts/servers/servers.sh", import.meta.url));
-
-/** Starts or stops one of the real servers, as the broker-restart test does with Kafka. */
-export function controlRealServer(command: "up" | "down", server: "kafka" | "mongodb" | "chroma"): void {
-  execFileSync(serversScript, [command, server], { stdio: ["ignore", "ignore", "inherit"] });
 }

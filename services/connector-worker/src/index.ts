@@ -18,3 +18,4 @@ export function createConnectorWorker(deps: WorkerDeps) {
   };
 }
 export { chunkText } from "./chunking/chunk-text.js";
+export { chunkId } from "./app/indexed-files.js";

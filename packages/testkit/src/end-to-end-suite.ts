@@ -1,0 +1,156 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GatewayClient } from "./gateway-client.js";
+import { GitRepositoryFixture } from "./git-repository-fixture.js";
+
+const billingFile = [
+  "// Billing reconciliation settings.",
+  "export const currency = \"EUR\";",
+  "",
+  "/**",
+  " * The billing reconciler retries failed invoices every 17 minutes,",
+  " * at most 5 times, before paging the on-call engineer.",
+  " */",
+  "export const reconcilerRetryMinutes = 17;",
+  "export const reconcilerMaxAttempts = 5;",
+  "",
+].join("\n");
+const answerLine = 5;
+
+const noise = (topic: string, i: number) =>
+  Array.from({ length: 30 }, (_, line) => `export function ${topic}Step${line}_${i}(input: number) { return input * ${line} + ${i}; }`).join("\n");
+
+/** A running mesh, whichever way it runs, as the end-to-end suite needs it. */
+export interface MeshHarness extends GatewayClient {
+  /** A scratch directory the mesh may read local sources and file:// repositories from. */
+  root: string;
+  readonly gatewayUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The product's end-to-end behaviour through the public API. Standalone and distributed mode
+ * both run it; `startMesh` must cap files at 20,000 bytes (MAX_FILE_BYTES) like the corpus expects.
+ */
+export function describeEndToEnd(mode: string, startMesh: () => Promise<MeshHarness>): void {
+  describe(`${mode} mesh, end to end through the public API`, () => {
+    let harness: MeshHarness;
+    let repository: GitRepositoryFixture;
+    let sourceId: string;
+    let firstCommit: string;
+
+    beforeAll(async () => {
+      harness = await startMesh();
+      repository = await GitRepositoryFixture.create(join(harness.root, "repo"));
+      await repository.write({
+        "services/billing/reconciler-config.ts": billingFile,
+        "services/search/ranking.ts": noise("rank", 1),
+        "services/search/tokenizer.ts": noise("token", 2),
+        "docs/deployment.md": "# Deployment\n\nDeploys go out from the main branch through the release pipeline.\n\nRollbacks use the previous image tag.\n",
+        "docs/obsolete.md": "# Obsolete\n\nThis page describes the legacy fax gateway.\n",
+        "assets/logo.png": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]),
+        "fixtures/huge-dump.json": JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ invoice: i, retried: true }))),
+      });
+      firstCommit = await repository.commit("initial import");
+    });
+
+    afterAll(async () => {
+      await harness?.stop();
+    });
+
+    it("ingests a git repository and answers with a citation of the file and lines that hold the answer", async () => {
+      const project = await harness.api("POST", "/v1/projects", { name: "Billing platform" });
+      expect(project.status).toBe(201);
+      const projectId = project.body.id as string;
+
+      const source = await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "git", url: repository.url, branch: "main" });
+      expect(source.status).toBe(201);
+      expect(source.body).toMatchObject({ type: "git", url: repository.url, branch: "main" });
+      sourceId = source.body.id;
+
+      const started = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode: "full" });
+      expect(started.status).toBe(202);
+      expect(started.body.status).toBe("queued");
+
+      const run = await harness.waitForRun(projectId, started.body.id);
+      expect(run).toMatchObject({
+        status: "succeeded",
+        // The binary logo and the oversized dump are skipped and counted.
+        counts: { discovered: 7, indexed: 5, unchanged: 0, deleted: 0, skipped: 2, failed: 0 },
+      });
+      expect(run.finishedAt).not.toBeNull();
+
+      const asked = await harness.api("POST", `/v1/projects/${projectId}/ask`, { question: "How often does the billing reconciler retry failed invoices?" });
+      expect(asked.status).toBe(200);
+      expect(asked.body.provider).toBe("extractive");
+      expect(asked.body.answer).toContain("No LLM is configured");
+      expect(asked.body.answer).toContain("every 17 minutes");
+      const [first] = asked.body.citations;
+      expect(first).toMatchObject({ path: "services/billing/reconciler-config.ts", sourceId, commit: firstCommit });
+      expect(first.startLine).toBeLessThanOrEqual(answerLine);
+      expect(first.endLine).toBeGreaterThanOrEqual(answerLine);
+
+      // The same project again: the incremental run re-embeds only what the new commit changed.
+      await repository.write({ "docs/deployment.md": "# Deployment\n\nDeployments are frozen on Fridays after 15:00 UTC.\n\nRollbacks use the previous image tag.\n" });
+      await repository.remove("docs/obsolete.md");
+      const secondCommit = await repository.commit("freeze fridays, drop fax docs");
+
+      const incremental = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode: "incremental" });
+      expect(incremental.status).toBe(202);
+      const secondRun = await harness.waitForRun(projectId, incremental.body.id);
+      expect(secondRun).toMatchObject({
+        status: "succeeded",
+        mode: "incremental",
+        counts: { discovered: 6, indexed: 1, unchanged: 3, deleted: 1, skipped: 2, failed: 0 },
+      });
+
+      const frozen = await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "are deployments frozen on fridays", k: 3 });
+      expect(frozen.status).toBe(200);
+      expect(frozen.body.hits[0]).toMatchObject({ path: "docs/deployment.md", commit: secondCommit });
+      expect(frozen.body.hits[0].text).toContain("frozen on Fridays");
+
+      // Untouched files were not re-embedded: their chunks still carry the first commit.
+      const billing = await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "billing reconciler retry minutes", k: 1 });
+      expect(billing.body.hits[0]).toMatchObject({ path: "services/billing/reconciler-config.ts", commit: firstCommit });
+
+      // The deleted file's chunks are gone.
+      const fax = await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "legacy fax gateway", k: 10 });
+      expect(fax.body.hits.map((hit: { path: string }) => hit.path)).not.toContain("docs/obsolete.md");
+
+      const runs = await harness.api("GET", `/v1/projects/${projectId}/ingestions`);
+      expect(runs.body.runs.map((r: { id: string }) => r.id)).toEqual([incremental.body.id, started.body.id]);
+    });
+
+    it("streams the answer as Server-Sent Events: citations, tokens, then the final answer", async () => {
+      const projects = await harness.api("GET", "/v1/projects");
+      const projectId = projects.body.projects[0].id;
+      const response = await fetch(`${harness.gatewayUrl}/v1/projects/${projectId}/ask`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ question: "How often does the billing reconciler retry failed invoices?" }),
+      });
+      expect(response.headers.get("content-type")).toContain("text/event-stream");
+      const events = (await response.text())
+        .split("\n\n")
+        .filter(Boolean)
+        .map((block) => {
+          const [eventLine, dataLine] = block.split("\n");
+          return { event: eventLine!.slice("event: ".length), data: JSON.parse(dataLine!.slice("data: ".length)) };
+        });
+      expect(events[0]!.event).toBe("citations");
+      const tokens = events.filter((event) => event.event === "token");
+      expect(tokens.length).toBeGreaterThan(1);
+      const done = events.at(-1)!;
+      expect(done.event).toBe("done");
+      expect(done.data.answer).toBe(tokens.map((token) => token.data.text).join(""));
+      expect(done.data.citations[0].path).toBe("services/billing/reconciler-config.ts");
+    });
+
+    it("keeps projects apart: another project's search finds nothing of the first", async () => {
+      const other = await harness.api("POST", "/v1/projects", { name: "Other" });
+      const hits = await harness.api("POST", `/v1/projects/${other.body.id}/search`, { query: "billing reconciler", k: 5 });
+      expect(hits.status).toBe(200);
+      expect(hits.body.hits).toEqual([]);
+    });
+  });
+}
