@@ -13,6 +13,7 @@ import {
 } from "@qamesh/ports";
 import { headersToStrings, kafkaHeaders, withoutInternalHeaders } from "./kafka-headers.js";
 import { RecentEventIds } from "./recent-event-ids.js";
+import { untilReady } from "./until-ready.js";
 
 export interface KafkaEventBusOptions {
   brokers: readonly string[];
@@ -190,10 +191,14 @@ export class KafkaEventBus implements EventBus {
     if (unknown.length === 0) return;
     const existing = new Set(await this.admin.listTopics());
     const missing = unknown.filter((topic) => !existing.has(this.onWire(topic)));
-    if (missing.length > 0) await this.createTopics(missing);
+    if (missing.length > 0) await untilReady(() => this.createTopics(missing));
     // A topic another process has just created may not have a leader yet; metadata requests
     // are retried until it does, so nothing subscribes to or publishes on a half-made topic.
-    await this.admin.fetchTopicMetadata({ topics: unknown.map((topic) => this.onWire(topic)) });
+    await untilReady(async () => {
+      const { topics: metadata } = await this.admin.fetchTopicMetadata({ topics: unknown.map((topic) => this.onWire(topic)) });
+      const leaderless = metadata.find((topic) => topic.partitions.some((partition) => partition.leader < 0));
+      if (leaderless) throw Object.assign(new Error(`topic ${leaderless.name} has no leader yet`), { retriable: true });
+    });
     for (const topic of unknown) this.knownTopics.add(topic);
   }
 
@@ -241,7 +246,8 @@ class KafkaSubscription {
       );
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.topic, this.retries].map((topic) => this.bus.onWire(topic)), fromBeginning: true });
+    const topics = [this.options.topic, this.retries].map((topic) => this.bus.onWire(topic));
+    await untilReady(() => this.consumer.subscribe({ topics, fromBeginning: true }));
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -126,7 +126,9 @@ export class DistributedMesh {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const log = createWriteStream(join(this.options.dataDirectory, "logs", `${logName}.log`));
+    const logFile = join(this.options.dataDirectory, "logs", `${logName}.log`);
+    logFiles.set(child, logFile);
+    const log = createWriteStream(logFile);
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.processes.push(child);
@@ -142,10 +144,16 @@ export class DistributedMesh {
   }
 }
 
+const logFiles = new WeakMap<ChildProcess, string>();
+const logFileOf = (child: ChildProcess) => logFiles.get(child) ?? "/dev/null";
+
 async function waitFor(name: string, child: ChildProcess, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ready())) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up (see its log)`);
+    if (child.exitCode !== null) {
+      const lines = readFileSync(logFileOf(child), "utf8").trim().split("\n").slice(-3).join(" | ");
+      throw new Error(`${name} exited with code ${child.exitCode} during start-up; its log ends: ${lines}`);
+    }
     if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs / 1000} s`);
     await sleep(200);
   }
