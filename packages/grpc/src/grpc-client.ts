@@ -26,6 +26,10 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
     // Reconnect quickly after a peer restarts instead of waiting for the default backoff.
     "grpc.initial_reconnect_backoff_ms": 200,
     "grpc.max_reconnect_backoff_ms": 2000,
+    // Spread calls over every address the name resolves to: on Kubernetes peers are headless
+    // Services, so each replica is an address, and long-lived HTTP/2 connections would
+    // otherwise pin a client to one pod.
+    "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   });
   const methods: Record<string, unknown> = { close: () => client.close() };
   for (const method of service.methods) {

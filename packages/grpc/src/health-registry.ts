@@ -9,12 +9,21 @@ export type DependencyCheck = () => Promise<void>;
 const dependencyCheckTimeoutMs = 1500;
 
 /**
+ * The health "service" a liveness probe asks about: SERVING while the process serves, whatever
+ * its dependencies do, so an outage of Kafka or the store makes pods unready, never restarts them.
+ */
+export const livenessService = "liveness";
+
+/**
  * grpc.health.v1 for one server. The empty service name stands for the whole server, which
  * is what Kubernetes' grpc probes and the gateway's /ready ask about: it is SERVING only
  * while every dependency check passes.
  */
 export class HealthRegistry {
-  private readonly statuses = new Map<string, ServingStatus>([["", ServingStatus.SERVING]]);
+  private readonly statuses = new Map<string, ServingStatus>([
+    ["", ServingStatus.SERVING],
+    [livenessService, ServingStatus.SERVING],
+  ]);
   private readonly changes = new EventEmitter();
   private readonly dependencyChecks: DependencyCheck[] = [];
 
@@ -53,7 +62,8 @@ export class HealthRegistry {
       async check(request) {
         const status = statuses.get(request.service);
         if (status === undefined) throw notFound(`unknown service ${request.service}`);
-        if (status === ServingStatus.SERVING && !(await dependenciesReachable())) return { status: ServingStatus.NOT_SERVING };
+        const readiness = request.service !== livenessService;
+        if (readiness && status === ServingStatus.SERVING && !(await dependenciesReachable())) return { status: ServingStatus.NOT_SERVING };
         return { status };
       },
       async *watch(request, context) {

@@ -4,7 +4,7 @@ import { createLogger } from "@qamesh/logger";
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@qamesh/proto/grpc/health/v1/health_pb.js";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { status } from "@grpc/grpc-js";
-import { createGrpcClient, GrpcServer, toGrpcStatus, type CallContext } from "../src/index.js";
+import { createGrpcClient, GrpcServer, livenessService, toGrpcStatus, type CallContext } from "../src/index.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
 
@@ -106,6 +106,8 @@ describe("gRPC bridge", () => {
     });
     const health = createGrpcClient(Health, address, { peer: "health" });
     expect((await health.check({ service: "" })).status).toBe(ServingStatus.NOT_SERVING);
+    // Liveness ignores dependencies: an outage must not get the pod restarted.
+    expect((await health.check({ service: livenessService })).status).toBe(ServingStatus.SERVING);
     storeDown = false;
     expect((await health.check({ service: "" })).status).toBe(ServingStatus.SERVING);
   });

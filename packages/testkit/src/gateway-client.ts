@@ -1,11 +1,13 @@
 import { expect } from "vitest";
 import { eventually } from "./eventually.js";
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the API's JSON loosely, as a client would */
 export interface GatewayClient {
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Polls a run until it has finished, either way. */
   waitForRun(projectId: string, runId: string, timeoutMs?: number): Promise<any>;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The public HTTP API as a test drives it; `baseUrl` is read per call, so a restarted mesh is followed. */
 export function gatewayClient(baseUrl: () => string): GatewayClient {
