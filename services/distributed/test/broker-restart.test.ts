@@ -1,8 +1,7 @@
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { embeddedOnly, eventually } from "@qamesh/testkit";
-import { chunkIdsInChroma, expectedChunkIds, startIngestion, writeNotes } from "./corpus.js";
+import { embeddedOnly } from "@qamesh/testkit";
+import { chunkIdsInChroma, expectedChunkIds, runOnceIndexed, startNotesIngestion } from "./corpus.js";
 import { startDistributedHarness, type DistributedHarness } from "./distributed-harness.js";
 import { startPrivateKafka, type PrivateKafka } from "./private-kafka.js";
 
@@ -19,15 +18,9 @@ describe.skipIf(embeddedOnly)("Kafka stopped for 20 seconds in the middle of a r
   it("completes the run once the broker is back, with nothing lost or duplicated", async () => {
     kafka = await startPrivateKafka();
     harness = await startDistributedHarness({ connectorWorkers: 2, servers: { KAFKA_BROKERS: kafka.brokers } });
-    const corpus = join(harness.root, "corpus");
-    const paths = await writeNotes(corpus, files);
-    const { projectId, sourceId, runId } = await startIngestion(harness, "broker restart", corpus);
+    const { paths, projectId, sourceId, runId } = await startNotesIngestion(harness, "broker restart", files);
 
-    const atStop = await eventually(async () => {
-      const { body } = await harness!.api("GET", `/v1/projects/${projectId}/ingestions/${runId}`);
-      expect(body.counts.indexed).toBeGreaterThanOrEqual(50);
-      return body;
-    }, 60_000, 20);
+    const atStop = await runOnceIndexed(harness, projectId, runId, 50);
     kafka.stop();
     expect(atStop.counts.indexed).toBeLessThan(files);
     await sleep(20_000);

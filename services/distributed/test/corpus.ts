@@ -1,5 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { expect } from "vitest";
+import { eventually } from "@qamesh/testkit";
 import { ChromaVectorIndex } from "@qamesh/vector-chroma";
 import { chunkId } from "@qamesh/connector-worker";
 import type { DistributedHarness } from "./distributed-harness.js";
@@ -14,6 +16,22 @@ export async function writeNotes(directory: string, count: number): Promise<stri
     }),
   );
   return paths;
+}
+
+/** Writes `count` notes, registers them as a new project's source and starts a full run. */
+export async function startNotesIngestion(harness: DistributedHarness, name: string, count: number) {
+  const corpus = join(harness.root, "corpus");
+  const paths = await writeNotes(corpus, count);
+  return { paths, ...(await startIngestion(harness, name, corpus)) };
+}
+
+/** The run, once it has indexed at least `files` files (it may be done by then). */
+export async function runOnceIndexed(harness: DistributedHarness, projectId: string, runId: string, files: number) {
+  return eventually(async () => {
+    const { body } = await harness.api("GET", `/v1/projects/${projectId}/ingestions/${runId}`);
+    expect(body.counts.indexed).toBeGreaterThanOrEqual(files);
+    return body;
+  }, 60_000, 20);
 }
 
 /** Registers a local source on a new project and starts a full run; returns the ids. */

@@ -1,7 +1,6 @@
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { embeddedOnly, eventually } from "@qamesh/testkit";
-import { chunkIdsInChroma, expectedChunkIds, startIngestion, writeNotes } from "./corpus.js";
+import { embeddedOnly } from "@qamesh/testkit";
+import { chunkIdsInChroma, expectedChunkIds, runOnceIndexed, startNotesIngestion } from "./corpus.js";
 import { startDistributedHarness, type DistributedHarness } from "./distributed-harness.js";
 
 const files = 2_000;
@@ -14,16 +13,10 @@ describe.skipIf(embeddedOnly)("a connector worker killed with SIGKILL in the mid
 
   it("completes the run on the surviving worker with every chunk in Chroma exactly once", async () => {
     harness = await startDistributedHarness({ connectorWorkers: 2 });
-    const corpus = join(harness.root, "corpus");
-    const paths = await writeNotes(corpus, files);
-    const { projectId, sourceId, runId } = await startIngestion(harness, "crash", corpus);
+    const { paths, projectId, sourceId, runId } = await startNotesIngestion(harness, "crash", files);
 
     // Both workers are indexing: kill one once the run is under way but far from done.
-    const atKill = await eventually(async () => {
-      const { body } = await harness!.api("GET", `/v1/projects/${projectId}/ingestions/${runId}`);
-      expect(body.counts.indexed).toBeGreaterThanOrEqual(100);
-      return body;
-    }, 60_000, 20);
+    const atKill = await runOnceIndexed(harness, projectId, runId, 100);
     harness.mesh.connectorWorkers[0]!.kill("SIGKILL");
     expect(atKill.status).toBe("running");
     expect(atKill.counts.indexed).toBeLessThan(files);

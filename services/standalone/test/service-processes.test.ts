@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdir, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "@qamesh/distributed";
 import { eventually, temporaryDirectory } from "@qamesh/testkit";
 
 const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -23,15 +23,6 @@ async function exitOf(child: ChildProcess): Promise<{ code: number | null; stder
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const [code] = (await once(child, "exit")) as [number | null];
   return { code, stderr };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 describe("each service's own main", () => {
