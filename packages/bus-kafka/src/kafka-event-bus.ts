@@ -1,18 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
-import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from "kafkajs";
+import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Admin, type KafkaMessage, type Producer } from "kafkajs";
 import type { Logger } from "@qamesh/logger";
 import {
-  deadLetterHeaders,
   deadLetterTopic,
-  type BusEvent,
   type EventBus,
   type PublishInput,
   type SubscribeOptions,
   type Subscription,
 } from "@qamesh/ports";
-import { headersToStrings, kafkaHeaders, withoutInternalHeaders } from "./kafka-headers.js";
-import { RecentEventIds } from "./recent-event-ids.js";
+import { kafkaHeaders } from "./kafka-headers.js";
+import { KafkaSubscription, type SubscriptionBus } from "./kafka-subscription.js";
 import { untilReady } from "./until-ready.js";
 
 export interface KafkaEventBusOptions {
@@ -42,8 +39,6 @@ export interface KafkaEventBusOptions {
 /** Where a group's failed deliveries wait for their next attempt. */
 export const retryTopic = (topic: string, group: string) => `${topic}.retry.${group}`;
 
-const maxRetryBackoffMs = 30_000;
-const groupJoinTimeoutMs = 60_000;
 
 /**
  * The EventBus on Kafka. One topic per event type, keyed by project, so a project's events are
@@ -53,7 +48,7 @@ const groupJoinTimeoutMs = 60_000;
  * with the error, so a poison event never blocks its partition. Topics are created explicitly:
  * the broker's auto-creation stays off.
  */
-export class KafkaEventBus implements EventBus {
+export class KafkaEventBus implements EventBus, SubscriptionBus {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly admin: Admin;
@@ -219,114 +214,4 @@ function isTopicAlreadyExists(error: unknown): boolean {
   const nested = (error as { errors?: { type?: string }[] }).errors ?? [];
   const type = (error as { type?: string }).type;
   return type === "TOPIC_ALREADY_EXISTS" || (nested.length > 0 && nested.every((inner) => inner.type === "TOPIC_ALREADY_EXISTS"));
-}
-
-/** One consumer group member running one subscription's handler. */
-class KafkaSubscription {
-  private readonly handled = new RecentEventIds();
-  private readonly maxAttempts: number;
-  private stopped: Promise<void> | undefined;
-
-  constructor(
-    private readonly consumer: Consumer,
-    private readonly options: SubscribeOptions,
-    private readonly retries: string,
-    private readonly bus: KafkaEventBus,
-    private readonly busOptions: KafkaEventBusOptions,
-  ) {
-    this.maxAttempts = options.maxAttempts ?? busOptions.defaultMaxAttempts ?? 5;
-  }
-
-  async start(): Promise<void> {
-    const joined = new Promise<void>((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()));
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
-      this.busOptions.logger.warn(
-        { group: this.options.group, topic: this.options.topic, err: event.payload.error, restart: event.payload.restart },
-        "kafka consumer crashed",
-      );
-    });
-    await this.consumer.connect();
-    const topics = [this.options.topic, this.retries].map((topic) => this.bus.onWire(topic));
-    await untilReady(() => this.consumer.subscribe({ topics, fromBeginning: true }));
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.consumeBatch(payload),
-    });
-    // Return once the group has assigned partitions, so a caller's next publish is seen.
-    await Promise.race([joined, sleep(groupJoinTimeoutMs)]);
-  }
-
-  stop(): Promise<void> {
-    this.stopped ??= this.consumer.disconnect();
-    return this.stopped;
-  }
-
-  private async consumeBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
-      await this.deliver(this.bus.fromWire(batch.topic), message, heartbeat);
-      resolveOffset(message.offset);
-      await this.consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
-      ]);
-    }
-  }
-
-  /** Runs the handler once; a failure moves the event on to a retry or the dead-letter topic. */
-  private async deliver(topic: string, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
-    const headers = headersToStrings(message.headers);
-    const id = headers[kafkaHeaders.eventId] ?? `${topic}@${message.offset}`;
-    if (this.handled.has(id)) return;
-    const attempt = Number(headers[kafkaHeaders.attempt] ?? "1");
-    const notBefore = Number(headers[kafkaHeaders.notBefore] ?? "0");
-    await this.waitUntil(notBefore, heartbeat);
-
-    const event: BusEvent = {
-      id,
-      topic: headers[kafkaHeaders.originalTopic] ?? topic,
-      key: message.key?.toString() ?? "",
-      payload: new Uint8Array(message.value ?? Buffer.alloc(0)),
-      headers: withoutInternalHeaders(headers),
-    };
-    // Long handlers keep the membership alive, so a slow batch is not mistaken for a dead member.
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
-    try {
-      await this.options.handler(event);
-      this.handled.add(id);
-    } catch (error) {
-      await this.handleFailure(event, message, attempt, error);
-    } finally {
-      clearInterval(beat);
-    }
-  }
-
-  private async handleFailure(event: BusEvent, message: KafkaMessage, attempt: number, error: unknown): Promise<void> {
-    const reason = error instanceof Error ? error.message : String(error);
-    const base = { ...event.headers, [kafkaHeaders.eventId]: event.id };
-    if (attempt >= this.maxAttempts) {
-      this.busOptions.logger.error({ eventId: event.id, topic: event.topic, group: this.options.group, attempt, reason }, "event dead-lettered");
-      await this.bus.forward(deadLetterTopic(event.topic), message, {
-        ...base,
-        [deadLetterHeaders.error]: reason,
-        [deadLetterHeaders.attempts]: String(attempt),
-      });
-      return;
-    }
-    const backoff = Math.min(maxRetryBackoffMs, (this.busOptions.retryBackoffMs ?? 500) * 2 ** (attempt - 1));
-    this.busOptions.logger.warn({ eventId: event.id, topic: event.topic, group: this.options.group, attempt, reason }, "event handler failed, retrying");
-    await this.bus.forward(this.retries, message, {
-      ...base,
-      [kafkaHeaders.attempt]: String(attempt + 1),
-      [kafkaHeaders.notBefore]: String(Date.now() + backoff),
-      [kafkaHeaders.originalTopic]: event.topic,
-    });
-  }
-
-  private async waitUntil(time: number, heartbeat: () => Promise<void>): Promise<void> {
-    while (Date.now() < time) {
-      await sleep(Math.min(1_000, time - Date.now()));
-      await heartbeat().catch(() => undefined);
-    }
-  }
 }
