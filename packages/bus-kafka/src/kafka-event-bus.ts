@@ -32,6 +32,8 @@ export interface KafkaEventBusOptions {
   rebalanceTimeoutMs?: number;
   /** Backoff of the first retry delivery, doubled each attempt, capped at 30 s. */
   retryBackoffMs?: number;
+  /** How many of its partitions a member handles at once, each still in order. Default 1. */
+  partitionsConsumedConcurrently?: number;
   /** Attempts when a subscription names none. */
   defaultMaxAttempts?: number;
 }

@@ -15,6 +15,7 @@ export interface SubscriptionBus {
 
 export interface SubscriptionSettings {
   logger: Logger;
+  partitionsConsumedConcurrently?: number;
   retryBackoffMs?: number;
   defaultMaxAttempts?: number;
 }
@@ -52,6 +53,9 @@ export class KafkaSubscription {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // Partitions assigned to this member are worked on side by side (each still in order):
+      // handlers mostly wait on the network, so one partition at a time would idle the worker.
+      partitionsConsumedConcurrently: this.busOptions.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
     // Return once the group has assigned partitions, so a caller's next publish is seen.

@@ -26,8 +26,12 @@ export interface VectorHit {
 export interface ChunkFilter {
   sourceId?: string;
   path?: string;
-  /** Matches chunks whose file hash differs: the leftovers of an older version. */
-  contentHashNot?: string;
+}
+
+/** A file as it is now indexed: chunks of the same path with another hash are leftovers. */
+export interface FileVersion {
+  path: string;
+  contentHash: string;
 }
 
 export interface VectorIndex {
@@ -36,6 +40,11 @@ export interface VectorIndex {
   /** Chunks of a project matching the filter, without vectors. */
   list(projectId: string, filter: ChunkFilter): Promise<StoredChunk[]>;
   delete(projectId: string, filter: ChunkFilter): Promise<void>;
+  /**
+   * Drops the chunks of these files (of one source) whose content hash is not the current
+   * one: what an older, longer version left behind. One call for a whole batch of files.
+   */
+  deleteOtherVersions(projectId: string, sourceId: string, current: readonly FileVersion[]): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -21,6 +21,8 @@ export const eventBusConfigShape = {
     .default(""),
   /** Partitions of the topics the services create at start-up. */
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(4),
+  /** How many of its assigned partitions a consumer works on at once (each still in order). */
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
   /** A consumer silent for this long is presumed dead and its partitions move (broker minimum 6000). */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   /** How long a rebalance waits for a busy member before dropping it. */
@@ -47,6 +49,7 @@ export async function openEventBus(config: EventBusConfig, service: string, logg
     partitions: config.KAFKA_PARTITIONS,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     rebalanceTimeoutMs: config.KAFKA_REBALANCE_TIMEOUT_MS,
+    partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
     ...retries,
   });
   await bus.start(Object.values(topics).map((topic) => topic.name));

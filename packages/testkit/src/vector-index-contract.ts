@@ -69,12 +69,23 @@ export function describeVectorIndexContract(adapter: string, openIndex: () => Pr
       await index.upsert("p", [
         chunk("p", "a1", 1, { path: "a.ts", contentHash: "new" }),
         chunk("p", "a2", 2, { path: "a.ts", contentHash: "old" }),
+        chunk("p", "c1", 5, { path: "c.ts", contentHash: "c-new" }),
+        chunk("p", "c2", 6, { path: "c.ts", contentHash: "c-old" }),
         chunk("p", "b", 3, { path: "b.ts" }),
         chunk("p", "o", 4, { sourceId: "s2", path: "it's.ts" }),
+        chunk("p", "o2", 7, { sourceId: "s2", path: "a.ts", contentHash: "old" }),
       ]);
-      await index.delete("p", { path: "a.ts", contentHashNot: "new" });
-      expect((await index.list("p", { path: "a.ts" })).map((c) => c.id)).toEqual(["a1"]);
+      await index.deleteOtherVersions("p", "s1", [
+        { path: "a.ts", contentHash: "new" },
+        { path: "c.ts", contentHash: "c-new" },
+      ]);
+      expect((await index.list("p", { path: "a.ts" })).map((c) => c.id).sort()).toEqual(["a1", "o2"]);
+      expect((await index.list("p", { path: "c.ts" })).map((c) => c.id)).toEqual(["c1"]);
+      expect((await index.list("p", { path: "b.ts" })).map((c) => c.id)).toEqual(["b"]);
+      await index.deleteOtherVersions("p", "s1", [{ path: "it's.ts", contentHash: "x" }]);
+      expect((await index.list("p", { sourceId: "s2" })).map((c) => c.id).sort()).toEqual(["o", "o2"]);
       await index.delete("p", { sourceId: "s2", path: "it's.ts" });
+      await index.delete("p", { sourceId: "s2", path: "a.ts" });
       expect((await index.list("p", { sourceId: "s2" })).map((c) => c.id)).toEqual([]);
       await index.delete("p", { sourceId: "s1" });
       expect(await index.list("p", {})).toEqual([]);

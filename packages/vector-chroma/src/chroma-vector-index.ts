@@ -1,6 +1,6 @@
 import { ChromaClient, type Collection } from "chromadb";
-import type { ChunkFilter, ChunkRecord, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
-import { fromMetadata, toMetadata, toWhere } from "./chunk-metadata.js";
+import type { ChunkFilter, ChunkRecord, FileVersion, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
+import { fromMetadata, otherVersionsWhere, toMetadata, toWhere } from "./chunk-metadata.js";
 
 export interface ChromaVectorIndexOptions {
   /** e.g. http://127.0.0.1:8000 */
@@ -93,6 +93,14 @@ export class ChromaVectorIndex implements VectorIndex {
     }
     const collection = await this.collection(projectId, false);
     await collection?.delete({ where });
+  }
+
+  async deleteOtherVersions(projectId: string, sourceId: string, current: readonly FileVersion[]): Promise<void> {
+    const collection = await this.collection(projectId, false);
+    if (!collection) return;
+    for (let start = 0; start < current.length; start += this.batchSize) {
+      await collection.delete({ where: otherVersionsWhere(sourceId, current.slice(start, start + this.batchSize)) });
+    }
   }
 
   async ping(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Metadata, Where } from "chromadb";
-import type { ChunkFilter, ChunkRecord, StoredChunk } from "@qamesh/ports";
+import type { ChunkFilter, ChunkRecord, FileVersion, StoredChunk } from "@qamesh/ports";
 
 /** Everything of a chunk but its id, text and vector travels as Chroma metadata. */
 export function toMetadata(chunk: ChunkRecord): Metadata {
@@ -34,7 +34,12 @@ export function toWhere(filter: ChunkFilter): Where | undefined {
   const conditions: Where[] = [];
   if (filter.sourceId !== undefined) conditions.push({ sourceId: filter.sourceId });
   if (filter.path !== undefined) conditions.push({ path: filter.path });
-  if (filter.contentHashNot !== undefined) conditions.push({ contentHash: { $ne: filter.contentHashNot } });
   if (conditions.length === 0) return undefined;
   return conditions.length === 1 ? conditions[0] : { $and: conditions };
+}
+
+/** Chunks of the source's files whose hash is not the given one. */
+export function otherVersionsWhere(sourceId: string, current: readonly FileVersion[]): Where {
+  const stale: Where[] = current.map((file) => ({ $and: [{ path: file.path }, { contentHash: { $ne: file.contentHash } }] }));
+  return { $and: [{ sourceId }, stale.length === 1 ? stale[0]! : { $or: stale }] };
 }

@@ -1,5 +1,5 @@
 import { connect, type Connection, type Table } from "@lancedb/lancedb";
-import type { ChunkFilter, ChunkRecord, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
+import type { ChunkFilter, ChunkRecord, FileVersion, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
 
 /** Row layout in LanceDB; snake_case so filters need no quoting. */
 interface ChunkRow {
@@ -73,12 +73,22 @@ export class LanceVectorIndex implements VectorIndex {
     await this.write(projectId, async () => {
       const table = await this.table(projectId);
       if (!table) return;
-      if (filter.sourceId === undefined && filter.path === undefined && filter.contentHashNot === undefined) {
+      if (filter.sourceId === undefined && filter.path === undefined) {
         this.tables.delete(projectId);
         await this.db.dropTable(tableName(projectId));
         return;
       }
       await table.delete(whereClause(projectId, filter));
+    });
+  }
+
+  async deleteOtherVersions(projectId: string, sourceId: string, current: readonly FileVersion[]): Promise<void> {
+    if (current.length === 0) return;
+    await this.write(projectId, async () => {
+      const table = await this.table(projectId);
+      if (!table) return;
+      const stale = current.map((file) => `(path = ${literal(file.path)} AND content_hash <> ${literal(file.contentHash)})`);
+      await table.delete(`${whereClause(projectId, { sourceId })} AND (${stale.join(" OR ")})`);
     });
   }
 
@@ -120,7 +130,6 @@ function whereClause(projectId: string, filter: ChunkFilter): string {
   const conditions = [`project_id = ${literal(projectId)}`];
   if (filter.sourceId !== undefined) conditions.push(`source_id = ${literal(filter.sourceId)}`);
   if (filter.path !== undefined) conditions.push(`path = ${literal(filter.path)}`);
-  if (filter.contentHashNot !== undefined) conditions.push(`content_hash <> ${literal(filter.contentHashNot)}`);
   return conditions.join(" AND ");
 }
 

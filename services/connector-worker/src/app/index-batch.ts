@@ -87,27 +87,30 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
     stored = [];
   }
 
-  const indexedEvents = [];
-  for (const file of stored) {
-    // Only after the new version is in: drop chunks of the old one (fewer chunks, other hash).
-    await deps.vectorIndex.delete(projectId, { sourceId, path: file.path, contentHashNot: file.contentHash });
-    await indexedFiles.put({
-      id: indexedFileId(sourceId, file.path),
-      projectId,
-      sourceId,
-      path: file.path,
-      contentHash: file.contentHash,
-      chunkCount: file.chunks.length,
-    });
-    counts.indexed++;
-    indexedEvents.push(
-      encodeEvent(
-        topics.documentIndexed,
-        { projectId, sourceId, runId, path: file.path, contentHash: file.contentHash, chunkCount: file.chunks.length, commit: batch.commit },
-        { id: `${runId}:${sourceId}:indexed:${file.path}`, key: projectId, requestId },
-      ),
-    );
-  }
+  // Only after the new versions are in: drop chunks of the old ones (fewer chunks, other hash).
+  await deps.vectorIndex.deleteOtherVersions(projectId, sourceId, stored);
+  // Files of a batch are independent: their records go out side by side, which matters when
+  // the store is across the network.
+  await Promise.all(
+    stored.map(async (file) => {
+      await indexedFiles.put({
+        id: indexedFileId(sourceId, file.path),
+        projectId,
+        sourceId,
+        path: file.path,
+        contentHash: file.contentHash,
+        chunkCount: file.chunks.length,
+      });
+    }),
+  );
+  counts.indexed += stored.length;
+  const indexedEvents = stored.map((file) =>
+    encodeEvent(
+      topics.documentIndexed,
+      { projectId, sourceId, runId, path: file.path, contentHash: file.contentHash, chunkCount: file.chunks.length, commit: batch.commit },
+      { id: `${runId}:${sourceId}:indexed:${file.path}`, key: projectId, requestId },
+    ),
+  );
   for (const path of removals) {
     const wasIndexed = await indexedFiles.get(projectId, indexedFileId(sourceId, path));
     await deps.vectorIndex.delete(projectId, { sourceId, path });
