@@ -4,6 +4,7 @@ import { createLogger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { openDocumentStore, openEventBus, openVectorIndex } from "@qamesh/runtime-adapters";
 import { connectorWorkerIndexes } from "./app/indexed-files.js";
+import { removedSourcesIndexes } from "./app/removed-sources.js";
 import { connectorWorkerConfigSchema } from "./config.js";
 import { createConnectorWorker } from "./index.js";
 
@@ -11,7 +12,7 @@ const config = parseConfigOrExit("connector-worker", connectorWorkerConfigSchema
 const logger = createLogger({ service: "connector-worker", level: config.LOG_LEVEL });
 const bus = await startOrExit("connector-worker", () => openEventBus(config, "connector-worker", logger));
 const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
-const store = await startOrExit("connector-worker", () => openDocumentStore(config, config.WORKER_DB_FILE, connectorWorkerIndexes));
+const store = await startOrExit("connector-worker", () => openDocumentStore(config, config.WORKER_DB_FILE, [...connectorWorkerIndexes, ...removedSourcesIndexes]));
 const vectorIndex = await startOrExit("connector-worker", () => openVectorIndex(config));
 const worker = createConnectorWorker({
   bus,

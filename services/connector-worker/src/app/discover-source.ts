@@ -5,6 +5,7 @@ import { IngestionItem_Action } from "@qamesh/proto/qamesh/events/v1/ingestion_e
 import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { readerForSpec } from "../sources/reader-for-spec.js";
 import { indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
+import { isSourceRemoved, sourceRemovedReason } from "./removed-sources.js";
 import type { WorkerDeps } from "./worker-deps.js";
 
 interface DiscoveryInput {
@@ -26,20 +27,22 @@ export async function discoverSource(deps: WorkerDeps, input: DiscoveryInput): P
   const sourceId = source.sourceId;
   const progressKey = runId;
   const eventIds = (suffix: string) => `${runId}:${sourceId}:${suffix}`;
-  let snapshot;
-  try {
-    snapshot = await readerForSpec(source.spec, deps.readers).discover();
-  } catch (error) {
-    const message = isAppError(error) ? error.message : `could not read the source: ${error instanceof Error ? error.message : String(error)}`;
-    deps.logger.warn({ runId, sourceId, err: error }, "source discovery failed");
-    await deps.bus.publish([
+  const reportFailed = (message: string) =>
+    deps.bus.publish([
       encodeEvent(
         topics.ingestionProgress,
         { runId, projectId, sourceId, step: { case: "sourceFailed", value: { message } } },
         { id: eventIds("failed"), key: progressKey, requestId: input.requestId },
       ),
     ]);
-    return;
+  if (await isSourceRemoved(deps.store, projectId, sourceId)) return reportFailed(sourceRemovedReason);
+  let snapshot;
+  try {
+    snapshot = await readerForSpec(source.spec, deps.readers).discover();
+  } catch (error) {
+    const message = isAppError(error) ? error.message : `could not read the source: ${error instanceof Error ? error.message : String(error)}`;
+    deps.logger.warn({ runId, sourceId, err: error }, "source discovery failed");
+    return reportFailed(message);
   }
 
   const indexed = await deps.store.collection<IndexedFileRecord>(indexedFilesCollection).find({ projectId, sourceId });

@@ -5,6 +5,7 @@ import { chunkText } from "../chunking/chunk-text.js";
 import { gitBlobHash } from "../sources/git-blob-hash.js";
 import { readerForSpec } from "../sources/reader-for-spec.js";
 import { chunkId, indexedFileId, indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
+import { isSourceRemoved, sourceRemovedReason } from "./removed-sources.js";
 import { retrying } from "./retrying.js";
 import type { WorkerDeps } from "./worker-deps.js";
 
@@ -30,10 +31,11 @@ function looksBinary(content: Buffer): boolean {
  */
 export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, requestId: string): Promise<void> {
   const { projectId, sourceId, runId } = batch;
+  if (await isSourceRemoved(deps.store, projectId, sourceId)) return reportSourceRemoved(deps, batch, requestId);
   const reader = readerForSpec(batch.spec, deps.readers);
   const indexedFiles = deps.store.collection<IndexedFileRecord>(indexedFilesCollection);
-  const counts = { indexed: 0, deleted: 0, skipped: 0, failed: 0 };
-  const errors: { sourceId: string; path: string; message: string }[] = [];
+  const counts: BatchCounts = { indexed: 0, deleted: 0, skipped: 0, failed: 0 };
+  const errors: FileError[] = [];
   const prepared: PreparedFile[] = [];
   const removals: string[] = [];
 
@@ -118,14 +120,34 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
     if (wasIndexed && !batch.items.some((item) => item.path === path && item.action === IngestionItem_Action.INDEX)) counts.deleted++;
   }
 
-  await deps.bus.publish([
-    ...indexedEvents,
-    encodeEvent(
-      topics.ingestionProgress,
-      { runId, projectId, sourceId, step: { case: "batchCompleted", value: { batchIndex: batch.batchIndex, ...counts, errors } } },
-      { id: `${runId}:${sourceId}:batch-${batch.batchIndex}:completed`, key: runId, requestId },
-    ),
-  ]);
+  // The source may have been removed while this batch was being written: undo, so nothing of it
+  // outlives the removal (which wrote its tombstone before cleaning up).
+  if (await isSourceRemoved(deps.store, projectId, sourceId)) {
+    await deps.vectorIndex.delete(projectId, { sourceId });
+    await indexedFiles.delete({ projectId, sourceId });
+    return reportSourceRemoved(deps, batch, requestId);
+  }
+  await deps.bus.publish([...indexedEvents, batchCompleted(batch, counts, errors, requestId)]);
+}
+
+type BatchCounts = { indexed: number; deleted: number; skipped: number; failed: number };
+type FileError = { sourceId: string; path: string; message: string };
+
+/** The one progress event of a batch; its id is the batch's, so a redelivery counts once. */
+function batchCompleted(batch: IngestionBatch, counts: BatchCounts, errors: FileError[], requestId: string) {
+  const { runId, projectId, sourceId } = batch;
+  return encodeEvent(
+    topics.ingestionProgress,
+    { runId, projectId, sourceId, step: { case: "batchCompleted", value: { batchIndex: batch.batchIndex, ...counts, errors } } },
+    { id: `${runId}:${sourceId}:batch-${batch.batchIndex}:completed`, key: runId, requestId },
+  );
+}
+
+/** A batch of a removed source completes with its files failed, saying why, so the run still ends. */
+async function reportSourceRemoved(deps: WorkerDeps, batch: IngestionBatch, requestId: string): Promise<void> {
+  const toIndex = batch.items.filter((item) => item.action === IngestionItem_Action.INDEX);
+  const errors = toIndex.map((item) => ({ sourceId: batch.sourceId, path: item.path, message: sourceRemovedReason }));
+  await deps.bus.publish([batchCompleted(batch, { indexed: 0, deleted: 0, skipped: 0, failed: toIndex.length }, errors, requestId)]);
 }
 
 async function embed(deps: WorkerDeps, projectId: string, texts: string[], requestId: string): Promise<number[][]> {
