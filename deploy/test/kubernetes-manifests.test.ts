@@ -96,6 +96,15 @@ describe("Kubernetes manifests (deploy/kubernetes)", () => {
     }
   });
 
+  it("mounts local-folder sources where ingestion accepts them into every connector worker too", () => {
+    const mountsOf = (name: string) => named("Deployment", name).spec.template.spec.containers[0].volumeMounts.map((mount: any) => mount.mountPath);
+    const roots = containerEnvironment(named("Deployment", "ingestion").spec.template.spec.containers[0]).LOCAL_SOURCE_ROOTS!.split(":");
+    for (const root of roots) {
+      expect(mountsOf("ingestion")).toContain(root);
+      expect(mountsOf("connector-worker")).toContain(root);
+    }
+  });
+
   it("autoscales chat and the connector workers, leaving their replica count to the autoscaler", () => {
     for (const name of ["chat", "connector-worker"]) {
       const autoscaler = ofKind("HorizontalPodAutoscaler").find((object) => object.spec.scaleTargetRef.name === name);
