@@ -58,9 +58,10 @@ export class DistributedMesh {
     mkdirSync(join(options.dataDirectory, "logs"), { recursive: true });
     const mesh = new DistributedMesh(options, ports);
     try {
-      for (const name of ["llm-profiles", "tool-runtime", "chat", "ingestion", "gateway"] as const) mesh.spawn(name, mesh.environment(name));
+      for (const name of ["llm-profiles", "tool-runtime", "chat", "ingestion"] as const) mesh.spawn(name, mesh.environment(name));
+      const gateway = mesh.spawn("gateway", mesh.environment("gateway"));
       await Promise.all(Array.from({ length: options.connectorWorkers ?? 1 }, () => mesh.startConnectorWorker()));
-      await mesh.waitForGateway();
+      await mesh.waitForGateway(gateway);
     } catch (error) {
       await mesh.stop();
       throw error;
@@ -79,7 +80,7 @@ export class DistributedMesh {
     }, `connector-worker-${index}`);
     this.connectorWorkers.push(child);
     // The worker serves its health port only after it has joined the consumer group.
-    await waitFor(`connector-worker-${index}`, child, () => portOpen(healthPort), 120_000);
+    await waitFor(`connector-worker-${index}`, child, this.logFile(`connector-worker-${index}`), () => portOpen(healthPort), 120_000);
     return child;
   }
 
@@ -120,38 +121,37 @@ export class DistributedMesh {
     return { LOG_LEVEL: "info", ...this.options.env, ...own[name] };
   }
 
+  private logFile(logName: string): string {
+    return join(this.options.dataDirectory, "logs", `${logName}.log`);
+  }
+
   private spawn(name: ServiceName, env: Record<string, string>, logName: string = name): ChildProcess {
     const child = spawn(process.execPath, ["--import", "tsx", join(repositoryRoot, "services", name, "src", "main.ts")], {
       cwd: repositoryRoot,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const logFile = join(this.options.dataDirectory, "logs", `${logName}.log`);
-    logFiles.set(child, logFile);
-    const log = createWriteStream(logFile);
+    const log = createWriteStream(this.logFile(logName));
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.processes.push(child);
     return child;
   }
 
-  private async waitForGateway(): Promise<void> {
-    const gateway = this.processes.find((child) => child.spawnargs.some((arg) => arg.includes(join("gateway", "src"))));
-    await waitFor("gateway", gateway!, async () => {
+  /** Ready means /ready answers 200: the gateway reaches every service and they their servers. */
+  private async waitForGateway(gateway: ChildProcess): Promise<void> {
+    await waitFor("gateway", gateway, this.logFile("gateway"), async () => {
       const response = await fetch(`${this.gatewayUrl}/ready`).catch(() => undefined);
       return response?.status === 200;
     }, 120_000);
   }
 }
 
-const logFiles = new WeakMap<ChildProcess, string>();
-const logFileOf = (child: ChildProcess) => logFiles.get(child) ?? "/dev/null";
-
-async function waitFor(name: string, child: ChildProcess, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitFor(name: string, child: ChildProcess, logFile: string, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ready())) {
     if (child.exitCode !== null) {
-      const lines = readFileSync(logFileOf(child), "utf8").trim().split("\n").slice(-3).join(" | ");
+      const lines = readFileSync(logFile, "utf8").trim().split("\n").slice(-3).join(" | ");
       throw new Error(`${name} exited with code ${child.exitCode} during start-up; its log ends: ${lines}`);
     }
     if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs / 1000} s`);

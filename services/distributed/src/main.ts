@@ -1,4 +1,6 @@
 import { resolve } from "node:path";
+import { parseConfigOrExit } from "@qamesh/config";
+import { distributedConfigSchema } from "./config.js";
 import { DistributedMesh } from "./distributed-mesh.js";
 import { startRealServers } from "./real-servers-script.js";
 
@@ -7,18 +9,19 @@ import { startRealServers } from "./real-servers-script.js";
  * then every service as its own process on the standalone ports. Ctrl-C stops the services;
  * `npm run servers -- down` stops the servers.
  */
-const workers = Number(process.env.CONNECTOR_WORKERS ?? "2");
-const dataDirectory = resolve(process.env.QAMESH_DATA_DIR ?? "./data/distributed");
+const config = parseConfigOrExit("distributed", distributedConfigSchema, process.env);
+const workers = config.CONNECTOR_WORKERS;
+const dataDirectory = resolve(config.QAMESH_DATA_DIR);
 process.stdout.write("starting Kafka, MongoDB (FerretDB) and Chroma on 127.0.0.1...\n");
 const servers = startRealServers();
 process.stdout.write(`starting the services and ${workers} connector workers (logs in ${dataDirectory}/logs)...\n`);
 const mesh = await DistributedMesh.start({
   servers,
-  namespace: process.env.QAMESH_NAMESPACE ?? "qamesh",
+  namespace: config.QAMESH_NAMESPACE,
   dataDirectory,
   connectorWorkers: workers,
-  localSourceRoots: process.env.LOCAL_SOURCE_ROOTS ?? process.cwd(),
-  ports: { gateway: Number(process.env.GATEWAY_PORT ?? "8080"), ingestion: 50052, chat: 50053, toolRuntime: 50054, llmProfiles: 50055 },
+  localSourceRoots: config.LOCAL_SOURCE_ROOTS.join(":"),
+  ports: { gateway: config.GATEWAY_PORT, ingestion: 50052, chat: 50053, toolRuntime: 50054, llmProfiles: 50055 },
 });
 process.stdout.write(
   `\nqamesh (distributed) is running: ${mesh.gatewayUrl}  (API description: ${mesh.gatewayUrl}/openapi.json)\n` +
