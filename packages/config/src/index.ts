@@ -1,2 +1,3 @@
 export * from "./parse-config.js";
 export * from "./config-fields.js";
+export * from "./free-port.js";

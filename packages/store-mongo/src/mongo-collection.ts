@@ -1,6 +1,7 @@
 import type { Collection as DriverCollection, Filter as DriverFilter, FindOptions as DriverFindOptions, Sort } from "mongodb";
 import { alreadyExists } from "@qamesh/errors";
 import type { Collection, Filter, FindOptions, ProjectFilter, StoredDocument } from "@qamesh/ports";
+import { mongoCall } from "./mongo-failures.js";
 import { fromStored, recordKey, toStored, type MongoRecord } from "./stored-form.js";
 
 export const duplicateKeyCode = 11000;
@@ -13,23 +14,27 @@ export function isDuplicateKey(error: unknown): boolean {
 export class MongoCollection<T extends StoredDocument> implements Collection<T> {
   constructor(private readonly records: DriverCollection<MongoRecord>) {}
 
-  async insert(document: T): Promise<void> {
-    try {
-      await this.records.insertOne(toStored(document));
-    } catch (error) {
-      if (isDuplicateKey(error)) throw alreadyExists(`${document.id} already exists`);
-      throw error;
-    }
+  insert(document: T): Promise<void> {
+    return mongoCall(async () => {
+      try {
+        await this.records.insertOne(toStored(document));
+      } catch (error) {
+        if (isDuplicateKey(error)) throw alreadyExists(`${document.id} already exists`);
+        throw error;
+      }
+    });
   }
 
-  async put(document: T): Promise<void> {
+  put(document: T): Promise<void> {
     const record = toStored(document);
-    await this.records.replaceOne({ _id: record._id }, record, { upsert: true });
+    return mongoCall(async () => void (await this.records.replaceOne({ _id: record._id }, record, { upsert: true })));
   }
 
-  async get(projectId: string, id: string): Promise<T | undefined> {
-    const record = await this.records.findOne({ _id: recordKey(projectId, id) });
-    return record === null ? undefined : fromStored<T>(record);
+  get(projectId: string, id: string): Promise<T | undefined> {
+    return mongoCall(async () => {
+      const record = await this.records.findOne({ _id: recordKey(projectId, id) });
+      return record === null ? undefined : fromStored<T>(record);
+    });
   }
 
   find(filter: ProjectFilter<T>, options: FindOptions<T> = {}): Promise<T[]> {
@@ -47,12 +52,11 @@ export class MongoCollection<T extends StoredDocument> implements Collection<T> 
       if (options.limit < 1) return [];
       query.limit = Math.floor(options.limit);
     }
-    const records = await this.records.find(filter as DriverFilter<MongoRecord>, query).toArray();
+    const records = await mongoCall(() => this.records.find(filter as DriverFilter<MongoRecord>, query).toArray());
     return records.map((record) => fromStored<T>(record));
   }
 
-  async delete(filter: ProjectFilter<T>): Promise<number> {
-    const result = await this.records.deleteMany(filter as DriverFilter<MongoRecord>);
-    return result.deletedCount;
+  delete(filter: ProjectFilter<T>): Promise<number> {
+    return mongoCall(async () => (await this.records.deleteMany(filter as DriverFilter<MongoRecord>)).deletedCount);
   }
 }

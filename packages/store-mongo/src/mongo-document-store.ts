@@ -4,6 +4,7 @@ import { AsyncLock } from "@qamesh/concurrency";
 import { alreadyExists } from "@qamesh/errors";
 import type { Collection, DocumentIndex, DocumentStore, StoredDocument } from "@qamesh/ports";
 import { isDuplicateKey, MongoCollection } from "./mongo-collection.js";
+import { mongoCall } from "./mongo-failures.js";
 import { StagedWrites, type StagedWrite } from "./staged-writes.js";
 import { toStored, type MongoRecord } from "./stored-form.js";
 import { TransactionalCollection } from "./transactional-collection.js";
@@ -14,6 +15,8 @@ export interface MongoDocumentStoreOptions {
   database: string;
   /** Created at start-up; unique ones are what idempotency relies on. */
   indexes?: readonly DocumentIndex[];
+  /** How long a call waits for a reachable server before failing as unavailable. */
+  serverSelectionTimeoutMs?: number;
 }
 
 /** A committed transaction whose writes may not all be applied yet. */
@@ -46,7 +49,7 @@ export class MongoDocumentStore implements DocumentStore {
   ) {}
 
   static async connect(options: MongoDocumentStoreOptions): Promise<MongoDocumentStore> {
-    const client = new MongoClient(options.uri, { ignoreUndefined: true, serverSelectionTimeoutMS: 10_000 });
+    const client = new MongoClient(options.uri, { ignoreUndefined: true, serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000 });
     await client.connect();
     const store = new MongoDocumentStore(client, client.db(options.database));
     try {
@@ -74,13 +77,13 @@ export class MongoDocumentStore implements DocumentStore {
         close: async () => undefined,
       };
       const result = await work(inTransaction);
-      await this.commit(staged.all());
+      await mongoCall(() => this.commit(staged.all()));
       return result;
     });
   }
 
   async ping(): Promise<void> {
-    await this.db.command({ ping: 1 });
+    await mongoCall(() => this.db.command({ ping: 1 }));
   }
 
   async close(): Promise<void> {

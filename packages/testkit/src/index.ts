@@ -8,3 +8,4 @@ export * from "./fake-model-server.js";
 export * from "./real-servers.js";
 export * from "./gateway-client.js";
 export * from "./end-to-end-suite.js";
+export * from "./private-server.js";

@@ -1,5 +1,6 @@
 import { ChromaClient, type Collection } from "chromadb";
 import type { ChunkFilter, ChunkRecord, FileVersion, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
+import { chromaCall } from "./chroma-failures.js";
 import { fromMetadata, otherVersionsWhere, toMetadata, toWhere } from "./chunk-metadata.js";
 
 export interface ChromaVectorIndexOptions {
@@ -35,7 +36,35 @@ export class ChromaVectorIndex implements VectorIndex {
     this.batchSize = options.batchSize ?? 500;
   }
 
-  async upsert(projectId: string, chunks: readonly ChunkRecord[]): Promise<void> {
+  upsert(projectId: string, chunks: readonly ChunkRecord[]): Promise<void> {
+    return chromaCall(() => this.upsertBatches(projectId, chunks));
+  }
+
+  search(projectId: string, vector: readonly number[], k: number): Promise<VectorHit[]> {
+    return chromaCall(() => this.nearest(projectId, vector, k));
+  }
+
+  list(projectId: string, filter: ChunkFilter): Promise<StoredChunk[]> {
+    return chromaCall(() => this.allMatching(projectId, filter));
+  }
+
+  delete(projectId: string, filter: ChunkFilter): Promise<void> {
+    return chromaCall(() => this.deleteMatching(projectId, filter));
+  }
+
+  deleteOtherVersions(projectId: string, sourceId: string, current: readonly FileVersion[]): Promise<void> {
+    return chromaCall(() => this.deleteStale(projectId, sourceId, current));
+  }
+
+  async ping(): Promise<void> {
+    await chromaCall(() => this.client.heartbeat());
+  }
+
+  async close(): Promise<void> {
+    this.collections.clear();
+  }
+
+  private async upsertBatches(projectId: string, chunks: readonly ChunkRecord[]): Promise<void> {
     if (chunks.length === 0) return;
     const collection = await this.collection(projectId, true);
     for (let start = 0; start < chunks.length; start += this.batchSize) {
@@ -49,7 +78,7 @@ export class ChromaVectorIndex implements VectorIndex {
     }
   }
 
-  async search(projectId: string, vector: readonly number[], k: number): Promise<VectorHit[]> {
+  private async nearest(projectId: string, vector: readonly number[], k: number): Promise<VectorHit[]> {
     const collection = await this.collection(projectId, false);
     if (!collection || k < 1) return [];
     const result = await collection.query({
@@ -65,7 +94,7 @@ export class ChromaVectorIndex implements VectorIndex {
     }));
   }
 
-  async list(projectId: string, filter: ChunkFilter): Promise<StoredChunk[]> {
+  private async allMatching(projectId: string, filter: ChunkFilter): Promise<StoredChunk[]> {
     const collection = await this.collection(projectId, false);
     if (!collection) return [];
     const chunks: StoredChunk[] = [];
@@ -82,7 +111,7 @@ export class ChromaVectorIndex implements VectorIndex {
     }
   }
 
-  async delete(projectId: string, filter: ChunkFilter): Promise<void> {
+  private async deleteMatching(projectId: string, filter: ChunkFilter): Promise<void> {
     const where = toWhere(filter);
     if (!where) {
       this.collections.delete(projectId);
@@ -95,20 +124,12 @@ export class ChromaVectorIndex implements VectorIndex {
     await collection?.delete({ where });
   }
 
-  async deleteOtherVersions(projectId: string, sourceId: string, current: readonly FileVersion[]): Promise<void> {
+  private async deleteStale(projectId: string, sourceId: string, current: readonly FileVersion[]): Promise<void> {
     const collection = await this.collection(projectId, false);
     if (!collection) return;
     for (let start = 0; start < current.length; start += this.batchSize) {
       await collection.delete({ where: otherVersionsWhere(sourceId, current.slice(start, start + this.batchSize)) });
     }
-  }
-
-  async ping(): Promise<void> {
-    await this.client.heartbeat();
-  }
-
-  async close(): Promise<void> {
-    this.collections.clear();
   }
 
   /** Collection names allow only a few characters: the project id is hex-encoded. */

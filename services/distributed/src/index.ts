@@ -1,2 +1,2 @@
-export { DistributedMesh, freePort, type DistributedMeshOptions } from "./distributed-mesh.js";
+export { DistributedMesh, type DistributedMeshOptions } from "./distributed-mesh.js";
 export { startRealServers, type RealServerAddresses } from "./real-servers-script.js";

@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { embeddedOnly } from "@qamesh/testkit";
+import { embeddedOnly, startPrivateServer, type PrivateServer } from "@qamesh/testkit";
 import { chunkIdsInChroma, expectedChunkIds, runOnceIndexed, startNotesIngestion } from "./corpus.js";
 import { startDistributedHarness, type DistributedHarness } from "./distributed-harness.js";
-import { startPrivateKafka, type PrivateKafka } from "./private-kafka.js";
 
 const files = 1_000;
 
 describe.skipIf(embeddedOnly)("Kafka stopped for 20 seconds in the middle of a run", () => {
-  let kafka: PrivateKafka | undefined;
+  let kafka: PrivateServer | undefined;
   let harness: DistributedHarness | undefined;
   afterAll(async () => {
     await harness?.stop();
@@ -16,8 +15,8 @@ describe.skipIf(embeddedOnly)("Kafka stopped for 20 seconds in the middle of a r
   });
 
   it("completes the run once the broker is back, with nothing lost or duplicated", async () => {
-    kafka = await startPrivateKafka();
-    harness = await startDistributedHarness({ connectorWorkers: 2, servers: { KAFKA_BROKERS: kafka.brokers } });
+    kafka = await startPrivateServer("kafka");
+    harness = await startDistributedHarness({ connectorWorkers: 2, servers: { KAFKA_BROKERS: kafka.address } });
     const { paths, projectId, sourceId, runId } = await startNotesIngestion(harness, "broker restart", files);
 
     const atStop = await runOnceIndexed(harness, projectId, runId, 50);

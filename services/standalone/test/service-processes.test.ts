@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "@qamesh/distributed";
+import { freePort } from "@qamesh/config";
 import { eventually, temporaryDirectory } from "@qamesh/testkit";
 
 const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
