@@ -5,7 +5,7 @@ import { createLogger } from "@qamesh/logger";
 import type { BusEvent, StoredDocument } from "@qamesh/ports";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { eventually, temporaryDirectory } from "@qamesh/testkit";
-import { addToOutbox, applyOnce, OutboxRelay } from "../src/index.js";
+import { addToOutbox, applyOnce, markerRetentionDays, OutboxRelay, pruneExpiredMarkers } from "../src/index.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
 const directory = await temporaryDirectory("outbox");
@@ -57,6 +57,22 @@ describe("applyOnce", () => {
     expect(await increment()).toBe(true);
     expect(await increment()).toBe(false);
     expect((await store.collection<Counter>("counters").get("p", "c"))?.value).toBe(1);
+    await store.close();
+  });
+
+  it("forgets markers once no redelivery can come any more, and only then", async () => {
+    const store = SqliteDocumentStore.open(join(directory.path, "store-3.sqlite"));
+    const processedOn = new Date("2026-01-01T12:00:00Z");
+    const event = (id: string): BusEvent => ({ id, topic: "t", key: "k", payload: new Uint8Array(), headers: {} });
+    const apply = (id: string, now: Date) => applyOnce(store, "g", "p", event(id), async () => undefined, now);
+    expect(await apply("old", processedOn)).toBe(true);
+    expect(await apply("recent", new Date("2026-01-05T12:00:00Z"))).toBe(true);
+
+    const lastDayOfRetention = new Date(processedOn.getTime() + markerRetentionDays * 86_400_000);
+    expect(await pruneExpiredMarkers(store, lastDayOfRetention)).toBe(0);
+    expect(await apply("old", lastDayOfRetention)).toBe(false);
+    expect(await pruneExpiredMarkers(store, new Date(lastDayOfRetention.getTime() + 86_400_000))).toBe(1);
+    expect(await apply("recent", new Date(lastDayOfRetention.getTime() + 86_400_000))).toBe(false);
     await store.close();
   });
 });

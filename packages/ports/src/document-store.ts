@@ -31,6 +31,8 @@ export interface Collection<T extends StoredDocument> {
   findAcrossProjects(filter: Filter<T>, options?: FindOptions<T>): Promise<T[]>;
   /** Returns how many were deleted. */
   delete(filter: ProjectFilter<T>): Promise<number>;
+  /** Across projects, for infrastructure housekeeping only (expired markers); returns how many. */
+  deleteAcrossProjects(filter: Filter<T>): Promise<number>;
 }
 
 export interface DocumentStore {

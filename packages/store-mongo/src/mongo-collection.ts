@@ -57,6 +57,10 @@ export class MongoCollection<T extends StoredDocument> implements Collection<T> 
   }
 
   delete(filter: ProjectFilter<T>): Promise<number> {
+    return this.deleteAcrossProjects(filter);
+  }
+
+  deleteAcrossProjects(filter: Filter<T>): Promise<number> {
     return mongoCall(async () => (await this.records.deleteMany(filter as DriverFilter<MongoRecord>)).deletedCount);
   }
 }

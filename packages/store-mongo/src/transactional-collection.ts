@@ -49,8 +49,12 @@ export class TransactionalCollection<T extends StoredDocument> implements Collec
     return sortAndLimit([...untouched, ...stagedMatches], options);
   }
 
-  async delete(filter: ProjectFilter<T>): Promise<number> {
-    const doomed = await this.find(filter);
+  delete(filter: ProjectFilter<T>): Promise<number> {
+    return this.deleteAcrossProjects(filter);
+  }
+
+  async deleteAcrossProjects(filter: Filter<T>): Promise<number> {
+    const doomed = await this.findAcrossProjects(filter);
     for (const document of doomed) {
       this.staged.stage({ collection: this.name, key: recordKey(document.projectId, document.id), document: null, insert: false });
     }

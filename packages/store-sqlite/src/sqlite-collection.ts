@@ -81,6 +81,10 @@ export class SqliteCollection<T extends StoredDocument> implements Collection<T>
   }
 
   delete(filter: ProjectFilter<T>): Promise<number> {
+    return this.deleteAcrossProjects(filter);
+  }
+
+  deleteAcrossProjects(filter: Filter<T>): Promise<number> {
     return this.withLock(() => {
       const { where, params } = this.whereClause(filter);
       return this.db.prepare(`DELETE FROM "${this.table}"${where}`).run(...params).changes;

@@ -61,6 +61,15 @@ export function describeDocumentStoreContract(adapter: string, openStore: () => 
       expect((await notes.find({ projectId: "p" })).map((n) => n.id)).toEqual(["b"]);
     });
 
+    it("deletes across projects by field, for housekeeping", async () => {
+      const notes = (await open()).collection<Note>("notes");
+      await notes.put(note("p1", "a", 1, true));
+      await notes.put(note("p2", "b", 2, true));
+      await notes.put(note("p2", "c", 3, false));
+      expect(await notes.deleteAcrossProjects({ done: true })).toBe(2);
+      expect((await notes.findAcrossProjects({})).map((n) => n.id)).toEqual(["c"]);
+    });
+
     it("commits a transaction's writes together and rolls all of them back on failure", async () => {
       const store = await open();
       await store.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import type { GrpcServer } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
-import { OutboxRelay } from "@qamesh/outbox";
+import { ExpiredMarkerPruner, OutboxRelay } from "@qamesh/outbox";
 import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
 import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { ingestionRunUseCases } from "./app/ingestion-run-use-cases.js";
@@ -25,6 +25,7 @@ export function createIngestion(deps: IngestionDeps) {
   const clock = deps.clock ?? (() => new Date());
   const relay = new OutboxRelay({ store: deps.store, bus: deps.bus, logger: deps.logger });
   const onEventsCommitted = () => relay.kick();
+  const pruner = new ExpiredMarkerPruner({ store: deps.store, logger: deps.logger, clock });
   const projects = projectUseCases({ store: deps.store, clock, onEventsCommitted });
   const sources = sourceUseCases({ store: deps.store, projects, allowedRoots: deps.allowedRoots, clock, onEventsCommitted });
   const runs = ingestionRunUseCases({ store: deps.store, projects, sources, clock, onEventsCommitted });
@@ -38,11 +39,13 @@ export function createIngestion(deps: IngestionDeps) {
     },
     async start() {
       relay.start();
+      pruner.start();
       progress = await subscribeProgressConsumer({ bus: deps.bus, store: deps.store, logger: deps.logger, clock, onEventsCommitted });
     },
     async close() {
       await progress?.stop();
       await relay.stop();
+      await pruner.stop();
     },
   };
 }

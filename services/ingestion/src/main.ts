@@ -1,7 +1,7 @@
 import { parseConfigOrExit } from "@qamesh/config";
 import { GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
-import { outboxIndexes } from "@qamesh/outbox";
+import { outboxIndexes, processedEventsIndexes } from "@qamesh/outbox";
 import { openDocumentStore, openEventBus } from "@qamesh/runtime-adapters";
 import { ingestionIndexes } from "./app/records.js";
 import { ingestionConfigSchema } from "./config.js";
@@ -11,7 +11,7 @@ const config = parseConfigOrExit("ingestion", ingestionConfigSchema, process.env
 const logger = createLogger({ service: "ingestion", level: config.LOG_LEVEL });
 const bus = await startOrExit("ingestion", () => openEventBus(config, "ingestion", logger));
 const store = await startOrExit("ingestion", () =>
-  openDocumentStore(config, config.INGESTION_DB_FILE, [...ingestionIndexes, ...outboxIndexes]),
+  openDocumentStore(config, config.INGESTION_DB_FILE, [...ingestionIndexes, ...outboxIndexes, ...processedEventsIndexes]),
 );
 const service = createIngestion({
   store,

@@ -42,7 +42,7 @@ export function subscribeProgressConsumer(deps: {
         );
         deps.logger.info({ requestId: event.headers[requestIdHeader], runId: next.id, projectId: next.projectId, status: next.status, counts: next.counts }, "ingestion run finished");
       }
-    });
+    }, deps.clock());
     deps.onEventsCommitted();
   };
   return deps.bus.subscribe({ group: progressConsumerGroup, topic: topics.ingestionProgress.name, handler: handle });
