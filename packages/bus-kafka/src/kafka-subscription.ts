@@ -58,8 +58,12 @@ export class KafkaSubscription {
       partitionsConsumedConcurrently: this.busOptions.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
-    // Return once the group has assigned partitions, so a caller's next publish is seen.
-    await Promise.race([joined, sleep(groupJoinTimeoutMs)]);
+    // Return once the group has assigned partitions, so a caller's next publish is seen. A
+    // group that takes longer keeps joining in the background; the caller goes on.
+    const outcome = await Promise.race([joined.then(() => "joined" as const), sleep(groupJoinTimeoutMs, "late" as const, { ref: false })]);
+    if (outcome === "late") {
+      this.busOptions.logger.warn({ group: this.options.group, topic: this.options.topic }, "kafka consumer has not joined its group yet; continuing");
+    }
   }
 
   stop(): Promise<void> {
