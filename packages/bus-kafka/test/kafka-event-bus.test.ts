@@ -23,6 +23,37 @@ const openBus = (overrides: Partial<KafkaEventBusOptions> = {}) =>
 describe.skipIf(embeddedOnly)("Kafka adapter", () => {
   describeEventBusContract("Kafka", async () => ({ open: async () => openBus() }));
 
+  describe("long handlers", () => {
+    const buses: KafkaEventBus[] = [];
+    afterAll(async () => {
+      await Promise.all(buses.map((bus) => bus.close()));
+    });
+
+    it("keep their partition past the session timeout: heartbeats go on, nothing is redelivered", async () => {
+      const topic = `slow-${Date.now()}`;
+      const bus = openBus({ namespace: "slow." });
+      buses.push(bus);
+      const deliveries: string[] = [];
+      await bus.subscribe({
+        group: "slow",
+        topic,
+        handler: async (event) => {
+          deliveries.push(new TextDecoder().decode(event.payload));
+          // Longer than the 6 s session timeout: without heartbeats the member would be dropped
+          // and the event handed out again.
+          if (deliveries.length === 1) await sleep(9_000);
+        },
+      });
+      await bus.publish([
+        { topic, key: "k", payload: new TextEncoder().encode("slow") },
+        { topic, key: "k", payload: new TextEncoder().encode("next") },
+      ]);
+      await eventually(() => expect(deliveries).toEqual(["slow", "next"]), 30_000);
+      await sleep(2_000);
+      expect(deliveries).toEqual(["slow", "next"]);
+    }, 45_000);
+  });
+
   describe("namespaces", () => {
     const buses: KafkaEventBus[] = [];
     afterAll(async () => {
