@@ -17,12 +17,20 @@ export interface MongoDocumentStoreOptions {
   indexes?: readonly DocumentIndex[];
   /** How long a call waits for a reachable server before failing as unavailable. */
   serverSelectionTimeoutMs?: number;
+  /**
+   * A committed transaction still pending after this long belongs to a process that died
+   * mid-commit (a live one applies in milliseconds); any store finishes it. Default 60 s.
+   */
+  pendingTransactionStaleAfterMs?: number;
+  /** How often a store looks for such transactions. Default 30 s. */
+  recoveryIntervalMs?: number;
 }
 
 /** A committed transaction whose writes may not all be applied yet. */
 interface PendingTransaction {
   _id: string;
-  createdAt: string;
+  /** Also the write time its records carry. */
+  committedAt: number;
   writes: StagedWrite[];
 }
 
@@ -35,23 +43,28 @@ const pendingTransactionsCollection = "_pending_transactions";
  * and FerretDB has none. Instead a transaction stages its writes and commits them by inserting
  * ONE document listing them all into `_pending_transactions` (a single-document write is
  * atomic), then applies them and deletes that document. A process that dies in between leaves
- * the list behind, and the next store to connect applies it: every write of a committed
- * transaction lands, and nothing of an uncommitted one does. Inserts are applied first, so a
- * duplicate id aborts the transaction before anything else is written.
+ * the list behind, and the stores of the other processes (or its own, restarted) apply it once
+ * it is stale: every write of a committed transaction lands, and nothing of an uncommitted one
+ * does. A replay skips records written after the commit, so it never brings back an older
+ * version. Inserts are applied first, so a duplicate id aborts before anything else is written.
+ * What this does not give is isolation: another process may read a transaction half-applied.
  */
 export class MongoDocumentStore implements DocumentStore {
   private readonly lock = new AsyncLock();
   private readonly collections = new Map<string, MongoCollection<StoredDocument>>();
+  private recoveryTimer: NodeJS.Timeout | undefined;
+  private recovering: Promise<void> | undefined;
 
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
+    private readonly staleAfterMs: number,
   ) {}
 
   static async connect(options: MongoDocumentStoreOptions): Promise<MongoDocumentStore> {
     const client = new MongoClient(options.uri, { ignoreUndefined: true, serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000 });
     await client.connect();
-    const store = new MongoDocumentStore(client, client.db(options.database));
+    const store = new MongoDocumentStore(client, client.db(options.database), options.pendingTransactionStaleAfterMs ?? 60_000);
     try {
       await store.createIndexes(options.indexes ?? []);
       await store.applyPendingTransactions();
@@ -59,6 +72,8 @@ export class MongoDocumentStore implements DocumentStore {
       await client.close();
       throw error;
     }
+    store.recoveryTimer = setInterval(() => store.recoverInBackground(), options.recoveryIntervalMs ?? 30_000);
+    store.recoveryTimer.unref();
     return store;
   }
 
@@ -87,6 +102,8 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.recoveryTimer);
+    await this.recovering;
     await this.lock.run(() => this.client.close());
   }
 
@@ -110,30 +127,31 @@ export class MongoDocumentStore implements DocumentStore {
 
   private async commit(writes: StagedWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    if (writes.length === 1) return this.applyInserts(writes);
+    const committedAt = Date.now();
+    if (writes.length === 1) return this.applyInserts(writes, committedAt);
     const pending = this.db.collection<PendingTransaction>(pendingTransactionsCollection);
     const id = randomUUID();
-    await pending.insertOne({ _id: id, createdAt: new Date().toISOString(), writes });
+    await pending.insertOne({ _id: id, committedAt, writes });
     try {
-      await this.applyInserts(writes.filter((write) => write.insert));
+      await this.applyInserts(writes.filter((write) => write.insert), committedAt);
     } catch (error) {
       await pending.deleteOne({ _id: id });
       throw error;
     }
-    await this.applyReplacements(writes.filter((write) => !write.insert));
+    await this.applyReplacements(writes.filter((write) => !write.insert), committedAt);
     await pending.deleteOne({ _id: id });
   }
 
   /** Inserts, undoing the ones already made when an id turns out to be taken. */
-  private async applyInserts(writes: StagedWrite[]): Promise<void> {
+  private async applyInserts(writes: StagedWrite[], committedAt: number): Promise<void> {
     const done: StagedWrite[] = [];
     for (const write of writes) {
       if (!write.insert) {
-        await this.applyReplacements([write]);
+        await this.applyReplacements([write], committedAt);
         continue;
       }
       try {
-        await this.db.collection<MongoRecord>(write.collection).insertOne(toStored(write.document!));
+        await this.db.collection<MongoRecord>(write.collection).insertOne(toStored(write.document!, committedAt));
         done.push(write);
       } catch (error) {
         for (const inserted of done) await this.db.collection<MongoRecord>(inserted.collection).deleteOne({ _id: inserted.key });
@@ -143,21 +161,48 @@ export class MongoDocumentStore implements DocumentStore {
     }
   }
 
-  private async applyReplacements(writes: StagedWrite[]): Promise<void> {
+  private async applyReplacements(writes: StagedWrite[], committedAt: number): Promise<void> {
     for (const write of writes) {
       const records = this.db.collection<MongoRecord>(write.collection);
       if (write.document === null) await records.deleteOne({ _id: write.key });
-      else await records.replaceOne({ _id: write.key }, toStored(write.document), { upsert: true });
+      else await records.replaceOne({ _id: write.key }, toStored(write.document, committedAt), { upsert: true });
     }
   }
 
-  /** Finishes transactions whose process died between commit and apply. */
+  /**
+   * Finishes transactions whose process died between commit and apply. Each write lands only
+   * where the record is absent or older than the commit: a newer version stays.
+   */
   private async applyPendingTransactions(): Promise<void> {
     const pending = this.db.collection<PendingTransaction>(pendingTransactionsCollection);
-    for (const transaction of await pending.find({}).sort({ createdAt: 1 }).toArray()) {
-      // An insert that already landed is the same record: replaying it as a replacement is a no-op.
-      await this.applyReplacements(transaction.writes);
+    const stale = { committedAt: { $lte: Date.now() - this.staleAfterMs } };
+    for (const transaction of await pending.find(stale).sort({ committedAt: 1 }).toArray()) {
+      for (const write of transaction.writes) await this.replay(write, transaction.committedAt);
       await pending.deleteOne({ _id: transaction._id });
     }
+  }
+
+  private async replay(write: StagedWrite, committedAt: number): Promise<void> {
+    const records = this.db.collection<MongoRecord>(write.collection);
+    const olderThanCommit = { _id: write.key, $or: [{ _writtenAt: { $lt: committedAt } }, { _writtenAt: { $exists: false } }] };
+    if (write.document === null) {
+      await records.deleteOne(olderThanCommit);
+      return;
+    }
+    try {
+      await records.replaceOne(olderThanCommit, toStored(write.document, committedAt), { upsert: true });
+    } catch (error) {
+      // The upsert found no older record to replace but the id exists: a newer version (or
+      // this very write, already applied). Either way it stays.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  private recoverInBackground(): void {
+    this.recovering ??= mongoCall(() => this.applyPendingTransactions())
+      .catch(() => undefined) // an unreachable server: the next round tries again
+      .finally(() => {
+        this.recovering = undefined;
+      });
   }
 }
