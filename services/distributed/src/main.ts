@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseConfigOrExit } from "@qamesh/config";
+import { startOrExit } from "@qamesh/grpc";
 import { distributedConfigSchema } from "./config.js";
 import { DistributedMesh } from "./distributed-mesh.js";
 import { startRealServers } from "./real-servers-script.js";
@@ -13,16 +14,18 @@ const config = parseConfigOrExit("distributed", distributedConfigSchema, process
 const workers = config.CONNECTOR_WORKERS;
 const dataDirectory = resolve(config.QAMESH_DATA_DIR);
 process.stdout.write("starting Kafka, MongoDB (FerretDB) and Chroma on 127.0.0.1...\n");
-const servers = startRealServers();
+const servers = await startOrExit("distributed", async () => startRealServers());
 process.stdout.write(`starting the services and ${workers} connector workers (logs in ${dataDirectory}/logs)...\n`);
-const mesh = await DistributedMesh.start({
-  servers,
-  namespace: config.QAMESH_NAMESPACE,
-  dataDirectory,
-  connectorWorkers: workers,
-  localSourceRoots: config.LOCAL_SOURCE_ROOTS.join(":"),
-  ports: { gateway: config.GATEWAY_PORT, ingestion: 50052, chat: 50053, toolRuntime: 50054, llmProfiles: 50055 },
-});
+const mesh = await startOrExit("distributed", () =>
+  DistributedMesh.start({
+    servers,
+    namespace: config.QAMESH_NAMESPACE,
+    dataDirectory,
+    connectorWorkers: workers,
+    localSourceRoots: config.LOCAL_SOURCE_ROOTS.join(":"),
+    ports: { gateway: config.GATEWAY_PORT, ingestion: 50052, chat: 50053, toolRuntime: 50054, llmProfiles: 50055 },
+  }),
+);
 process.stdout.write(
   `\nqamesh (distributed) is running: ${mesh.gatewayUrl}  (API description: ${mesh.gatewayUrl}/openapi.json)\n` +
     `  ${servers.KAFKA_BROKERS} Kafka · ${servers.MONGODB_URI} MongoDB · ${servers.CHROMA_URL} Chroma\n` +

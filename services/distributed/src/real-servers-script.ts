@@ -11,7 +11,11 @@ const script = fileURLToPath(new URL("../../../scripts/servers/servers.sh", impo
 
 /** Installs (first time) and starts Kafka, FerretDB and Chroma on loopback; returns their addresses. */
 export function startRealServers(): RealServerAddresses {
-  execFileSync(script, ["up"], { stdio: ["ignore", "ignore", "inherit"] });
+  try {
+    execFileSync(script, ["up"], { stdio: ["ignore", "ignore", "inherit"] });
+  } catch {
+    throw new Error("the servers did not start (the servers: line above says why)");
+  }
   const lines = execFileSync(script, ["env"], { encoding: "utf8" }).trim().split("\n");
   const variables = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
   return variables as unknown as RealServerAddresses;
