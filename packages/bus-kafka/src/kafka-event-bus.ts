@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Admin, type KafkaMessage, type Producer } from "kafkajs";
+import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Admin, type KafkaMessage, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "@qamesh/logger";
 import {
   deadLetterTopic,
@@ -54,6 +54,8 @@ export class KafkaEventBus implements EventBus, SubscriptionBus {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly admin: Admin;
+  /** Answers health checks at once: no retries, so a probe never piles up behind an outage. */
+  private readonly probe: Admin;
   private readonly partitions: number;
   private readonly namespace: string;
   private readonly knownTopics = new Set<string>();
@@ -63,17 +65,20 @@ export class KafkaEventBus implements EventBus, SubscriptionBus {
   constructor(private readonly options: KafkaEventBusOptions) {
     this.partitions = options.partitions ?? 4;
     this.namespace = options.namespace ?? "";
-    this.kafka = new Kafka({
+    const client = {
       clientId: options.clientId,
       brokers: [...options.brokers],
       logLevel: kafkaLogLevel.ERROR,
-      logCreator: () => (entry) => {
+      logCreator: () => (entry: LogEntry) => {
         const { message, ...details } = entry.log;
         options.logger.error({ kafka: details, namespace: entry.namespace }, message);
       },
-      // Ride out a broker restart: reconnect for about a minute before giving up on a call.
-      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 15 },
-    });
+    };
+    // Ride out a broker restart: reconnect for about a minute before giving up on a call.
+    this.kafka = new Kafka({ ...client, retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 15 } });
+    // Health checks get their own client without retries, so a probe answers at once and never
+    // piles up behind an outage (and its failures are not logged as errors: they are the answer).
+    this.probe = new Kafka({ ...client, logLevel: kafkaLogLevel.NOTHING, retry: { retries: 0 } }).admin();
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -140,13 +145,14 @@ export class KafkaEventBus implements EventBus, SubscriptionBus {
   }
 
   async ping(): Promise<void> {
-    await this.connect();
-    await this.admin.describeCluster();
+    await this.probe.connect();
+    await this.probe.describeCluster();
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.stop()));
     this.subscriptions.clear();
+    await this.probe.disconnect().catch(() => undefined);
     if (this.connected) {
       await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
       this.connected = undefined;

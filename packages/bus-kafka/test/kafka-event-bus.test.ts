@@ -23,6 +23,13 @@ const openBus = (overrides: Partial<KafkaEventBusOptions> = {}) =>
 describe.skipIf(embeddedOnly)("Kafka adapter", () => {
   describeEventBusContract("Kafka", async () => ({ open: async () => openBus() }));
 
+  it("answers a health check without waiting out its reconnect policy when no broker is there", async () => {
+    const nowhere = openBus({ brokers: ["127.0.0.1:1"] });
+    // Health probes have a short deadline: a ping must fail, not retry for a minute.
+    await expect(nowhere.ping()).rejects.toThrow(/ECONNREFUSED|Connection error/);
+    await nowhere.close();
+  }, 10_000);
+
   describe("long handlers", () => {
     const buses: KafkaEventBus[] = [];
     afterAll(async () => {
