@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@qamesh/config";
+import { freePorts } from "@qamesh/config";
 import { temporaryDirectory } from "./temporary-directory.js";
 
 const script = fileURLToPath(new URL("../../../scripts/servers/servers.sh", import.meta.url));
@@ -21,9 +21,9 @@ export interface PrivateServer {
  */
 export async function startPrivateServer(server: ServerName): Promise<PrivateServer> {
   const state = await temporaryDirectory(`private-${server}`);
-  const port = await freePort();
+  const [port, controllerPort] = (await freePorts(2)) as [number, number];
   const ports: Record<ServerName, Record<string, string>> = {
-    kafka: { QAMESH_KAFKA_PORT: String(port), QAMESH_KAFKA_CONTROLLER_PORT: String(await freePort()) },
+    kafka: { QAMESH_KAFKA_PORT: String(port), QAMESH_KAFKA_CONTROLLER_PORT: String(controllerPort) },
     mongodb: { QAMESH_MONGODB_PORT: String(port) },
     chroma: { QAMESH_CHROMA_PORT: String(port) },
   };

@@ -5,7 +5,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@qamesh/config";
+import { freePort, freePorts } from "@qamesh/config";
 import type { RealServerAddresses } from "./real-servers-script.js";
 
 export interface DistributedMeshOptions {
@@ -38,23 +38,27 @@ export class DistributedMesh {
   readonly connectorWorkers: ChildProcess[] = [];
   private readonly processes: ChildProcess[] = [];
   private workerCount = 0;
+  private readonly givenPorts: Set<number>;
 
   private constructor(
     private readonly options: DistributedMeshOptions,
     private readonly ports: Record<"gateway" | "ingestion" | "chat" | "toolRuntime" | "llmProfiles", number>,
-  ) {}
+  ) {
+    this.givenPorts = new Set(Object.values(ports));
+  }
 
   get gatewayUrl(): string {
     return `http://127.0.0.1:${this.ports.gateway}`;
   }
 
   static async start(options: DistributedMeshOptions): Promise<DistributedMesh> {
+    const free = await freePorts(5);
     const ports = {
-      gateway: options.ports?.gateway ?? (await freePort()),
-      ingestion: options.ports?.ingestion ?? (await freePort()),
-      chat: options.ports?.chat ?? (await freePort()),
-      toolRuntime: options.ports?.toolRuntime ?? (await freePort()),
-      llmProfiles: options.ports?.llmProfiles ?? (await freePort()),
+      gateway: options.ports?.gateway ?? free[0]!,
+      ingestion: options.ports?.ingestion ?? free[1]!,
+      chat: options.ports?.chat ?? free[2]!,
+      toolRuntime: options.ports?.toolRuntime ?? free[3]!,
+      llmProfiles: options.ports?.llmProfiles ?? free[4]!,
     };
     mkdirSync(join(options.dataDirectory, "logs"), { recursive: true });
     const mesh = new DistributedMesh(options, ports);
@@ -73,7 +77,7 @@ export class DistributedMesh {
   /** Starts one more connector worker in the shared consumer group; resolves once it consumes. */
   async startConnectorWorker(): Promise<ChildProcess> {
     const index = this.workerCount++;
-    const healthPort = await freePort();
+    const healthPort = await this.unusedPort();
     const child = this.spawn("connector-worker", {
       ...this.environment("connector-worker"),
       CONNECTOR_WORKER_GRPC_PORT: String(healthPort),
@@ -120,6 +124,17 @@ export class DistributedMesh {
       gateway: { GATEWAY_PORT: String(this.ports.gateway), ...addresses },
     };
     return { LOG_LEVEL: "info", ...this.options.env, ...own[name] };
+  }
+
+  /** A free port no process of this mesh was given yet (workers may start side by side). */
+  private async unusedPort(): Promise<number> {
+    for (;;) {
+      const port = await freePort();
+      if (!this.givenPorts.has(port)) {
+        this.givenPorts.add(port);
+        return port;
+      }
+    }
   }
 
   private logFile(logName: string): string {

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "@qamesh/config";
+import { freePorts } from "@qamesh/config";
 import { eventually, temporaryDirectory } from "@qamesh/testkit";
 
 const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -56,7 +56,8 @@ describe("the mesh as separate processes (embedded adapters on a shared data dir
   it("starts every service alone, answers through the gateway, and stops cleanly on SIGTERM", async () => {
     const root = (await directory).path;
     const data = join(root, "data");
-    const ports = { gateway: await freePort(), ingestion: await freePort(), chat: await freePort(), tools: await freePort(), llm: await freePort(), worker: await freePort() };
+    const [gateway, ingestion, chat, tools, llm, worker] = (await freePorts(6)) as [number, number, number, number, number, number];
+    const ports = { gateway, ingestion, chat, tools, llm, worker };
     const addresses = {
       INGESTION_ADDRESS: `127.0.0.1:${ports.ingestion}`,
       CHAT_ADDRESS: `127.0.0.1:${ports.chat}`,
