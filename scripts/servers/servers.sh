@@ -114,7 +114,8 @@ EOF
     local cluster_id
     cluster_id="$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
     java -cp "$home/kafka/lib/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$config" --standalone \
-      >"$state/run/kafka-format.log" 2>&1 || fail "could not format kafka's log directory (see $state/run/kafka-format.log)"
+      >"$state/run/kafka-format.log" 2>&1 ||
+      fail "could not format kafka's log directory: $(grep -m 1 -E 'Exception|Error' "$state/run/kafka-format.log" || tail -n 1 "$state/run/kafka-format.log")"
   fi
   nohup java -Xms256m -Xmx768m -cp "$home/kafka/lib/*" kafka.Kafka "$config" >"$state/run/kafka.log" 2>&1 &
   echo $! >"$state/run/kafka.pid"
