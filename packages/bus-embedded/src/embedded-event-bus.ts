@@ -1,8 +1,6 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@qamesh/logger";
 import {
@@ -14,6 +12,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from "@qamesh/ports";
+import { openSqliteFile, retryWhileBusy } from "@qamesh/store-sqlite";
 import { partitionForKey } from "./partition-for-key.js";
 
 export interface EmbeddedEventBusOptions {
@@ -59,13 +58,9 @@ export class EmbeddedEventBus implements EventBus {
   private closed = false;
 
   constructor(private readonly options: EmbeddedEventBusOptions) {
-    if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
     // Other processes of the machine (services started on their own) share the log file.
-    this.db.pragma("busy_timeout = 5000");
-    this.db.exec(`
+    this.db = openSqliteFile(options.file);
+    retryWhileBusy(() => this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
@@ -84,7 +79,7 @@ export class EmbeddedEventBus implements EventBus {
         next_seq INTEGER NOT NULL,
         PRIMARY KEY (group_id, topic, partition)
       );
-    `);
+    `));
     this.partitions = options.partitions ?? 4;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.retryBackoffMs = options.retryBackoffMs ?? 100;

@@ -1,8 +1,7 @@
-import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import type Database from "better-sqlite3";
 import type { Collection, DocumentStore, StoredDocument } from "@qamesh/ports";
 import { AsyncLock } from "@qamesh/concurrency";
+import { openSqliteFile } from "./open-sqlite-file.js";
 import { SqliteCollection } from "./sqlite-collection.js";
 
 /**
@@ -29,11 +28,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   static open(file: string): SqliteDocumentStore {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.pragma("busy_timeout = 5000");
+    const db = openSqliteFile(file);
     return new SqliteDocumentStore(db);
   }
 
