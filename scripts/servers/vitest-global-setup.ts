@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { startRealServers } from "@qamesh/distributed";
 
 const script = fileURLToPath(new URL("./servers.sh", import.meta.url));
 const embeddedOnly = ["1", "true", "yes"].includes((process.env.QAMESH_EMBEDDED_ONLY ?? "").toLowerCase());
@@ -21,16 +22,13 @@ function serversRunning(): boolean {
 export default function setup(): () => void {
   if (embeddedOnly) return () => undefined;
   const wereRunning = serversRunning();
+  let addresses;
   try {
-    execFileSync(script, ["up"], { stdio: ["ignore", "ignore", "inherit"] });
-  } catch {
-    throw new Error("the real servers could not be started (see the servers: lines above); QAMESH_EMBEDDED_ONLY=true skips their suites");
+    addresses = startRealServers();
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; QAMESH_EMBEDDED_ONLY=true skips the real-server suites`, { cause: error });
   }
-  const variables = execFileSync(script, ["env"], { encoding: "utf8" });
-  for (const line of variables.trim().split("\n")) {
-    const [name, ...value] = line.split("=");
-    if (name && process.env[name] === undefined) process.env[name] = value.join("=");
-  }
+  for (const [name, value] of Object.entries(addresses)) process.env[name] ??= value;
   return () => {
     if (!wereRunning) execFileSync(script, ["down"], { stdio: ["ignore", "ignore", "inherit"] });
   };
