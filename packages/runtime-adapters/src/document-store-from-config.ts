@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Logger } from "@qamesh/logger";
 import type { DocumentIndex, DocumentStore } from "@qamesh/ports";
 import { MongoDocumentStore } from "@qamesh/store-mongo";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
@@ -26,7 +27,8 @@ export async function openDocumentStore(
   config: DocumentStoreConfig,
   sqliteFile: string,
   indexes: readonly DocumentIndex[],
+  logger: Logger,
 ): Promise<DocumentStore> {
   if (!config.MONGODB_URI) return SqliteDocumentStore.open(sqliteFile);
-  return MongoDocumentStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE, indexes });
+  return MongoDocumentStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE, indexes, logger });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { MongoClient, type Db } from "mongodb";
 import { AsyncLock } from "@qamesh/concurrency";
+import type { Logger } from "@qamesh/logger";
 import { alreadyExists } from "@qamesh/errors";
 import type { Collection, DocumentIndex, DocumentStore, StoredDocument } from "@qamesh/ports";
 import { isDuplicateKey, MongoCollection } from "./mongo-collection.js";
@@ -24,6 +25,8 @@ export interface MongoDocumentStoreOptions {
   pendingTransactionStaleAfterMs?: number;
   /** How often a store looks for such transactions. Default 30 s. */
   recoveryIntervalMs?: number;
+  /** Where a background recovery round that failed is reported (it is retried next round). */
+  logger?: Logger;
 }
 
 /** A committed transaction whose writes may not all be applied yet. */
@@ -59,12 +62,13 @@ export class MongoDocumentStore implements DocumentStore {
     private readonly client: MongoClient,
     private readonly db: Db,
     private readonly staleAfterMs: number,
+    private readonly logger: Logger | undefined,
   ) {}
 
   static async connect(options: MongoDocumentStoreOptions): Promise<MongoDocumentStore> {
     const client = new MongoClient(options.uri, { ignoreUndefined: true, serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000 });
     await client.connect();
-    const store = new MongoDocumentStore(client, client.db(options.database), options.pendingTransactionStaleAfterMs ?? 60_000);
+    const store = new MongoDocumentStore(client, client.db(options.database), options.pendingTransactionStaleAfterMs ?? 60_000, options.logger);
     try {
       await store.createIndexes(options.indexes ?? []);
       await store.applyPendingTransactions();
@@ -200,7 +204,7 @@ export class MongoDocumentStore implements DocumentStore {
 
   private recoverInBackground(): void {
     this.recovering ??= mongoCall(() => this.applyPendingTransactions())
-      .catch(() => undefined) // an unreachable server: the next round tries again
+      .catch((error: unknown) => this.logger?.warn({ err: error }, "could not finish pending MongoDB transactions; will try again"))
       .finally(() => {
         this.recovering = undefined;
       });

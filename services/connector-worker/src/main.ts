@@ -12,7 +12,7 @@ const config = parseConfigOrExit("connector-worker", connectorWorkerConfigSchema
 const logger = createLogger({ service: "connector-worker", level: config.LOG_LEVEL });
 const bus = await startOrExit("connector-worker", () => openEventBus(config, "connector-worker", logger));
 const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
-const store = await startOrExit("connector-worker", () => openDocumentStore(config, config.WORKER_DB_FILE, [...connectorWorkerIndexes, ...removedSourcesIndexes]));
+const store = await startOrExit("connector-worker", () => openDocumentStore(config, config.WORKER_DB_FILE, [...connectorWorkerIndexes, ...removedSourcesIndexes], logger));
 const vectorIndex = await startOrExit("connector-worker", () => openVectorIndex(config));
 const worker = createConnectorWorker({
   bus,

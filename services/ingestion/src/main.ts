@@ -11,7 +11,7 @@ const config = parseConfigOrExit("ingestion", ingestionConfigSchema, process.env
 const logger = createLogger({ service: "ingestion", level: config.LOG_LEVEL });
 const bus = await startOrExit("ingestion", () => openEventBus(config, "ingestion", logger));
 const store = await startOrExit("ingestion", () =>
-  openDocumentStore(config, config.INGESTION_DB_FILE, [...ingestionIndexes, ...outboxIndexes, ...processedEventsIndexes]),
+  openDocumentStore(config, config.INGESTION_DB_FILE, [...ingestionIndexes, ...outboxIndexes, ...processedEventsIndexes], logger),
 );
 const service = createIngestion({
   store,
