@@ -77,9 +77,11 @@ install_chroma() {
   local stamp="$home/chroma/.installed-from"
   local wanted
   wanted="$(cat "$here/chroma/requirements.txt")"
-  [[ -x "$venv/bin/chroma" && "$(cat "$stamp" 2>/dev/null)" == "$wanted" ]] && return
+  [[ -x "$venv/bin/chroma" && -x "$venv/bin/python3" && "$(cat "$stamp" 2>/dev/null)" == "$wanted" ]] && return
   command -v python3 >/dev/null || fail "chroma needs Python 3 (python3 not found)"
   say "installing chroma into a virtualenv (first run only)"
+  # The stamp goes first and comes back last, so an interrupted install is redone.
+  rm -f "$stamp"
   rm -rf "$venv"
   python3 -m venv "$venv" >&2 || fail "could not create the chroma virtualenv"
   "$venv/bin/pip" install -q -r "$here/chroma/requirements.txt" >&2 || fail "could not install chroma with pip"
@@ -181,6 +183,18 @@ command="${1:-status}"
 shift || true
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${all_servers[@]}")
+
+# Two runs at once (two test processes, a test and the launcher) would install into the same
+# cache and start the same servers: they take turns.
+serialize() {
+  mkdir -p "$home"
+  exec 9>"$home/.lock"
+  if command -v flock >/dev/null; then flock 9; fi
+}
+
+case "$command" in
+  up | down | wipe) serialize ;;
+esac
 
 case "$command" in
   up) for name in "${names[@]}"; do up_one "$name"; done ;;
