@@ -96,9 +96,11 @@ describe("Kubernetes manifests (deploy/kubernetes)", () => {
     }
   });
 
-  it("mounts local-folder sources where ingestion accepts them into every connector worker too", () => {
+  it("mounts local-folder sources where ingestion accepts them into every connector worker too, which checks the same roots", () => {
     const mountsOf = (name: string) => named("Deployment", name).spec.template.spec.containers[0].volumeMounts.map((mount: any) => mount.mountPath);
-    const roots = containerEnvironment(named("Deployment", "ingestion").spec.template.spec.containers[0]).LOCAL_SOURCE_ROOTS!.split(":");
+    const rootsOf = (name: string) => containerEnvironment(named("Deployment", name).spec.template.spec.containers[0]).LOCAL_SOURCE_ROOTS;
+    const roots = rootsOf("ingestion")!.split(":");
+    expect(rootsOf("connector-worker")).toBe(rootsOf("ingestion"));
     for (const root of roots) {
       expect(mountsOf("ingestion")).toContain(root);
       expect(mountsOf("connector-worker")).toContain(root);

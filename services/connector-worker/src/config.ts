@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { grpcAddress, logLevel, port } from "@qamesh/config";
+import { grpcAddress, logLevel, pathList, port } from "@qamesh/config";
 import { documentStoreConfigShape, eventBusConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
 
 export const connectorWorkerConfigSchema = z.object({
@@ -14,6 +14,11 @@ export const connectorWorkerConfigSchema = z.object({
   ...vectorIndexConfigShape,
   /** Where git sources are mirrored. */
   REPOSITORY_CACHE_DIR: z.string().min(1).default("./data/repositories"),
+  /**
+   * Colon-separated directories local sources and file:// repositories may be read from; the
+   * same list as the ingestion service's, checked again at every run.
+   */
+  LOCAL_SOURCE_ROOTS: pathList(process.cwd()),
   /** Larger files are skipped and counted. */
   MAX_FILE_BYTES: z.coerce.number().int().positive().default(1_000_000),
   INGESTION_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),

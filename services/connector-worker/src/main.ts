@@ -2,6 +2,7 @@ import { parseConfigOrExit } from "@qamesh/config";
 import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import { AllowedRoots } from "@qamesh/source-safety";
 import { openDocumentStore, openEventBus, openVectorIndex } from "@qamesh/runtime-adapters";
 import { connectorWorkerIndexes } from "./app/indexed-files.js";
 import { removedSourcesIndexes } from "./app/removed-sources.js";
@@ -20,7 +21,11 @@ const worker = createConnectorWorker({
   vectorIndex,
   llmProfiles,
   logger,
-  readers: { repositoryCacheDirectory: config.REPOSITORY_CACHE_DIR, maxFileBytes: config.MAX_FILE_BYTES },
+  readers: {
+    repositoryCacheDirectory: config.REPOSITORY_CACHE_DIR,
+    maxFileBytes: config.MAX_FILE_BYTES,
+    allowedRoots: new AllowedRoots(config.LOCAL_SOURCE_ROOTS),
+  },
   batchSize: config.INGESTION_BATCH_SIZE,
   retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },
 });

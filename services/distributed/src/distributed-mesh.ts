@@ -18,7 +18,7 @@ export interface DistributedMeshOptions {
   /** Worker repository caches and the service logs live here. */
   dataDirectory: string;
   connectorWorkers?: number;
-  /** Colon-separated roots local sources may live in (ingestion's LOCAL_SOURCE_ROOTS). */
+  /** Colon-separated roots local sources may live in (LOCAL_SOURCE_ROOTS of ingestion and workers). */
   localSourceRoots?: string;
   /** Fixed ports; free ones are picked when absent. */
   ports?: Partial<Record<"gateway" | "ingestion" | "chat" | "toolRuntime" | "llmProfiles", number>>;
@@ -109,6 +109,7 @@ export class DistributedMesh {
     };
     const kafka = { KAFKA_BROKERS: servers.KAFKA_BROKERS, KAFKA_NAMESPACE: `${namespace}.` };
     const chroma = { CHROMA_URL: servers.CHROMA_URL, CHROMA_COLLECTION_PREFIX: namespace.replaceAll("_", "-") };
+    const localSourceRoots = { LOCAL_SOURCE_ROOTS: this.options.localSourceRoots ?? this.options.dataDirectory };
     const mongodb = (service: string) => ({ MONGODB_URI: servers.MONGODB_URI, MONGODB_DATABASE: `${namespace}_${service}` });
     const own: Record<ServiceName, Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles) },
@@ -116,11 +117,11 @@ export class DistributedMesh {
       chat: { CHAT_GRPC_PORT: String(this.ports.chat), ...addresses },
       ingestion: {
         INGESTION_GRPC_PORT: String(this.ports.ingestion),
-        LOCAL_SOURCE_ROOTS: this.options.localSourceRoots ?? this.options.dataDirectory,
+        ...localSourceRoots,
         ...kafka,
         ...mongodb("ingestion"),
       },
-      "connector-worker": { ...addresses, ...kafka, ...chroma, ...mongodb("connector_worker") },
+      "connector-worker": { ...addresses, ...localSourceRoots, ...kafka, ...chroma, ...mongodb("connector_worker") },
       gateway: { GATEWAY_PORT: String(this.ports.gateway), ...addresses },
     };
     return { LOG_LEVEL: "info", ...this.options.env, ...own[name] };

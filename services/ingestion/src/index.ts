@@ -2,6 +2,7 @@ import type { GrpcServer } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
 import { ExpiredMarkerPruner, OutboxRelay } from "@qamesh/outbox";
 import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
+import type { AllowedRoots } from "@qamesh/source-safety";
 import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { ingestionRunUseCases } from "./app/ingestion-run-use-cases.js";
 import { projectUseCases } from "./app/project-use-cases.js";
@@ -16,7 +17,7 @@ export interface IngestionDeps {
   bus: EventBus;
   logger: Logger;
   /** Local folders and file:// repositories must lie under one of these. */
-  allowedRoots: readonly string[];
+  allowedRoots: AllowedRoots;
   clock?: () => Date;
 }
 

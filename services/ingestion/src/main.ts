@@ -2,6 +2,7 @@ import { parseConfigOrExit } from "@qamesh/config";
 import { GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { outboxIndexes, processedEventsIndexes } from "@qamesh/outbox";
+import { AllowedRoots } from "@qamesh/source-safety";
 import { openDocumentStore, openEventBus } from "@qamesh/runtime-adapters";
 import { ingestionIndexes } from "./app/records.js";
 import { ingestionConfigSchema } from "./config.js";
@@ -17,7 +18,7 @@ const service = createIngestion({
   store,
   bus,
   logger,
-  allowedRoots: config.LOCAL_SOURCE_ROOTS,
+  allowedRoots: new AllowedRoots(config.LOCAL_SOURCE_ROOTS),
 });
 const server = new GrpcServer({ logger });
 service.register(server);

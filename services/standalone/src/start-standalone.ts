@@ -9,6 +9,7 @@ import { createLlmProfiles } from "@qamesh/llm-profiles";
 import type { Logger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import { AllowedRoots } from "@qamesh/source-safety";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { createToolRuntime } from "@qamesh/tool-runtime";
 import { LanceVectorIndex } from "@qamesh/vector-lance";
@@ -34,6 +35,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
   const vectorIndex = await LanceVectorIndex.open(join(dataDir, "vectors"));
   const ingestionStore = SqliteDocumentStore.open(join(dataDir, "ingestion.sqlite"));
   const workerStore = SqliteDocumentStore.open(join(dataDir, "connector-worker.sqlite"));
+  const allowedRoots = new AllowedRoots(config.LOCAL_SOURCE_ROOTS);
   const servers: GrpcServer[] = [];
   const grpcPorts: Record<string, number> = {};
   const serve = async (name: string, port: number, register: (server: GrpcServer) => void) => {
@@ -59,7 +61,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     store: ingestionStore,
     bus,
     logger: logger.child({ service: "ingestion" }),
-    allowedRoots: config.LOCAL_SOURCE_ROOTS,
+    allowedRoots,
   });
   const ingestionAddress = await serve("ingestion", config.INGESTION_GRPC_PORT, (server) => ingestion.register(server));
   await ingestion.start();
@@ -70,7 +72,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     vectorIndex,
     llmProfiles: llmProfilesClient,
     logger: logger.child({ service: "connector-worker" }),
-    readers: { repositoryCacheDirectory: join(dataDir, "repositories"), maxFileBytes: config.MAX_FILE_BYTES },
+    readers: { repositoryCacheDirectory: join(dataDir, "repositories"), maxFileBytes: config.MAX_FILE_BYTES, allowedRoots },
     batchSize: config.INGESTION_BATCH_SIZE,
     retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },
   });

@@ -74,6 +74,7 @@ describe("the mesh as separate processes (embedded adapters on a shared data dir
         CONNECTOR_WORKER_GRPC_PORT: String(ports.worker),
         WORKER_DB_FILE: join(data, "worker.sqlite"),
         REPOSITORY_CACHE_DIR: join(data, "repositories"),
+        LOCAL_SOURCE_ROOTS: root,
         ...addresses,
         ...shared,
       },

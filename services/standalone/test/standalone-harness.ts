@@ -4,14 +4,25 @@ import { ephemeralStandaloneConfig, startStandalone, type RunningStandalone } fr
 
 export interface Harness extends MeshHarness {
   running: RunningStandalone;
-  /** Stops the mesh and starts a new one on the same data directory, as a process restart would. */
-  restart(): Promise<void>;
+  /**
+   * Stops the mesh and starts a new one on the same data directory, as a process restart would;
+   * `changed` settings apply from then on (a narrowed LOCAL_SOURCE_ROOTS, say).
+   */
+  restart(changed?: Record<string, string>): Promise<void>;
 }
 
-/** The real standalone mesh on free ports, with a temporary data directory and no demo. */
-export async function startHarness(settings: Record<string, string> = {}): Promise<Harness> {
+/**
+ * The real standalone mesh on free ports, with a temporary data directory and no demo. Its log
+ * is silent unless `logLines` is given: then every line, from debug up, is collected there.
+ */
+export async function startHarness(settings: Record<string, string> = {}, options: { logLines?: string[] } = {}): Promise<Harness> {
   const directory = await temporaryDirectory("e2e");
-  const start = () => startStandalone(ephemeralStandaloneConfig(directory.path, settings), createLogger({ service: "test", level: "silent" }));
+  let current = settings;
+  const { logLines } = options;
+  const logger = logLines
+    ? createLogger({ service: "test", level: "debug", destination: { write: (line: string) => void logLines.push(line) } })
+    : createLogger({ service: "test", level: "silent" });
+  const start = () => startStandalone(ephemeralStandaloneConfig(directory.path, current), logger);
   let running = await start();
   return {
     ...gatewayClient(() => running.gatewayUrl),
@@ -22,7 +33,8 @@ export async function startHarness(settings: Record<string, string> = {}): Promi
     get gatewayUrl() {
       return running.gatewayUrl;
     },
-    async restart() {
+    async restart(changed = {}) {
+      current = { ...current, ...changed };
       await running.stop();
       running = await start();
     },

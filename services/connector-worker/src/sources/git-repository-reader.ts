@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { failedPrecondition } from "@qamesh/errors";
+import { localRepositoryInsideRoots, type AllowedRoots } from "@qamesh/source-safety";
 import type { DiscoveredFile, SourceReader, SourceSnapshot } from "./source-reader.js";
 
 /** Transports that cannot run commands on the worker (ext:: could). */
@@ -31,6 +33,7 @@ export class GitRepositoryReader implements SourceReader {
     private readonly url: string,
     private readonly branch: string,
     cacheDirectory: string,
+    private readonly allowedRoots: AllowedRoots,
   ) {
     this.directory = join(cacheDirectory, createHash("sha256").update(url).digest("hex").slice(0, 24) + ".git");
     this.ref = `refs/qamesh/${branch || "HEAD"}`;
@@ -60,17 +63,35 @@ export class GitRepositoryReader implements SourceReader {
   }
 
   private async fetch(): Promise<string> {
+    await this.checkLocalRepository();
     if (!(await stat(join(this.directory, "HEAD")).catch(() => undefined))) {
       await mkdir(this.directory, { recursive: true });
       await this.repo().init(true);
     }
     const source = this.branch ? `refs/heads/${this.branch}` : "HEAD";
     try {
-      await this.repo().fetch([this.url, `+${source}:${this.ref}`, "--no-tags", "--depth=1"]);
+      await this.repo().fetch(["--no-tags", "--depth=1", "--end-of-options", this.url, `+${source}:${this.ref}`]);
     } catch (error) {
       throw failedPrecondition(`could not fetch ${this.branch ? `branch ${this.branch} of ` : ""}${this.url}: ${gitMessage(error)}`);
     }
     return (await this.repo().revparse([this.ref])).trim();
+  }
+
+  /**
+   * A file:// repository must lie inside the allowed roots by real path, checked at every fetch:
+   * links may have changed, and the roots may have been narrowed, since the source was created.
+   */
+  private async checkLocalRepository(): Promise<void> {
+    if (!this.url.startsWith("file:")) return;
+    let path: string;
+    try {
+      path = fileURLToPath(this.url);
+    } catch {
+      throw failedPrecondition("the source's file:// URL does not name a local path");
+    }
+    if (!(await localRepositoryInsideRoots(path, this.allowedRoots))) {
+      throw failedPrecondition(`${this.url} is outside the directories this server allows for local sources`);
+    }
   }
 
   private async hasCommit(commit: string): Promise<boolean> {

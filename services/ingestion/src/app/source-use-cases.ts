@@ -2,6 +2,7 @@ import { invalidArgument, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox, newEventId } from "@qamesh/outbox";
 import type { DocumentStore } from "@qamesh/ports";
+import type { AllowedRoots } from "@qamesh/source-safety";
 import { randomBytes } from "node:crypto";
 import type { ProjectUseCases } from "./project-use-cases.js";
 import { collections, type SourceRecord, type SourceSpecRecord } from "./records.js";
@@ -10,7 +11,7 @@ import { validateSourceSpec } from "./source-spec-validation.js";
 export interface SourceUseCasesDeps {
   store: DocumentStore;
   projects: ProjectUseCases;
-  allowedRoots: readonly string[];
+  allowedRoots: AllowedRoots;
   clock: () => Date;
   onEventsCommitted: () => void;
 }
@@ -22,7 +23,7 @@ export function sourceUseCases({ store, projects, allowedRoots, clock, onEventsC
     async create(projectId: string, input: { name: string; spec: SourceSpecRecord | undefined }): Promise<SourceRecord> {
       await projects.get(projectId);
       if (!input.spec) throw invalidArgument("spec", "a source needs a type: local (with path) or git (with url)");
-      const spec = validateSourceSpec(input.spec, allowedRoots);
+      const spec = await validateSourceSpec(input.spec, allowedRoots);
       const source: SourceRecord = {
         id: `s-${randomBytes(5).toString("hex")}`,
         projectId,

@@ -1,0 +1,3 @@
+export * from "./allowed-roots.js";
+export * from "./contained-file.js";
+export * from "./local-git-repository.js";
