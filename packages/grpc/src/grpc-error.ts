@@ -25,6 +25,14 @@ export function fromGrpcError(error: ServiceError, peer: string): AppError {
   if (!fromHandler && error.code === GrpcStatus.DEADLINE_EXCEEDED) {
     return new AppError("deadline_exceeded", `${peer} did not answer in time`, { cause: error });
   }
+  if (!fromHandler && error.code === GrpcStatus.CANCELLED) {
+    return new AppError("cancelled", `the call to ${peer} was cancelled`, { cause: error });
+  }
+  // grpc-js refuses a message over its size limit with RESOURCE_EXHAUSTED, which would read as
+  // "slow down" (429) to a client; it is a response we should never have built.
+  if (!fromHandler && error.code === GrpcStatus.RESOURCE_EXHAUSTED) {
+    return new AppError("internal", `the response from ${peer} was too large to pass on`, { cause: error });
+  }
   const field = error.metadata?.get(metadataKeys.errorField)[0];
   return new AppError(errorCodeFromGrpcStatus(error.code), error.details, {
     cause: error,

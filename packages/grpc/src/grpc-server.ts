@@ -19,6 +19,9 @@ import { grpcServiceDefinition } from "./grpc-service-definition.js";
 import { HealthRegistry } from "./health-registry.js";
 import type { ServiceImplementation } from "./service-types.js";
 
+/** How long handlers of calls cut at the end of the grace period get to notice before shutdown stops waiting. */
+const abandonHandlersAfterCutMs = 2000;
+
 type AnyHandler = (request: unknown, context: CallContext) => Promise<unknown> | AsyncIterable<unknown>;
 
 export interface GrpcServerOptions {
@@ -62,14 +65,22 @@ export class GrpcServer {
 
   /**
    * Graceful stop: report NOT_SERVING, refuse new calls, let in-flight ones finish within
-   * the grace period, then cut what is left.
+   * the grace period, then cut what is left. Cut calls are cancelled, which ends their
+   * handlers; one that ignores its cancellation is given up on shortly after, so a stuck
+   * handler can never keep the process from stopping.
    */
   async shutdown(graceMs = 10_000): Promise<void> {
     this.health.setAllServing(false);
     const drained = new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
-    const timer = setTimeout(() => this.server.forceShutdown(), graceMs);
-    await Promise.allSettled([drained, ...this.inFlight]);
-    clearTimeout(timer);
+    let giveUp: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      giveUp = setTimeout(resolve, graceMs + abandonHandlersAfterCutMs);
+    });
+    const cut = setTimeout(() => this.server.forceShutdown(), graceMs);
+    await Promise.race([Promise.allSettled([drained, ...this.inFlight]), gaveUp]);
+    clearTimeout(cut);
+    clearTimeout(giveUp);
+    if (this.inFlight.size > 0) this.options.logger.warn({ calls: this.inFlight.size }, "stopped with handlers that ignored their cancellation");
   }
 
   private wrap(method: DescMethod, handler: AnyHandler): UntypedHandleCall {
@@ -81,7 +92,7 @@ export class GrpcServer {
             const result = await (handler(call.request, context) as Promise<unknown>);
             callback(null, create(method.output, result as never));
           } catch (error) {
-            this.logFailure(context.logger, error);
+            this.logFailure(context, error);
             callback(toGrpcStatus(error));
           }
         })();
@@ -95,11 +106,13 @@ export class GrpcServer {
           try {
             for await (const item of handler(call.request, context) as AsyncIterable<unknown>) {
               if (call.cancelled) return;
-              if (!call.write(create(method.output, item as never))) await once(call, "drain");
+              // A cancelled call never drains: waiting on "drain" alone would hold the handler (and
+              // shutdown, which waits for it) forever once a caller went away mid-stream.
+              if (!call.write(create(method.output, item as never))) await once(call, "drain", { signal: context.signal });
             }
             call.end();
           } catch (error) {
-            this.logFailure(context.logger, error);
+            this.logFailure(context, error);
             if (!call.cancelled) call.emit("error", toGrpcStatus(error));
           }
         })();
@@ -133,8 +146,14 @@ export class GrpcServer {
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private logFailure(logger: Logger, error: unknown): void {
-    if (isAppError(error) && error.code !== "internal") logger.info({ code: error.code, msg: error.message }, "call failed");
+  /**
+   * A caller that went away is ordinary (a browser tab closed mid-answer): one debug line.
+   * Failures the caller caused are info; only the unexpected is an error with its stack.
+   */
+  private logFailure(context: CallContext, error: unknown): void {
+    const { logger } = context;
+    if (context.signal.aborted || (isAppError(error) && error.code === "cancelled")) logger.debug("call cancelled by the caller");
+    else if (isAppError(error) && error.code !== "internal") logger.info({ code: error.code, msg: error.message }, "call failed");
     else logger.error({ err: error }, "call failed with an unexpected error");
   }
 }

@@ -122,6 +122,9 @@ describe("error code table", () => {
     ["permission_denied", status.PERMISSION_DENIED],
     ["unauthenticated", status.UNAUTHENTICATED],
     ["resource_exhausted", status.RESOURCE_EXHAUSTED],
+    ["too_large", status.OUT_OF_RANGE],
+    ["cancelled", status.CANCELLED],
+    ["unsupported_media_type", status.UNIMPLEMENTED],
     ["unavailable", status.UNAVAILABLE],
     ["deadline_exceeded", status.DEADLINE_EXCEEDED],
     ["internal", status.INTERNAL],
@@ -131,5 +134,43 @@ describe("error code table", () => {
 
   it("sends anything that is not an AppError as INTERNAL with a bland message", () => {
     expect(toGrpcStatus(new Error("secret path /etc/shadow"))).toMatchObject({ code: status.INTERNAL, details: "internal error" });
+  });
+});
+
+describe("a server stream whose caller went away", () => {
+  it("is released, so the server shuts down instead of waiting for it forever", async () => {
+    const server = new GrpcServer({ logger });
+    let finished = false;
+    server.add(LlmProfilesService, {
+      async resolveProfile() {
+        return {};
+      },
+      async *complete() {
+        try {
+          // Far more messages than the stream buffers: the writer must wait for the reader.
+          for (let i = 0; i < 100_000; i++) yield { delta: `token ${i} `.repeat(50) };
+        } finally {
+          finished = true;
+        }
+      },
+      async embed() {
+        return { embeddings: [] };
+      },
+    });
+    const address = `127.0.0.1:${await server.listen("127.0.0.1", 0)}`;
+    const client = createGrpcClient(LlmProfilesService, address, { peer: "llm-profiles" });
+    const controller = new AbortController();
+    let received = 0;
+    try {
+      for await (const _ of client.complete({}, { signal: controller.signal })) {
+        if (++received === 3) controller.abort();
+      }
+    } catch (error) {
+      expect((error as AppError).code).toBe("cancelled");
+    }
+    // The grace period is far longer than the test's timeout: only a released stream lets this end.
+    await server.shutdown(600_000);
+    expect(finished).toBe(true);
+    client.close();
   });
 });

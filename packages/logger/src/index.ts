@@ -1,10 +1,12 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger } from "pino";
 
 export interface LoggerOptions {
   service: string;
   level?: string;
+  /** Where the lines go; stdout unless a test wants to read them. */
+  destination?: DestinationStream;
 }
 
 /**
@@ -13,10 +15,13 @@ export interface LoggerOptions {
  * and the bus.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  return pino({
-    name: "qamesh",
-    level: options.level ?? "info",
-    base: { service: options.service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  return pino(
+    {
+      name: "qamesh",
+      level: options.level ?? "info",
+      base: { service: options.service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination,
+  );
 }
