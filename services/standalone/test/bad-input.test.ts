@@ -49,6 +49,34 @@ describe("bad input gets a clear 4xx or a failed run, never a 500 or a crash", (
     expectError(await harness.api("GET", "/v1/nothing-here"), 404);
   });
 
+  it("says what is wrong with a value that is present, and that a body must be an object", async () => {
+    const fractional = await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "x", k: 1.5 });
+    expectError(fractional, 400, "k");
+    expect(fractional.body.error.message).toBe("k: must be a whole number from 1 to 50");
+    const array = await harness.api("POST", "/v1/projects", []);
+    expectError(array, 400, "body");
+    expect(array.body.error.message).toBe("body must be a JSON object");
+    expect((await harness.api("POST", "/v1/projects", {})).body.error.message).toBe("name is required");
+  });
+
+  it("refuses a body in another format than JSON with 415, and one over the limit with 413", async () => {
+    const form = await harness.api("PATCH", `/v1/projects/${projectId}`, "name=Renamed", { "content-type": "application/x-www-form-urlencoded" });
+    expectError(form, 415, "content-type");
+    expect((await harness.api("GET", `/v1/projects/${projectId}`)).body.name).toBe("Target");
+    expectError(await harness.api("POST", "/v1/projects", JSON.stringify({ name: "x", description: "d".repeat(2 * 1024 * 1024) })), 413, "body");
+  });
+
+  it("does not start a run from a cross-site form post", async () => {
+    const project = await harness.api("POST", "/v1/projects", { name: "Csrf" });
+    await harness.api("POST", `/v1/projects/${project.body.id}/sources`, { type: "local", path: harness.root });
+    const forged = await harness.api("POST", `/v1/projects/${project.body.id}/ingestions`, "mode=full", {
+      "content-type": "application/x-www-form-urlencoded",
+      origin: "https://evil.example",
+    });
+    expectError(forged, 415);
+    expect((await harness.api("GET", `/v1/projects/${project.body.id}/ingestions`)).body.runs).toEqual([]);
+  });
+
   it("refuses an ingestion of a project without sources with 409", async () => {
     const empty = await harness.api("POST", "/v1/projects", { name: "Empty" });
     expectError(await harness.api("POST", `/v1/projects/${empty.body.id}/ingestions`, {}), 409);
@@ -65,6 +93,24 @@ describe("bad input gets a clear 4xx or a failed run, never a 500 or a crash", (
     expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "local", path: "relative/dir" }), 400, "path");
     expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "git", url: "file:///etc" }), 400, "url");
     expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "git", url: "ext::sh -c touch% /tmp/pwned" }), 400, "url");
+  });
+
+  it("refuses git URLs that git or ssh would read as an option", async () => {
+    for (const url of ["-u@x:y", "--upload-pack=touch /tmp/pwned", "user@-oProxyCommand=x:repo", "ssh://-oProxyCommand=x/repo", "git@host:-repo"]) {
+      expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "git", url }), 400, "url");
+    }
+  });
+
+  it("answers 400, not 500, for malformed ids, bodies and file:// URLs", async () => {
+    for (const path of ["/v1/projects/%ff", `/v1/projects/${projectId}/ingestions/%ff`, "/v1/projects/%E0%A4%A"]) {
+      expectError(await harness.api("GET", path), 400);
+    }
+    expectError(await harness.api("DELETE", `/v1/projects/${projectId}/sources/%ff`), 400);
+    for (const encoding of ["deflate", "br", "gzip"]) {
+      expectError(await harness.api("POST", "/v1/projects", "this is not compressed at all", { "content-encoding": encoding }), 400, "body");
+    }
+    expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "git", url: "file://evil.example/etc/repo" }), 400, "url");
+    expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "git", url: `file://${harness.root}/a%2f..%2f..%2fetc` }), 400, "url");
   });
 
   it("ends a run on a repository that cannot be cloned as failed with a readable error, and stays healthy", async () => {

@@ -3,6 +3,7 @@ import { notFound } from "@qamesh/errors";
 import type { Logger } from "@qamesh/logger";
 import type { Peers } from "../peers.js";
 import { errorResponse } from "./error-response.js";
+import { jsonBody } from "./json-body.js";
 import { openApiDocument } from "./openapi-document.js";
 import { requestContext } from "./request-context.js";
 import { healthRoutes } from "./routes/health-routes.js";
@@ -17,7 +18,7 @@ export function createGatewayApp(peers: Peers, logger: Logger): Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.use(requestContext(logger));
-  app.use(express.json({ limit: "1mb" }));
+  app.use(jsonBody());
   app.get("/openapi.json", (_request, response) => {
     response.json(openApiDocument);
   });

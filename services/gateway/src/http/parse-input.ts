@@ -1,12 +1,26 @@
 import { invalidArgument } from "@qamesh/errors";
 import type { z } from "zod";
 
-/** Validates a body or query with a schema; the first problem becomes a 400 naming its field. */
+/**
+ * Validates a body or query with a schema; the first problem becomes a 400 naming its field and
+ * saying what is wrong with it ("k: must be a whole number", not "k is required" for 1.5).
+ */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, prefix = ""): z.infer<Schema> {
-  const result = schema.safeParse(input ?? {});
+  const given = input ?? {};
+  if (typeof given !== "object" || Array.isArray(given)) throw invalidArgument(prefix || "body", `${prefix || "body"} must be a JSON object`);
+  const result = schema.safeParse(given);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "body";
-  const message = issue.code === "invalid_type" && issue.input === undefined ? `${field} is required` : `${field}: ${issue.message}`;
-  throw invalidArgument(field, message);
+  const missing = valueAt(given, issue.path) === undefined;
+  throw invalidArgument(field, missing && issue.code === "invalid_type" ? `${field} is required` : `${field}: ${issue.message}`);
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }

@@ -11,7 +11,7 @@ const startIngestionBody = z.object({
   mode: z.enum(["full", "incremental"], "mode must be full or incremental").default("incremental"),
 });
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
+const listQuery = z.object({ limit: z.coerce.number("must be a whole number from 1 to 1000").int("must be a whole number from 1 to 1000").min(1, "must be at least 1").max(1000, "must be at most 1000").default(50) });
 
 export function ingestionRoutes(peers: Peers): Router {
   const router = Router();

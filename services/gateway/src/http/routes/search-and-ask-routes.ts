@@ -10,7 +10,7 @@ import { ServerSentEvents } from "../server-sent-events.js";
 
 const searchBody = z.object({
   query: z.string().trim().min(1, "query must not be empty").max(4000),
-  k: z.number().int().min(1).max(50).default(8),
+  k: z.number("must be a whole number from 1 to 50").int("must be a whole number from 1 to 50").min(1, "must be at least 1").max(50, "must be at most 50").default(8),
 });
 
 const askBody = z.object({ question: z.string().trim().min(1, "question must not be empty").max(4000) });
@@ -59,8 +59,13 @@ export function searchAndAskRoutes(peers: Peers): Router {
       }
     } catch (error) {
       const appError = toAppError(error);
-      if (appError.code === "internal") request.log.error({ err: error }, "answer stream failed");
-      if (!gone.aborted) events.send("error", errorBody(appError, request.requestId).error);
+      if (gone.aborted) {
+        // Closing a tab mid-answer is normal: one line, no stack.
+        request.log.info("client disconnected before the answer was complete");
+      } else {
+        if (appError.code === "internal") request.log.error({ err: error }, "answer stream failed");
+        events.send("error", errorBody(appError, request.requestId).error);
+      }
     }
     events.end();
   });
