@@ -155,7 +155,8 @@ up_one() {
   port_open "$port" && fail "127.0.0.1:$port is taken by another program; set QAMESH_${name^^}_PORT to move $name"
   "install_$name"
   mkdir -p "$state/run"
-  "start_$name"
+  # The servers outlive this script: they must not inherit (and hold) the lock.
+  "start_$name" 9>&-
   wait_until_listening "$name"
   say "$name listening on 127.0.0.1:$port"
 }
