@@ -1,3 +1,4 @@
 export * from "./allowed-roots.js";
 export * from "./contained-file.js";
 export * from "./local-git-repository.js";
+export * from "./git-url-credentials.js";

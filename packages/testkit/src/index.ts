@@ -9,3 +9,4 @@ export * from "./real-servers.js";
 export * from "./gateway-client.js";
 export * from "./end-to-end-suite.js";
 export * from "./private-server.js";
+export * from "./git-http-server.js";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { grpcAddress, logLevel, pathList, port } from "@qamesh/config";
 import { documentStoreConfigShape, eventBusConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
+import { secretsConfigShape } from "@qamesh/secrets";
 
 export const connectorWorkerConfigSchema = z.object({
   /** The worker serves only grpc.health.v1, for probes. */
@@ -25,5 +26,6 @@ export const connectorWorkerConfigSchema = z.object({
   /** Attempts at embedding and indexing a batch before its files are reported failed. */
   INDEXING_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   INDEXING_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(500),
+  ...secretsConfigShape,
   LOG_LEVEL: logLevel(),
 });

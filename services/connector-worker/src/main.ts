@@ -2,6 +2,7 @@ import { parseConfigOrExit } from "@qamesh/config";
 import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import { openSecretBox } from "@qamesh/secrets";
 import { AllowedRoots } from "@qamesh/source-safety";
 import { openDocumentStore, openEventBus, openVectorIndex } from "@qamesh/runtime-adapters";
 import { connectorWorkerIndexes } from "./app/indexed-files.js";
@@ -25,6 +26,7 @@ const worker = createConnectorWorker({
     repositoryCacheDirectory: config.REPOSITORY_CACHE_DIR,
     maxFileBytes: config.MAX_FILE_BYTES,
     allowedRoots: new AllowedRoots(config.LOCAL_SOURCE_ROOTS),
+    secrets: await startOrExit("connector-worker", () => openSecretBox(config)),
   },
   batchSize: config.INGESTION_BATCH_SIZE,
   retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },

@@ -110,6 +110,8 @@ export class DistributedMesh {
     const kafka = { KAFKA_BROKERS: servers.KAFKA_BROKERS, KAFKA_NAMESPACE: `${namespace}.` };
     const chroma = { CHROMA_URL: servers.CHROMA_URL, CHROMA_COLLECTION_PREFIX: namespace.replaceAll("_", "-") };
     const localSourceRoots = { LOCAL_SOURCE_ROOTS: this.options.localSourceRoots ?? this.options.dataDirectory };
+    // Ingestion seals source credentials, workers open them: one key file for both.
+    const encryptionKey = { ENCRYPTION_KEY_FILE: join(this.options.dataDirectory, "encryption.key") };
     const mongodb = (service: string) => ({ MONGODB_URI: servers.MONGODB_URI, MONGODB_DATABASE: `${namespace}_${service}` });
     const own: Record<ServiceName, Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles) },
@@ -118,10 +120,11 @@ export class DistributedMesh {
       ingestion: {
         INGESTION_GRPC_PORT: String(this.ports.ingestion),
         ...localSourceRoots,
+        ...encryptionKey,
         ...kafka,
         ...mongodb("ingestion"),
       },
-      "connector-worker": { ...addresses, ...localSourceRoots, ...kafka, ...chroma, ...mongodb("connector_worker") },
+      "connector-worker": { ...addresses, ...localSourceRoots, ...encryptionKey, ...kafka, ...chroma, ...mongodb("connector_worker") },
       gateway: { GATEWAY_PORT: String(this.ports.gateway), ...addresses },
     };
     return { LOG_LEVEL: "info", ...this.options.env, ...own[name] };

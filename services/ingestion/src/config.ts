@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { logLevel, pathList, port } from "@qamesh/config";
 import { documentStoreConfigShape, eventBusConfigShape } from "@qamesh/runtime-adapters";
+import { secretsConfigShape } from "@qamesh/secrets";
 
 export const ingestionConfigSchema = z.object({
   INGESTION_GRPC_HOST: z.string().default("127.0.0.1"),
@@ -11,5 +12,6 @@ export const ingestionConfigSchema = z.object({
   ...eventBusConfigShape,
   /** Colon-separated directories that local sources and file:// repositories may live in. */
   LOCAL_SOURCE_ROOTS: pathList(process.cwd()),
+  ...secretsConfigShape,
   LOG_LEVEL: logLevel(),
 });

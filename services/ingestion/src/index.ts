@@ -2,6 +2,7 @@ import type { GrpcServer } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
 import { ExpiredMarkerPruner, OutboxRelay } from "@qamesh/outbox";
 import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
+import type { SecretBox } from "@qamesh/secrets";
 import type { AllowedRoots } from "@qamesh/source-safety";
 import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { ingestionRunUseCases } from "./app/ingestion-run-use-cases.js";
@@ -18,6 +19,8 @@ export interface IngestionDeps {
   logger: Logger;
   /** Local folders and file:// repositories must lie under one of these. */
   allowedRoots: AllowedRoots;
+  /** Seals the credentials of sources. */
+  secrets: SecretBox;
   clock?: () => Date;
 }
 
@@ -28,7 +31,7 @@ export function createIngestion(deps: IngestionDeps) {
   const onEventsCommitted = () => relay.kick();
   const pruner = new ExpiredMarkerPruner({ store: deps.store, logger: deps.logger, clock });
   const projects = projectUseCases({ store: deps.store, clock, onEventsCommitted });
-  const sources = sourceUseCases({ store: deps.store, projects, allowedRoots: deps.allowedRoots, clock, onEventsCommitted });
+  const sources = sourceUseCases({ store: deps.store, projects, allowedRoots: deps.allowedRoots, secrets: deps.secrets, clock, onEventsCommitted });
   const runs = ingestionRunUseCases({ store: deps.store, projects, sources, clock, onEventsCommitted });
   let progress: Subscription | undefined;
 

@@ -2,6 +2,7 @@ import { parseConfigOrExit } from "@qamesh/config";
 import { GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { outboxIndexes, processedEventsIndexes } from "@qamesh/outbox";
+import { openSecretBox } from "@qamesh/secrets";
 import { AllowedRoots } from "@qamesh/source-safety";
 import { openDocumentStore, openEventBus } from "@qamesh/runtime-adapters";
 import { ingestionIndexes } from "./app/records.js";
@@ -19,6 +20,7 @@ const service = createIngestion({
   bus,
   logger,
   allowedRoots: new AllowedRoots(config.LOCAL_SOURCE_ROOTS),
+  secrets: await startOrExit("ingestion", () => openSecretBox(config)),
 });
 const server = new GrpcServer({ logger });
 service.register(server);

@@ -9,6 +9,7 @@ import { createLlmProfiles } from "@qamesh/llm-profiles";
 import type { Logger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import { openSecretBox } from "@qamesh/secrets";
 import { AllowedRoots } from "@qamesh/source-safety";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { createToolRuntime } from "@qamesh/tool-runtime";
@@ -36,6 +37,8 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
   const ingestionStore = SqliteDocumentStore.open(join(dataDir, "ingestion.sqlite"));
   const workerStore = SqliteDocumentStore.open(join(dataDir, "connector-worker.sqlite"));
   const allowedRoots = new AllowedRoots(config.LOCAL_SOURCE_ROOTS);
+  // Ingestion seals source credentials and the worker opens them: one key, kept in the data directory.
+  const secrets = await openSecretBox({ ENCRYPTION_KEY_FILE: join(dataDir, "encryption.key") });
   const servers: GrpcServer[] = [];
   const grpcPorts: Record<string, number> = {};
   const serve = async (name: string, port: number, register: (server: GrpcServer) => void) => {
@@ -62,6 +65,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     bus,
     logger: logger.child({ service: "ingestion" }),
     allowedRoots,
+    secrets,
   });
   const ingestionAddress = await serve("ingestion", config.INGESTION_GRPC_PORT, (server) => ingestion.register(server));
   await ingestion.start();
@@ -72,7 +76,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     vectorIndex,
     llmProfiles: llmProfilesClient,
     logger: logger.child({ service: "connector-worker" }),
-    readers: { repositoryCacheDirectory: join(dataDir, "repositories"), maxFileBytes: config.MAX_FILE_BYTES, allowedRoots },
+    readers: { repositoryCacheDirectory: join(dataDir, "repositories"), maxFileBytes: config.MAX_FILE_BYTES, allowedRoots, secrets },
     batchSize: config.INGESTION_BATCH_SIZE,
     retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },
   });

@@ -77,6 +77,32 @@ describe("bad input gets a clear 4xx or a failed run, never a 500 or a crash", (
     expect((await harness.api("GET", `/v1/projects/${project.body.id}/ingestions`)).body.runs).toEqual([]);
   });
 
+  it("refuses the same folder or repository twice in a project, naming the source that has it", async () => {
+    const project = await harness.api("POST", "/v1/projects", { name: "Duplicates" });
+    const first = await harness.api("POST", `/v1/projects/${project.body.id}/sources`, { type: "local", path: harness.root });
+    expect(first.status).toBe(201);
+    const again = await harness.api("POST", `/v1/projects/${project.body.id}/sources`, { type: "local", path: `${harness.root}/` });
+    expectError(again, 409);
+    expect(again.body.error.message).toContain(first.body.id);
+    const repository = await harness.api("POST", `/v1/projects/${project.body.id}/sources`, { type: "git", url: "https://git.example.com/team/repo.git" });
+    expect(repository.status).toBe(201);
+    expectError(await harness.api("POST", `/v1/projects/${project.body.id}/sources`, { type: "git", url: "https://GIT.example.com/team/repo/" }), 409);
+    // Another branch of the same repository is another source; a removed source can be added again.
+    expect((await harness.api("POST", `/v1/projects/${project.body.id}/sources`, { type: "git", url: "https://git.example.com/team/repo.git", branch: "release" })).status).toBe(201);
+    expect((await harness.api("DELETE", `/v1/projects/${project.body.id}/sources/${first.body.id}`)).status).toBe(204);
+    expect((await harness.api("POST", `/v1/projects/${project.body.id}/sources`, { type: "local", path: harness.root })).status).toBe(201);
+    const listed = await harness.api("GET", `/v1/projects/${project.body.id}/sources`);
+    expect(listed.body.sources).toHaveLength(3);
+  });
+
+  it("refuses control characters and overlong texts at the door", async () => {
+    expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "local", path: `${harness.root}/a\u0000b` }), 400, "path");
+    expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "local", path: `${harness.root}/a\nb` }), 400, "path");
+    expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "git", url: `https://example.com/${"x".repeat(3000)}` }), 400, "url");
+    expectError(await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "local", name: "a\nb", path: `${harness.root}/named` }), 400, "name");
+    expectError(await harness.api("POST", "/v1/projects", { name: "x", description: "d".repeat(2001) }), 400, "description");
+  });
+
   it("refuses an ingestion of a project without sources with 409", async () => {
     const empty = await harness.api("POST", "/v1/projects", { name: "Empty" });
     expectError(await harness.api("POST", `/v1/projects/${empty.body.id}/ingestions`, {}), 409);

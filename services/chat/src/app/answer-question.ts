@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { invalidArgument } from "@qamesh/errors";
+import { textLimits } from "@qamesh/limits";
 import type { CallOptions, ServiceClient } from "@qamesh/grpc";
 import { CitationSchema, type AskEventSchema, type Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
@@ -7,7 +8,6 @@ import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/too
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { citedPassageNumbers } from "./cited-passages.js";
 
-export const maxQuestionLength = 4000;
 const passagesPerAnswer = 6;
 
 export interface AnswerDeps {
@@ -31,7 +31,7 @@ export async function* answerQuestion(
   if (!input.projectId) throw invalidArgument("projectId", "projectId is required");
   const question = input.question.trim();
   if (!question) throw invalidArgument("question", "question must not be empty");
-  if (question.length > maxQuestionLength) throw invalidArgument("question", `question must be at most ${maxQuestionLength} characters`);
+  if (question.length > textLimits.question) throw invalidArgument("question", `question must be at most ${textLimits.question} characters`);
 
   const [{ hits }, profile] = await Promise.all([
     deps.toolRuntime.search({ projectId: input.projectId, query: question, k: passagesPerAnswer }, call),

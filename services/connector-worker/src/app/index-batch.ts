@@ -1,9 +1,11 @@
+import { isAppError } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import type { ChunkRecord } from "@qamesh/ports";
 import { IngestionItem_Action, type IngestionBatch } from "@qamesh/proto/qamesh/events/v1/ingestion_events_pb.js";
 import { chunkText } from "../chunking/chunk-text.js";
 import { gitBlobHash } from "../sources/git-blob-hash.js";
 import { readerForSpec } from "../sources/reader-for-spec.js";
+import type { SourceReader } from "../sources/source-reader.js";
 import { chunkId, indexedFileId, indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
 import { isSourceRemoved, sourceRemovedReason } from "./removed-sources.js";
 import { retrying } from "./retrying.js";
@@ -31,8 +33,14 @@ function looksBinary(content: Buffer): boolean {
  */
 export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, requestId: string): Promise<void> {
   const { projectId, sourceId, runId } = batch;
-  if (await isSourceRemoved(deps.store, projectId, sourceId)) return reportSourceRemoved(deps, batch, requestId);
-  const reader = readerForSpec(batch.spec, deps.readers);
+  if (await isSourceRemoved(deps.store, projectId, sourceId)) return reportBatchNotRead(deps, batch, requestId, sourceRemovedReason);
+  let reader: SourceReader;
+  try {
+    reader = readerForSpec(batch.spec, deps.readers, { projectId, sourceId });
+  } catch (error) {
+    // Say why on the run rather than retrying an event that can never succeed.
+    return reportBatchNotRead(deps, batch, requestId, `could not read the source: ${isAppError(error) ? error.message : "its settings are unreadable"}`);
+  }
   const indexedFiles = deps.store.collection<IndexedFileRecord>(indexedFilesCollection);
   const counts: BatchCounts = { indexed: 0, deleted: 0, skipped: 0, failed: 0 };
   const errors: FileError[] = [];
@@ -125,7 +133,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   if (await isSourceRemoved(deps.store, projectId, sourceId)) {
     await deps.vectorIndex.delete(projectId, { sourceId });
     await indexedFiles.delete({ projectId, sourceId });
-    return reportSourceRemoved(deps, batch, requestId);
+    return reportBatchNotRead(deps, batch, requestId, sourceRemovedReason);
   }
   await deps.bus.publish([...indexedEvents, batchCompleted(batch, counts, errors, requestId)]);
 }
@@ -143,10 +151,10 @@ function batchCompleted(batch: IngestionBatch, counts: BatchCounts, errors: File
   );
 }
 
-/** A batch of a removed source completes with its files failed, saying why, so the run still ends. */
-async function reportSourceRemoved(deps: WorkerDeps, batch: IngestionBatch, requestId: string): Promise<void> {
+/** A batch that cannot be read (its source removed, say) completes with its files failed, saying why, so the run still ends. */
+async function reportBatchNotRead(deps: WorkerDeps, batch: IngestionBatch, requestId: string, reason: string): Promise<void> {
   const toIndex = batch.items.filter((item) => item.action === IngestionItem_Action.INDEX);
-  const errors = toIndex.map((item) => ({ sourceId: batch.sourceId, path: item.path, message: sourceRemovedReason }));
+  const errors = toIndex.map((item) => ({ sourceId: batch.sourceId, path: item.path, message: reason }));
   await deps.bus.publish([batchCompleted(batch, { indexed: 0, deleted: 0, skipped: 0, failed: toIndex.length }, errors, requestId)]);
 }
 

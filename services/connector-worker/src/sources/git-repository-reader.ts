@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { failedPrecondition } from "@qamesh/errors";
-import { localRepositoryInsideRoots, type AllowedRoots } from "@qamesh/source-safety";
+import { basicAuthorizationHeader, localRepositoryInsideRoots, redactUrlCredentials, type AllowedRoots, type GitCredentials } from "@qamesh/source-safety";
 import type { DiscoveredFile, SourceReader, SourceSnapshot } from "./source-reader.js";
 
 /** Transports that cannot run commands on the worker (ext:: could). */
@@ -29,13 +29,21 @@ export class GitRepositoryReader implements SourceReader {
   private readonly directory: string;
   private readonly ref: string;
 
+  /**
+   * `url` carries no credentials: they come apart and reach git through its environment, never
+   * its command line, a URL it could echo, or the mirror's configuration. Each source has its
+   * own mirror, so nothing fetched with one source's credentials is read for another.
+   */
   constructor(
     private readonly url: string,
     private readonly branch: string,
+    private readonly credentials: GitCredentials | undefined,
     cacheDirectory: string,
     private readonly allowedRoots: AllowedRoots,
+    source: { projectId: string; sourceId: string },
   ) {
-    this.directory = join(cacheDirectory, createHash("sha256").update(url).digest("hex").slice(0, 24) + ".git");
+    const mirrorKey = `${source.projectId}\0${source.sourceId}\0${url}`;
+    this.directory = join(cacheDirectory, createHash("sha256").update(mirrorKey).digest("hex").slice(0, 24) + ".git");
     this.ref = `refs/qamesh/${branch || "HEAD"}`;
   }
 
@@ -59,7 +67,11 @@ export class GitRepositoryReader implements SourceReader {
 
   /** simple-git insists its directory exists, so the bare repository is created first. */
   private repo(): SimpleGit {
-    return simpleGit({ baseDir: this.directory, maxConcurrentProcesses: 4 }).env(gitEnvironment());
+    // GIT_CONFIG_COUNT is how credentials and fetch settings reach git; simple-git refuses it
+    // unless told that the environment is ours (it is: see gitEnvironment).
+    return simpleGit({ baseDir: this.directory, maxConcurrentProcesses: 4, unsafe: { allowUnsafeConfigEnvCount: true } }).env(
+      gitEnvironment(this.url, this.credentials),
+    );
   }
 
   private async fetch(): Promise<string> {
@@ -72,7 +84,7 @@ export class GitRepositoryReader implements SourceReader {
     try {
       await this.repo().fetch(["--no-tags", "--depth=1", "--end-of-options", this.url, `+${source}:${this.ref}`]);
     } catch (error) {
-      throw failedPrecondition(`could not fetch ${this.branch ? `branch ${this.branch} of ` : ""}${this.url}: ${gitMessage(error)}`);
+      throw failedPrecondition(`could not fetch ${this.branch ? `branch ${this.branch} of ` : ""}${redactUrlCredentials(this.url)}: ${gitMessage(error)}`);
     }
     return (await this.repo().revparse([this.ref])).trim();
   }
@@ -109,19 +121,27 @@ export class GitRepositoryReader implements SourceReader {
  * command-running transports and interactive prompts switched off. (simple-git also refuses
  * to pass variables such as EDITOR through.)
  */
-function gitEnvironment(): Record<string, string> {
+function gitEnvironment(url: string, credentials: GitCredentials | undefined): Record<string, string> {
   const passThrough = ["PATH", "HOME", "SSH_AUTH_SOCK", "GIT_SSH_COMMAND", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"];
   const environment: Record<string, string> = { GIT_ALLOW_PROTOCOL: allowedProtocols, GIT_TERMINAL_PROMPT: "0" };
   for (const name of passThrough) {
     const value = process.env[name];
     if (value !== undefined) environment[name] = value;
   }
+  const config: [string, string][] = [];
+  // Sent only to this URL (git matches http.<url>.* by prefix), never to another host.
+  if (credentials) config.push([`http.${url}.extraHeader`, basicAuthorizationHeader(credentials)]);
+  environment.GIT_CONFIG_COUNT = String(config.length);
+  config.forEach(([key, value], index) => {
+    environment[`GIT_CONFIG_KEY_${index}`] = key;
+    environment[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
   return environment;
 }
 
-/** git's own explanation, without the command line simple-git prefixes. */
+/** git's own explanation, without the command line simple-git prefixes, and without any credentials. */
 function gitMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = redactUrlCredentials(error instanceof Error ? error.message : String(error));
   const lines = text.split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("hint:"));
   return (lines.find((line) => line.startsWith("fatal:")) ?? lines[0] ?? "git failed").replace(/^fatal:\s*/, "");
 }

@@ -1,6 +1,7 @@
 import { failedPrecondition } from "@qamesh/errors";
-import type { AllowedRoots } from "@qamesh/source-safety";
 import type { SourceSpec } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
+import type { SecretBox } from "@qamesh/secrets";
+import { sourceCredentialsOwner, splitGitUrlCredentials, type AllowedRoots, type GitCredentials } from "@qamesh/source-safety";
 import { GitRepositoryReader } from "./git-repository-reader.js";
 import { LocalFolderReader } from "./local-folder-reader.js";
 import type { SourceReader } from "./source-reader.js";
@@ -10,14 +11,21 @@ export interface ReaderSettings {
   maxFileBytes: number;
   /** Where local folders and file:// repositories may be read from, checked at every run. */
   allowedRoots: AllowedRoots;
+  /** Opens the credentials ingestion sealed for a source. */
+  secrets: SecretBox;
 }
 
-export function readerForSpec(spec: SourceSpec | undefined, settings: ReaderSettings): SourceReader {
+export function readerForSpec(spec: SourceSpec | undefined, settings: ReaderSettings, source: { projectId: string; sourceId: string }): SourceReader {
   switch (spec?.kind.case) {
     case "local":
       return new LocalFolderReader(spec.kind.value.path, settings.maxFileBytes, settings.allowedRoots);
-    case "git":
-      return new GitRepositoryReader(spec.kind.value.url, spec.kind.value.branch, settings.repositoryCacheDirectory, settings.allowedRoots);
+    case "git": {
+      // Sources stored before credentials were kept apart may still carry them in the URL.
+      const { url, credentials: fromUrl } = splitGitUrlCredentials(spec.kind.value.url);
+      const sealed = spec.kind.value.sealedCredentials;
+      const credentials = sealed ? (JSON.parse(settings.secrets.open(sealed, sourceCredentialsOwner(source.projectId, source.sourceId))) as GitCredentials) : fromUrl;
+      return new GitRepositoryReader(url, spec.kind.value.branch, credentials, settings.repositoryCacheDirectory, settings.allowedRoots, source);
+    }
     default:
       throw failedPrecondition("the source has no type this worker can read");
   }

@@ -132,12 +132,28 @@ export const openApiDocument = {
       CreateSource: {
         oneOf: [
           { type: "object", required: ["type", "path"], properties: { type: { const: "local" }, name: { type: "string" }, path: { type: "string", description: "absolute directory inside the allowed roots" } } },
-          { type: "object", required: ["type", "url"], properties: { type: { const: "git" }, name: { type: "string" }, url: { type: "string", description: "https, ssh, git or file URL" }, branch: { type: "string", description: "defaults to the remote HEAD" } } },
+          {
+            type: "object",
+            required: ["type", "url"],
+            properties: {
+              type: { const: "git" },
+              name: { type: "string" },
+              url: { type: "string", description: "https, ssh, git or file URL; credentials in an https URL are taken out and kept as `credentials`" },
+              branch: { type: "string", description: "defaults to the remote HEAD" },
+              credentials: {
+                type: "object",
+                description: "HTTP basic credentials for an https URL (a token as password). Write-only: sealed at rest, never returned",
+                required: ["password"],
+                properties: { username: { type: "string", default: "x-access-token" }, password: { type: "string", writeOnly: true } },
+                additionalProperties: false,
+              },
+            },
+          },
         ],
       },
       Source: {
         type: "object",
-        properties: { id: { type: "string" }, projectId: { type: "string" }, name: { type: "string" }, type: { enum: ["local", "git"] }, path: { type: "string" }, url: { type: "string" }, branch: { type: ["string", "null"] }, createdAt: { type: "string", format: "date-time" } },
+        properties: { id: { type: "string" }, projectId: { type: "string" }, name: { type: "string" }, type: { enum: ["local", "git"] }, path: { type: "string" }, url: { type: "string" }, branch: { type: ["string", "null"] }, hasCredentials: { type: "boolean", description: "whether credentials are stored (they are never shown)" }, createdAt: { type: "string", format: "date-time" } },
       },
       StartIngestion: { type: "object", properties: { sourceId: { type: "string", description: "only this source; all when absent" }, mode: { enum: ["full", "incremental"], default: "incremental" } } },
       IngestionRun: {

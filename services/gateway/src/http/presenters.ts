@@ -32,6 +32,7 @@ export const sourceJson = (source: Source) => ({
   projectId: source.projectId,
   name: source.name,
   ...specJson(source.spec),
+  hasCredentials: source.hasCredentials,
   createdAt: iso(source.createTime),
 });
 

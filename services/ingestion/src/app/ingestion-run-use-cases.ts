@@ -52,7 +52,7 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
           runId: run.id,
           projectId: run.projectId,
           mode: run.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL,
-          sources: targets.map((source) => ({ sourceId: source.id, spec: sourceSpecMessage(source.spec) })),
+          sources: targets.map((source) => ({ sourceId: source.id, spec: sourceSpecMessage(source.spec, source.sealedCredentials) })),
         },
         { id: `${run.id}:requested`, key: run.projectId, requestId },
       );

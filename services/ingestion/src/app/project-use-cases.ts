@@ -1,8 +1,10 @@
 import { invalidArgument, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox, newEventId } from "@qamesh/outbox";
+import { checkText, textLimits } from "@qamesh/limits";
 import type { DocumentStore } from "@qamesh/ports";
 import { randomBytes } from "node:crypto";
+import { sourceKeysCollection, type SourceKeyRecord } from "./source-keys.js";
 import { collections, type ProjectRecord, type RunRecord, type SourceRecord } from "./records.js";
 
 const projectIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -18,10 +20,13 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
   const projects = store.collection<ProjectRecord>(collections.projects);
 
   const validName = (name: string) => {
-    const trimmed = name.trim();
+    const trimmed = checkText("name", name.trim(), textLimits.name);
     if (!trimmed) throw invalidArgument("name", "name is required");
-    if (trimmed.length > 200) throw invalidArgument("name", "name must be at most 200 characters");
     return trimmed;
+  };
+  const validDescription = (description: string) => {
+    if (description.length > textLimits.description) throw invalidArgument("description", `description must be at most ${textLimits.description} characters`);
+    return description;
   };
 
   return {
@@ -31,7 +36,7 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
         throw invalidArgument("id", "id must be 1-63 lowercase letters, digits or '-', starting with a letter or digit");
       }
       const now = clock().toISOString();
-      const project: ProjectRecord = { id, projectId: id, name: validName(input.name), description: input.description, createTime: now, updateTime: now };
+      const project: ProjectRecord = { id, projectId: id, name: validName(input.name), description: validDescription(input.description), createTime: now, updateTime: now };
       await projects.insert(project);
       return project;
     },
@@ -51,7 +56,7 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
       const updated: ProjectRecord = {
         ...project,
         ...(patch.name === undefined ? {} : { name: validName(patch.name) }),
-        ...(patch.description === undefined ? {} : { description: patch.description }),
+        ...(patch.description === undefined ? {} : { description: validDescription(patch.description) }),
         updateTime: clock().toISOString(),
       };
       await projects.put(updated);
@@ -64,6 +69,7 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
       await store.transaction(async (tx) => {
         const sources = await tx.collection<SourceRecord>(collections.sources).find({ projectId });
         await tx.collection<SourceRecord>(collections.sources).delete({ projectId });
+        await tx.collection<SourceKeyRecord>(sourceKeysCollection).delete({ projectId });
         await tx.collection<RunRecord>(collections.runs).delete({ projectId });
         await tx.collection<ProjectRecord>(collections.projects).delete({ projectId, id: projectId });
         await addToOutbox(

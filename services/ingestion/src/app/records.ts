@@ -13,6 +13,8 @@ export type SourceSpecRecord = { type: "local"; path: string } | { type: "git"; 
 export interface SourceRecord extends StoredDocument {
   name: string;
   spec: SourceSpecRecord;
+  /** Git credentials sealed for this source (`sourceCredentialsOwner`); absent without. */
+  sealedCredentials?: string;
   createTime: string;
 }
 
@@ -67,4 +69,5 @@ export const ingestionIndexes: readonly DocumentIndex[] = [
   // Run ids are what progress events and retried requests refer to: never two of one id.
   { collection: collections.runs, fields: ["projectId", "id"], unique: true },
   { collection: collections.runs, fields: ["projectId", "createTime"] },
+  { collection: "source_keys", fields: ["projectId", "sourceId"] },
 ];

@@ -2,13 +2,16 @@ import { create } from "@bufbuild/protobuf";
 import { SourceSpecSchema, type SourceSpec } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import type { SourceSpecRecord } from "./records.js";
 
-/** Stored spec → protobuf message, for events and gRPC responses. */
-export function sourceSpecMessage(spec: SourceSpecRecord): SourceSpec {
+/**
+ * Stored spec → protobuf message. Events for the workers carry the source's sealed credentials;
+ * responses to callers never do (they pass none).
+ */
+export function sourceSpecMessage(spec: SourceSpecRecord, sealedCredentials = ""): SourceSpec {
   return create(
     SourceSpecSchema,
     spec.type === "local"
       ? { kind: { case: "local", value: { path: spec.path } } }
-      : { kind: { case: "git", value: { url: spec.url, branch: spec.branch } } },
+      : { kind: { case: "git", value: { url: spec.url, branch: spec.branch, sealedCredentials } } },
   );
 }
 

@@ -1,5 +1,6 @@
 import { invalidArgument } from "@qamesh/errors";
-import { localRepositoryInsideRoots, type AllowedRoots } from "@qamesh/source-safety";
+import { checkText, textLimits } from "@qamesh/limits";
+import { localRepositoryInsideRoots, splitGitUrlCredentials, type AllowedRoots, type GitCredentials } from "@qamesh/source-safety";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceSpecRecord } from "./records.js";
@@ -11,23 +12,37 @@ const branchName = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/;
 /** The caller learns that a path is refused, never which directories the server allows. */
 const outsideRoots = "is outside the directories this server allows for local sources";
 
+export interface ValidSource {
+  spec: SourceSpecRecord;
+  /** For https git sources: given apart, or taken out of the URL so it is never stored or shown in it. */
+  credentials: GitCredentials | undefined;
+}
+
 /**
  * A source the workers can safely read: local folders and file:// repositories only inside
  * the allowed roots, judged by real path so a link inside a root that points elsewhere is
- * refused (the workers check again at every run), and only git transports that cannot run
- * commands (no ext::).
+ * refused (the workers check again at every run), only git transports that cannot run
+ * commands (no ext::), nothing git or ssh would take for an option, and no credentials in URLs.
  */
-export async function validateSourceSpec(spec: SourceSpecRecord, allowedRoots: AllowedRoots): Promise<SourceSpecRecord> {
+export async function validateSourceSpec(spec: SourceSpecRecord, credentials: GitCredentials | undefined, allowedRoots: AllowedRoots): Promise<ValidSource> {
   if (spec.type === "local") {
+    if (credentials) throw invalidArgument("credentials", "local sources take no credentials");
+    checkText("spec.path", spec.path, textLimits.path);
     if (!spec.path || !isAbsolute(spec.path)) throw invalidArgument("spec.path", "path must be an absolute directory path");
     if (!(await allowedRoots.contains(spec.path))) throw invalidArgument("spec.path", `path ${outsideRoots}`);
-    return { type: "local", path: resolve(spec.path) };
+    return { spec: { type: "local", path: resolve(spec.path) }, credentials: undefined };
   }
-  const url = spec.url.trim();
-  if (!url) throw invalidArgument("spec.url", "url is required");
-  if (url.startsWith("-")) throw invalidArgument("spec.url", "url must not start with '-'");
+  const given = checkText("spec.url", spec.url.trim(), textLimits.url);
+  if (!given) throw invalidArgument("spec.url", "url is required");
+  if (given.startsWith("-")) throw invalidArgument("spec.url", "url must not start with '-'");
   if (spec.branch && !branchName.test(spec.branch)) throw invalidArgument("spec.branch", "branch is not a valid branch name");
-  if (scpLikeGitUrl.test(url)) return { type: "git", url, branch: spec.branch };
+  const { url, credentials: fromUrl } = splitGitUrlCredentials(given);
+  if (fromUrl && credentials) throw invalidArgument("credentials", "give credentials either in the URL or as credentials, not both");
+  const valid = { spec: { type: "git" as const, url, branch: spec.branch }, credentials: credentials ?? fromUrl };
+  if (scpLikeGitUrl.test(url)) {
+    if (credentials) throw invalidArgument("credentials", "credentials are only used with https git URLs; ssh uses keys");
+    return valid;
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -38,10 +53,13 @@ export async function validateSourceSpec(spec: SourceSpecRecord, allowedRoots: A
     throw invalidArgument("spec.url", `url scheme ${parsed.protocol} is not allowed; use https, http, ssh, git or file`);
   }
   if (parsed.hostname.startsWith("-")) throw invalidArgument("spec.url", "url host must not start with '-'");
+  if (valid.credentials && parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw invalidArgument("credentials", "credentials are only used with https git URLs; ssh uses keys");
+  }
   if (parsed.protocol === "file:" && !(await localRepositoryInsideRoots(localPathOf(parsed), allowedRoots))) {
     throw invalidArgument("spec.url", `file:// repository ${outsideRoots}`);
   }
-  return { type: "git", url, branch: spec.branch };
+  return valid;
 }
 
 /** The path a file:// URL names; one with a host or an encoded "/" names none. */

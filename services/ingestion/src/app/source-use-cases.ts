@@ -1,37 +1,62 @@
-import { invalidArgument, notFound } from "@qamesh/errors";
+import { alreadyExists, invalidArgument, isAppError, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox, newEventId } from "@qamesh/outbox";
+import { checkText, textLimits } from "@qamesh/limits";
 import type { DocumentStore } from "@qamesh/ports";
-import type { AllowedRoots } from "@qamesh/source-safety";
+import type { SecretBox } from "@qamesh/secrets";
+import { sourceCredentialsOwner, type AllowedRoots, type GitCredentials } from "@qamesh/source-safety";
 import { randomBytes } from "node:crypto";
 import type { ProjectUseCases } from "./project-use-cases.js";
 import { collections, type SourceRecord, type SourceSpecRecord } from "./records.js";
+import { sourceKey, sourceKeysCollection, type SourceKeyRecord } from "./source-keys.js";
 import { validateSourceSpec } from "./source-spec-validation.js";
 
 export interface SourceUseCasesDeps {
   store: DocumentStore;
   projects: ProjectUseCases;
   allowedRoots: AllowedRoots;
+  /** Seals source credentials for storage. */
+  secrets: SecretBox;
   clock: () => Date;
   onEventsCommitted: () => void;
 }
 
-export function sourceUseCases({ store, projects, allowedRoots, clock, onEventsCommitted }: SourceUseCasesDeps) {
+export function sourceUseCases({ store, projects, allowedRoots, secrets, clock, onEventsCommitted }: SourceUseCasesDeps) {
   const sources = store.collection<SourceRecord>(collections.sources);
 
   return {
-    async create(projectId: string, input: { name: string; spec: SourceSpecRecord | undefined }): Promise<SourceRecord> {
+    /**
+     * Adds a source; credentials are sealed for it and never returned. The same folder, or the
+     * same repository and branch, cannot be added to a project twice (409 naming the existing one).
+     */
+    async create(
+      projectId: string,
+      input: { name: string; spec: SourceSpecRecord | undefined; credentials?: GitCredentials | undefined },
+    ): Promise<SourceRecord> {
       await projects.get(projectId);
       if (!input.spec) throw invalidArgument("spec", "a source needs a type: local (with path) or git (with url)");
-      const spec = await validateSourceSpec(input.spec, allowedRoots);
+      const { spec, credentials } = await validateSourceSpec(input.spec, input.credentials, allowedRoots);
+      const id = `s-${randomBytes(5).toString("hex")}`;
       const source: SourceRecord = {
-        id: `s-${randomBytes(5).toString("hex")}`,
+        id,
         projectId,
-        name: input.name.trim() || (spec.type === "local" ? spec.path : spec.url),
+        name: checkText("name", input.name.trim(), textLimits.name) || (spec.type === "local" ? spec.path : spec.url).slice(0, textLimits.name),
         spec,
+        ...(credentials ? { sealedCredentials: secrets.seal(JSON.stringify(credentials), sourceCredentialsOwner(projectId, id)) } : {}),
         createTime: clock().toISOString(),
       };
-      await sources.insert(source);
+      const key: SourceKeyRecord = { id: sourceKey(spec), projectId, sourceId: id };
+      try {
+        await store.transaction(async (tx) => {
+          await tx.collection<SourceKeyRecord>(sourceKeysCollection).insert(key);
+          await tx.collection<SourceRecord>(collections.sources).insert(source);
+        });
+      } catch (error) {
+        if (!isAppError(error) || error.code !== "already_exists") throw error;
+        const existing = await store.collection<SourceKeyRecord>(sourceKeysCollection).get(projectId, key.id);
+        const what = spec.type === "local" ? "this folder" : "this repository and branch";
+        throw alreadyExists(`${what} is already source ${existing?.sourceId ?? "(being added)"} of project ${projectId}`);
+      }
       return source;
     },
 
@@ -51,6 +76,7 @@ export function sourceUseCases({ store, projects, allowedRoots, clock, onEventsC
       await this.get(projectId, sourceId);
       await store.transaction(async (tx) => {
         await tx.collection<SourceRecord>(collections.sources).delete({ projectId, id: sourceId });
+        await tx.collection<SourceKeyRecord>(sourceKeysCollection).delete({ projectId, sourceId });
         await addToOutbox(tx, projectId, encodeEvent(topics.sourcesRemoved, { projectId, sourceIds: [sourceId] }, { id: newEventId(), key: projectId }));
       });
       onEventsCommitted();

@@ -23,7 +23,13 @@ export function ingestionHandlers(useCases: {
       return {};
     },
     createSource: async (request) =>
-      sourceMessage(await sources.create(request.projectId, { name: request.name, spec: sourceSpecRecord(request.spec) })),
+      sourceMessage(
+        await sources.create(request.projectId, {
+          name: request.name,
+          spec: sourceSpecRecord(request.spec),
+          credentials: request.gitCredentials && { username: request.gitCredentials.username, secret: request.gitCredentials.secret },
+        }),
+      ),
     listSources: async (request) => ({ sources: (await sources.list(request.projectId)).map(sourceMessage) }),
     deleteSource: async (request) => {
       await sources.delete(request.projectId, request.sourceId);

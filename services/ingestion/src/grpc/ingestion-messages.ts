@@ -12,6 +12,7 @@ import {
 } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { ProjectRecord, RunMode, RunRecord, RunStatus, SourceRecord } from "../app/records.js";
 import { sourceSpecMessage } from "../app/source-spec-message.js";
+import { redactUrlCredentials, splitGitUrlCredentials } from "@qamesh/source-safety";
 
 const timestamp = (iso: string | null) => (iso ? { ...timestampFromDate(new Date(iso)) } : undefined);
 const optionalTimestamp = (key: string, iso: string | null) => (iso ? { [key]: timestamp(iso) } : {});
@@ -26,12 +27,20 @@ export function projectMessage(project: ProjectRecord): Project {
   });
 }
 
+/**
+ * A source as callers see it: credentials are write-only, so only whether there are some. (A
+ * source stored before credentials were kept apart may still hold them in its URL or its
+ * default name; they are cut out here.)
+ */
 export function sourceMessage(source: SourceRecord): Source {
+  const legacy = source.spec.type === "git" ? splitGitUrlCredentials(source.spec.url) : undefined;
+  const spec = legacy ? { ...source.spec, url: legacy.url } : source.spec;
   return create(SourceSchema, {
     id: source.id,
     projectId: source.projectId,
-    name: source.name,
-    spec: sourceSpecMessage(source.spec),
+    name: redactUrlCredentials(source.name),
+    spec: sourceSpecMessage(spec),
+    hasCredentials: source.sealedCredentials !== undefined || legacy?.credentials !== undefined,
     ...optionalTimestamp("createTime", source.createTime),
   });
 }

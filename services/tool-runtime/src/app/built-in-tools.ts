@@ -1,5 +1,6 @@
 import { invalidArgument, notFound } from "@qamesh/errors";
-import { maxSearchResults, semanticSearch, type SemanticSearchDeps } from "./semantic-search.js";
+import { maxSearchResults } from "@qamesh/limits";
+import { semanticSearch, type SemanticSearchDeps } from "./semantic-search.js";
 
 export interface ToolDefinition {
   name: string;

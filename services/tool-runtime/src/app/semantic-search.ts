@@ -1,7 +1,7 @@
 import { invalidArgument } from "@qamesh/errors";
+import { maxSearchResults, textLimits } from "@qamesh/limits";
 import type { VectorHit, VectorIndex } from "@qamesh/ports";
 
-export const maxSearchResults = 50;
 
 /** Turns a query into a vector; the llm-profiles service does it so keys stay there. */
 export type QueryEmbedder = (projectId: string, query: string) => Promise<number[]>;
@@ -18,6 +18,7 @@ export async function semanticSearch(
 ): Promise<VectorHit[]> {
   if (!input.projectId) throw invalidArgument("projectId", "projectId is required");
   if (!input.query.trim()) throw invalidArgument("query", "query must not be empty");
+  if (input.query.length > textLimits.query) throw invalidArgument("query", `query must be at most ${textLimits.query} characters`);
   if (!Number.isInteger(input.k) || input.k < 1 || input.k > maxSearchResults) {
     throw invalidArgument("k", `k must be a whole number from 1 to ${maxSearchResults}`);
   }

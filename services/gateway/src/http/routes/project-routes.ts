@@ -1,18 +1,19 @@
 import { Router } from "express";
 import { z } from "zod";
+import { textLimits } from "@qamesh/limits";
 import type { Peers } from "../../peers.js";
 import { parseInput } from "../parse-input.js";
 import { projectJson } from "../presenters.js";
 import { callOptions } from "../request-context.js";
 
 const createProjectBody = z.object({
-  name: z.string().min(1, "name must not be empty").max(200),
-  description: z.string().max(2000).default(""),
+  name: z.string().min(1, "name must not be empty").max(textLimits.name),
+  description: z.string().max(textLimits.description).default(""),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "id must be lowercase letters, digits or '-'").optional(),
 });
 
 const updateProjectBody = z
-  .object({ name: z.string().min(1, "name must not be empty").max(200).optional(), description: z.string().max(2000).optional() })
+  .object({ name: z.string().min(1, "name must not be empty").max(textLimits.name).optional(), description: z.string().max(textLimits.description).optional() })
   .strict();
 
 export function projectRoutes(peers: Peers): Router {

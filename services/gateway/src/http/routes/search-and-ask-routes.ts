@@ -1,6 +1,7 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
 import { toAppError } from "@qamesh/errors";
+import { maxSearchResults, textLimits } from "@qamesh/limits";
 import type { Peers } from "../../peers.js";
 import { errorBody } from "../error-response.js";
 import { parseInput } from "../parse-input.js";
@@ -9,11 +10,16 @@ import { callOptions } from "../request-context.js";
 import { ServerSentEvents } from "../server-sent-events.js";
 
 const searchBody = z.object({
-  query: z.string().trim().min(1, "query must not be empty").max(4000),
-  k: z.number("must be a whole number from 1 to 50").int("must be a whole number from 1 to 50").min(1, "must be at least 1").max(50, "must be at most 50").default(8),
+  query: z.string().trim().min(1, "query must not be empty").max(textLimits.query),
+  k: z
+    .number(`must be a whole number from 1 to ${maxSearchResults}`)
+    .int(`must be a whole number from 1 to ${maxSearchResults}`)
+    .min(1, "must be at least 1")
+    .max(maxSearchResults, `must be at most ${maxSearchResults}`)
+    .default(8),
 });
 
-const askBody = z.object({ question: z.string().trim().min(1, "question must not be empty").max(4000) });
+const askBody = z.object({ question: z.string().trim().min(1, "question must not be empty").max(textLimits.question) });
 
 /**
  * Aborted when the client goes away before the answer is complete, so the services stop

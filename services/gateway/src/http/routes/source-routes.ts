@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
+import { textLimits } from "@qamesh/limits";
 import { invalidArgument, isAppError } from "@qamesh/errors";
 import type { Peers } from "../../peers.js";
 import { parseInput } from "../parse-input.js";
@@ -9,8 +10,18 @@ import { callOptions } from "../request-context.js";
 const createSourceBody = z.discriminatedUnion(
   "type",
   [
-    z.object({ type: z.literal("local"), name: z.string().max(200).default(""), path: z.string().min(1, "path must not be empty") }),
-    z.object({ type: z.literal("git"), name: z.string().max(200).default(""), url: z.string().min(1, "url must not be empty"), branch: z.string().default("") }),
+    z.object({ type: z.literal("local"), name: z.string().max(textLimits.name).default(""), path: z.string().min(1, "path must not be empty").max(textLimits.path) }),
+    z.object({
+      type: z.literal("git"),
+      name: z.string().max(textLimits.name).default(""),
+      url: z.string().min(1, "url must not be empty").max(textLimits.url),
+      branch: z.string().max(textLimits.branch).default(""),
+      // Write-only: sealed at rest, never shown again (sources say only hasCredentials).
+      credentials: z
+        .object({ username: z.string().min(1).max(200).default("x-access-token"), password: z.string().min(1, "password must not be empty").max(4096) })
+        .strict()
+        .optional(),
+    }),
   ],
   { error: "type must be local or git" },
 );
@@ -24,8 +35,9 @@ export function sourceRoutes(peers: Peers): Router {
       body.type === "local"
         ? { kind: { case: "local" as const, value: { path: body.path } } }
         : { kind: { case: "git" as const, value: { url: body.url, branch: body.branch } } };
+    const credentials = body.type === "git" && body.credentials ? { gitCredentials: { username: body.credentials.username, secret: body.credentials.password } } : {};
     const source = await peers.ingestion
-      .createSource({ projectId: request.params.projectId, name: body.name, spec }, callOptions(request))
+      .createSource({ projectId: request.params.projectId, name: body.name, spec, ...credentials }, callOptions(request))
       .catch((error: unknown) => {
         // The service names fields inside its `spec` message; the HTTP body has them at the top level.
         if (isAppError(error) && error.field?.startsWith("spec.")) throw invalidArgument(error.field.slice(5), error.message);
