@@ -2,6 +2,7 @@ import { z } from "zod";
 import { grpcAddress, logLevel, pathList, port } from "@qamesh/config";
 import { documentStoreConfigShape, eventBusConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
+import { outboundConfigShape } from "@qamesh/source-safety";
 
 export const connectorWorkerConfigSchema = z.object({
   /** The worker serves only grpc.health.v1, for probes. */
@@ -27,5 +28,6 @@ export const connectorWorkerConfigSchema = z.object({
   INDEXING_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   INDEXING_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(500),
   ...secretsConfigShape,
+  ...outboundConfigShape,
   LOG_LEVEL: logLevel(),
 });

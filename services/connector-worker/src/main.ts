@@ -3,7 +3,7 @@ import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qa
 import { createLogger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { openSecretBox } from "@qamesh/secrets";
-import { AllowedRoots } from "@qamesh/source-safety";
+import { AllowedRoots, outboundPolicyFromConfig } from "@qamesh/source-safety";
 import { openDocumentStore, openEventBus, openVectorIndex } from "@qamesh/runtime-adapters";
 import { connectorWorkerIndexes } from "./app/indexed-files.js";
 import { removedSourcesIndexes } from "./app/removed-sources.js";
@@ -27,6 +27,7 @@ const worker = createConnectorWorker({
     maxFileBytes: config.MAX_FILE_BYTES,
     allowedRoots: new AllowedRoots(config.LOCAL_SOURCE_ROOTS),
     secrets: await startOrExit("connector-worker", () => openSecretBox(config)),
+    outboundPolicy: outboundPolicyFromConfig(config),
   },
   batchSize: config.INGESTION_BATCH_SIZE,
   retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },

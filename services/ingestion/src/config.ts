@@ -2,6 +2,7 @@ import { z } from "zod";
 import { logLevel, pathList, port } from "@qamesh/config";
 import { documentStoreConfigShape, eventBusConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
+import { outboundConfigShape } from "@qamesh/source-safety";
 
 export const ingestionConfigSchema = z.object({
   INGESTION_GRPC_HOST: z.string().default("127.0.0.1"),
@@ -13,5 +14,6 @@ export const ingestionConfigSchema = z.object({
   /** Colon-separated directories that local sources and file:// repositories may live in. */
   LOCAL_SOURCE_ROOTS: pathList(process.cwd()),
   ...secretsConfigShape,
+  ...outboundConfigShape,
   LOG_LEVEL: logLevel(),
 });

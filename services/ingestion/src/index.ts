@@ -3,7 +3,7 @@ import type { Logger } from "@qamesh/logger";
 import { ExpiredMarkerPruner, OutboxRelay } from "@qamesh/outbox";
 import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
-import type { AllowedRoots } from "@qamesh/source-safety";
+import type { AllowedRoots, OutboundPolicy } from "@qamesh/source-safety";
 import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { ingestionRunUseCases } from "./app/ingestion-run-use-cases.js";
 import { projectUseCases } from "./app/project-use-cases.js";
@@ -21,6 +21,8 @@ export interface IngestionDeps {
   allowedRoots: AllowedRoots;
   /** Seals the credentials of sources. */
   secrets: SecretBox;
+  /** Which addresses git sources may point at. */
+  outboundPolicy: OutboundPolicy;
   clock?: () => Date;
 }
 
@@ -31,7 +33,7 @@ export function createIngestion(deps: IngestionDeps) {
   const onEventsCommitted = () => relay.kick();
   const pruner = new ExpiredMarkerPruner({ store: deps.store, logger: deps.logger, clock });
   const projects = projectUseCases({ store: deps.store, clock, onEventsCommitted });
-  const sources = sourceUseCases({ store: deps.store, projects, allowedRoots: deps.allowedRoots, secrets: deps.secrets, clock, onEventsCommitted });
+  const sources = sourceUseCases({ store: deps.store, projects, allowedRoots: deps.allowedRoots, secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, clock, onEventsCommitted });
   const runs = ingestionRunUseCases({ store: deps.store, projects, sources, clock, onEventsCommitted });
   let progress: Subscription | undefined;
 

@@ -3,7 +3,7 @@ import { GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { outboxIndexes, processedEventsIndexes } from "@qamesh/outbox";
 import { openSecretBox } from "@qamesh/secrets";
-import { AllowedRoots } from "@qamesh/source-safety";
+import { AllowedRoots, outboundPolicyFromConfig } from "@qamesh/source-safety";
 import { openDocumentStore, openEventBus } from "@qamesh/runtime-adapters";
 import { ingestionIndexes } from "./app/records.js";
 import { ingestionConfigSchema } from "./config.js";
@@ -21,6 +21,7 @@ const service = createIngestion({
   logger,
   allowedRoots: new AllowedRoots(config.LOCAL_SOURCE_ROOTS),
   secrets: await startOrExit("ingestion", () => openSecretBox(config)),
+  outboundPolicy: outboundPolicyFromConfig(config),
 });
 const server = new GrpcServer({ logger });
 service.register(server);

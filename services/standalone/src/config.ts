@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { booleanFlag, logLevel, pathList, port } from "@qamesh/config";
 import { modelSettingsShape, refineModelSettings } from "@qamesh/llm-profiles";
+import { outboundConfigShape } from "@qamesh/source-safety";
 
 /** Everything one machine needs; every setting has a default so `npm start` just works. */
 export const standaloneConfigSchema = z
@@ -16,6 +17,7 @@ export const standaloneConfigSchema = z
     /** On first start with an empty data directory, index this repository as project "demo". */
     QAMESH_DEMO: booleanFlag(true),
     LOCAL_SOURCE_ROOTS: pathList(process.cwd()),
+    ...outboundConfigShape,
     MAX_FILE_BYTES: z.coerce.number().int().positive().default(1_000_000),
     INGESTION_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
     /** Attempts at embedding and indexing a batch before its files are reported failed. */

@@ -10,7 +10,7 @@ import type { Logger } from "@qamesh/logger";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { openSecretBox } from "@qamesh/secrets";
-import { AllowedRoots } from "@qamesh/source-safety";
+import { AllowedRoots, outboundPolicyFromConfig } from "@qamesh/source-safety";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { createToolRuntime } from "@qamesh/tool-runtime";
 import { LanceVectorIndex } from "@qamesh/vector-lance";
@@ -37,6 +37,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
   const ingestionStore = SqliteDocumentStore.open(join(dataDir, "ingestion.sqlite"));
   const workerStore = SqliteDocumentStore.open(join(dataDir, "connector-worker.sqlite"));
   const allowedRoots = new AllowedRoots(config.LOCAL_SOURCE_ROOTS);
+  const outboundPolicy = outboundPolicyFromConfig(config);
   // Ingestion seals source credentials and the worker opens them: one key, kept in the data directory.
   const secrets = await openSecretBox({ ENCRYPTION_KEY_FILE: join(dataDir, "encryption.key") });
   const servers: GrpcServer[] = [];
@@ -66,6 +67,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     logger: logger.child({ service: "ingestion" }),
     allowedRoots,
     secrets,
+    outboundPolicy,
   });
   const ingestionAddress = await serve("ingestion", config.INGESTION_GRPC_PORT, (server) => ingestion.register(server));
   await ingestion.start();
@@ -76,7 +78,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     vectorIndex,
     llmProfiles: llmProfilesClient,
     logger: logger.child({ service: "connector-worker" }),
-    readers: { repositoryCacheDirectory: join(dataDir, "repositories"), maxFileBytes: config.MAX_FILE_BYTES, allowedRoots, secrets },
+    readers: { repositoryCacheDirectory: join(dataDir, "repositories"), maxFileBytes: config.MAX_FILE_BYTES, allowedRoots, secrets, outboundPolicy },
     batchSize: config.INGESTION_BATCH_SIZE,
     retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },
   });

@@ -21,7 +21,8 @@ describe("git credentials are kept apart from the URL, sealed, and never shown o
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    harness = await startHarness({}, { logLines });
+    // The test's git server is on loopback, which only the deployment can allow.
+    harness = await startHarness({ OUTBOUND_ALLOWED_NETWORKS: "127.0.0.0/8" }, { logLines });
     const repository = await GitRepositoryFixture.create(join(harness.root, "served", "private"));
     await repository.write({ "docs/runbook.md": "# Runbook\n\nRestart the payment relay with the blue button.\n" });
     await repository.commit("runbook");

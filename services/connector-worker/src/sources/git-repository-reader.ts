@@ -3,8 +3,16 @@ import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { simpleGit, type SimpleGit } from "simple-git";
-import { failedPrecondition } from "@qamesh/errors";
-import { basicAuthorizationHeader, localRepositoryInsideRoots, redactUrlCredentials, type AllowedRoots, type GitCredentials } from "@qamesh/source-safety";
+import { AppError, failedPrecondition } from "@qamesh/errors";
+import {
+  basicAuthorizationHeader,
+  localRepositoryInsideRoots,
+  redactUrlCredentials,
+  type AllowedRoots,
+  type GitCredentials,
+  type OutboundPolicy,
+} from "@qamesh/source-safety";
+import { pinnedFetchTarget } from "./git-fetch-target.js";
 import type { DiscoveredFile, SourceReader, SourceSnapshot } from "./source-reader.js";
 
 /** Transports that cannot run commands on the worker (ext:: could). */
@@ -40,6 +48,7 @@ export class GitRepositoryReader implements SourceReader {
     private readonly credentials: GitCredentials | undefined,
     cacheDirectory: string,
     private readonly allowedRoots: AllowedRoots,
+    private readonly outboundPolicy: OutboundPolicy,
     source: { projectId: string; sourceId: string },
   ) {
     const mirrorKey = `${source.projectId}\0${source.sourceId}\0${url}`;
@@ -65,26 +74,37 @@ export class GitRepositoryReader implements SourceReader {
     return this.repo().showBuffer([`${commit}:${path}`]);
   }
 
-  /** simple-git insists its directory exists, so the bare repository is created first. */
-  private repo(): SimpleGit {
-    // GIT_CONFIG_COUNT is how credentials and fetch settings reach git; simple-git refuses it
-    // unless told that the environment is ours (it is: see gitEnvironment).
-    return simpleGit({ baseDir: this.directory, maxConcurrentProcesses: 4, unsafe: { allowUnsafeConfigEnvCount: true } }).env(
-      gitEnvironment(this.url, this.credentials),
-    );
+  /**
+   * simple-git insists its directory exists, so the bare repository is created first. `config`
+   * reaches git through GIT_CONFIG_* variables, which simple-git refuses unless told the
+   * environment is ours (it is: see gitEnvironment).
+   */
+  private repo(config: [string, string][] = []): SimpleGit {
+    return simpleGit({ baseDir: this.directory, maxConcurrentProcesses: 4, unsafe: { allowUnsafeConfigEnvCount: true } }).env(gitEnvironment(config));
   }
 
+  /**
+   * Only fetches touch the network: the address is checked against the outbound policy and
+   * pinned, and the credentials go along as a header for this URL only.
+   */
   private async fetch(): Promise<string> {
     await this.checkLocalRepository();
+    const target = await pinnedFetchTarget(this.url, this.outboundPolicy);
     if (!(await stat(join(this.directory, "HEAD")).catch(() => undefined))) {
       await mkdir(this.directory, { recursive: true });
       await this.repo().init(true);
     }
     const source = this.branch ? `refs/heads/${this.branch}` : "HEAD";
+    const credentials: [string, string][] = this.credentials ? [[`http.${this.url}.extraHeader`, basicAuthorizationHeader(this.credentials)]] : [];
     try {
-      await this.repo().fetch(["--no-tags", "--depth=1", "--end-of-options", this.url, `+${source}:${this.ref}`]);
+      await this.repo([...target.config, ...credentials]).fetch(["--no-tags", "--depth=1", "--end-of-options", target.url, `+${source}:${this.ref}`]);
     } catch (error) {
-      throw failedPrecondition(`could not fetch ${this.branch ? `branch ${this.branch} of ` : ""}${redactUrlCredentials(this.url)}: ${gitMessage(error)}`);
+      // The caller learns what kind of failure it was, not what answered at the address: git's
+      // own words (a refused port, a web page, another service) would map the network.
+      const detail = redactUrlCredentials(error instanceof Error ? error.message : String(error));
+      throw new AppError("failed_precondition", `could not fetch ${redactUrlCredentials(this.url)}: ${fetchFailureReason(detail, this.branch)}`, {
+        cause: new Error(detail),
+      });
     }
     return (await this.repo().revparse([this.ref])).trim();
   }
@@ -121,16 +141,13 @@ export class GitRepositoryReader implements SourceReader {
  * command-running transports and interactive prompts switched off. (simple-git also refuses
  * to pass variables such as EDITOR through.)
  */
-function gitEnvironment(url: string, credentials: GitCredentials | undefined): Record<string, string> {
+function gitEnvironment(config: [string, string][]): Record<string, string> {
   const passThrough = ["PATH", "HOME", "SSH_AUTH_SOCK", "GIT_SSH_COMMAND", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"];
   const environment: Record<string, string> = { GIT_ALLOW_PROTOCOL: allowedProtocols, GIT_TERMINAL_PROMPT: "0" };
   for (const name of passThrough) {
     const value = process.env[name];
     if (value !== undefined) environment[name] = value;
   }
-  const config: [string, string][] = [];
-  // Sent only to this URL (git matches http.<url>.* by prefix), never to another host.
-  if (credentials) config.push([`http.${url}.extraHeader`, basicAuthorizationHeader(credentials)]);
   environment.GIT_CONFIG_COUNT = String(config.length);
   config.forEach(([key, value], index) => {
     environment[`GIT_CONFIG_KEY_${index}`] = key;
@@ -139,9 +156,16 @@ function gitEnvironment(url: string, credentials: GitCredentials | undefined): R
   return environment;
 }
 
-/** git's own explanation, without the command line simple-git prefixes, and without any credentials. */
-function gitMessage(error: unknown): string {
-  const text = redactUrlCredentials(error instanceof Error ? error.message : String(error));
-  const lines = text.split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("hint:"));
-  return (lines.find((line) => line.startsWith("fatal:")) ?? lines[0] ?? "git failed").replace(/^fatal:\s*/, "");
+/**
+ * One of two reasons for a failed fetch: credentials refused or missing, or anything else.
+ * Nothing listening, a web page instead of a repository (which git reads as a repository
+ * without the branch), a timeout or a TLS failure all read the same, so a run's error cannot
+ * be used to tell what answers at an address.
+ */
+function fetchFailureReason(detail: string, branch: string): string {
+  if (/authentication failed|could not read (username|password)|terminal prompts disabled|returned error: 40[13]/i.test(detail)) {
+    return "the repository refused access: check the credentials";
+  }
+  const what = branch ? `a git repository with a branch ${branch}` : "a git repository";
+  return `it could not be reached or read as ${what} (check the URL${branch ? " and the branch" : ""})`;
 }

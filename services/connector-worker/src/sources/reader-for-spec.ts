@@ -1,7 +1,7 @@
 import { failedPrecondition } from "@qamesh/errors";
 import type { SourceSpec } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import type { SecretBox } from "@qamesh/secrets";
-import { sourceCredentialsOwner, splitGitUrlCredentials, type AllowedRoots, type GitCredentials } from "@qamesh/source-safety";
+import { sourceCredentialsOwner, splitGitUrlCredentials, type AllowedRoots, type GitCredentials, type OutboundPolicy } from "@qamesh/source-safety";
 import { GitRepositoryReader } from "./git-repository-reader.js";
 import { LocalFolderReader } from "./local-folder-reader.js";
 import type { SourceReader } from "./source-reader.js";
@@ -13,6 +13,8 @@ export interface ReaderSettings {
   allowedRoots: AllowedRoots;
   /** Opens the credentials ingestion sealed for a source. */
   secrets: SecretBox;
+  /** Which addresses git may fetch from. */
+  outboundPolicy: OutboundPolicy;
 }
 
 export function readerForSpec(spec: SourceSpec | undefined, settings: ReaderSettings, source: { projectId: string; sourceId: string }): SourceReader {
@@ -24,7 +26,7 @@ export function readerForSpec(spec: SourceSpec | undefined, settings: ReaderSett
       const { url, credentials: fromUrl } = splitGitUrlCredentials(spec.kind.value.url);
       const sealed = spec.kind.value.sealedCredentials;
       const credentials = sealed ? (JSON.parse(settings.secrets.open(sealed, sourceCredentialsOwner(source.projectId, source.sourceId))) as GitCredentials) : fromUrl;
-      return new GitRepositoryReader(url, spec.kind.value.branch, credentials, settings.repositoryCacheDirectory, settings.allowedRoots, source);
+      return new GitRepositoryReader(url, spec.kind.value.branch, credentials, settings.repositoryCacheDirectory, settings.allowedRoots, settings.outboundPolicy, source);
     }
     default:
       throw failedPrecondition("the source has no type this worker can read");

@@ -1,13 +1,21 @@
 import { invalidArgument } from "@qamesh/errors";
 import { checkText, textLimits } from "@qamesh/limits";
-import { localRepositoryInsideRoots, splitGitUrlCredentials, type AllowedRoots, type GitCredentials } from "@qamesh/source-safety";
+import {
+  localRepositoryInsideRoots,
+  RefusedAddressError,
+  refusedAddressMessage,
+  splitGitUrlCredentials,
+  type AllowedRoots,
+  type GitCredentials,
+  type OutboundPolicy,
+} from "@qamesh/source-safety";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceSpecRecord } from "./records.js";
 
 const allowedGitSchemes = new Set(["https:", "http:", "ssh:", "git:", "file:"]);
 /** user@host:path; no part may start with "-", which git or ssh would read as an option. */
-const scpLikeGitUrl = /^[A-Za-z0-9._][A-Za-z0-9._-]*@[A-Za-z0-9][A-Za-z0-9.-]*:(?!-)[^\s]+$/;
+const scpLikeGitUrl = /^[A-Za-z0-9._][A-Za-z0-9._-]*@([A-Za-z0-9][A-Za-z0-9.-]*):(?!-)[^\s]+$/;
 const branchName = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/;
 /** The caller learns that a path is refused, never which directories the server allows. */
 const outsideRoots = "is outside the directories this server allows for local sources";
@@ -22,9 +30,14 @@ export interface ValidSource {
  * A source the workers can safely read: local folders and file:// repositories only inside
  * the allowed roots, judged by real path so a link inside a root that points elsewhere is
  * refused (the workers check again at every run), only git transports that cannot run
- * commands (no ext::), nothing git or ssh would take for an option, and no credentials in URLs.
+ * commands (no ext::), nothing git or ssh would take for an option, no credentials in URLs,
+ * and no host the outbound policy refuses (the workers check again, and pin, at every fetch).
  */
-export async function validateSourceSpec(spec: SourceSpecRecord, credentials: GitCredentials | undefined, allowedRoots: AllowedRoots): Promise<ValidSource> {
+export async function validateSourceSpec(
+  spec: SourceSpecRecord,
+  credentials: GitCredentials | undefined,
+  { allowedRoots, outboundPolicy }: { allowedRoots: AllowedRoots; outboundPolicy: OutboundPolicy },
+): Promise<ValidSource> {
   if (spec.type === "local") {
     if (credentials) throw invalidArgument("credentials", "local sources take no credentials");
     checkText("spec.path", spec.path, textLimits.path);
@@ -38,9 +51,13 @@ export async function validateSourceSpec(spec: SourceSpecRecord, credentials: Gi
   if (spec.branch && !branchName.test(spec.branch)) throw invalidArgument("spec.branch", "branch is not a valid branch name");
   const { url, credentials: fromUrl } = splitGitUrlCredentials(given);
   if (fromUrl && credentials) throw invalidArgument("credentials", "give credentials either in the URL or as credentials, not both");
-  const valid = { spec: { type: "git" as const, url, branch: spec.branch }, credentials: credentials ?? fromUrl };
-  if (scpLikeGitUrl.test(url)) {
+  // "HEAD" names the remote's default branch, which an empty branch already means.
+  const branch = spec.branch === "HEAD" ? "" : spec.branch;
+  const valid = { spec: { type: "git" as const, url, branch }, credentials: credentials ?? fromUrl };
+  const scp = scpLikeGitUrl.exec(url);
+  if (scp) {
     if (credentials) throw invalidArgument("credentials", "credentials are only used with https git URLs; ssh uses keys");
+    await checkHost(scp[1]!, outboundPolicy);
     return valid;
   }
   let parsed: URL;
@@ -56,10 +73,24 @@ export async function validateSourceSpec(spec: SourceSpecRecord, credentials: Gi
   if (valid.credentials && parsed.protocol !== "https:" && parsed.protocol !== "http:") {
     throw invalidArgument("credentials", "credentials are only used with https git URLs; ssh uses keys");
   }
-  if (parsed.protocol === "file:" && !(await localRepositoryInsideRoots(localPathOf(parsed), allowedRoots))) {
-    throw invalidArgument("spec.url", `file:// repository ${outsideRoots}`);
+  if (parsed.protocol === "file:") {
+    if (!(await localRepositoryInsideRoots(localPathOf(parsed), allowedRoots))) throw invalidArgument("spec.url", `file:// repository ${outsideRoots}`);
+  } else {
+    await checkHost(parsed.hostname, outboundPolicy);
   }
   return valid;
+}
+
+/**
+ * Refuses a host that resolves to an address the server does not fetch from. A name that does
+ * not resolve here is left to the workers, which may see other DNS.
+ */
+async function checkHost(host: string, outboundPolicy: OutboundPolicy): Promise<void> {
+  try {
+    await outboundPolicy.resolveAllowed(host);
+  } catch (error) {
+    if (error instanceof RefusedAddressError) throw invalidArgument("spec.url", `url ${refusedAddressMessage}`);
+  }
 }
 
 /** The path a file:// URL names; one with a host or an encoded "/" names none. */

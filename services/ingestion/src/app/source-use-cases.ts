@@ -4,7 +4,7 @@ import { addToOutbox, newEventId } from "@qamesh/outbox";
 import { checkText, textLimits } from "@qamesh/limits";
 import type { DocumentStore } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
-import { sourceCredentialsOwner, type AllowedRoots, type GitCredentials } from "@qamesh/source-safety";
+import { sourceCredentialsOwner, type AllowedRoots, type GitCredentials, type OutboundPolicy } from "@qamesh/source-safety";
 import { randomBytes } from "node:crypto";
 import type { ProjectUseCases } from "./project-use-cases.js";
 import { collections, type SourceRecord, type SourceSpecRecord } from "./records.js";
@@ -17,11 +17,12 @@ export interface SourceUseCasesDeps {
   allowedRoots: AllowedRoots;
   /** Seals source credentials for storage. */
   secrets: SecretBox;
+  outboundPolicy: OutboundPolicy;
   clock: () => Date;
   onEventsCommitted: () => void;
 }
 
-export function sourceUseCases({ store, projects, allowedRoots, secrets, clock, onEventsCommitted }: SourceUseCasesDeps) {
+export function sourceUseCases({ store, projects, allowedRoots, secrets, outboundPolicy, clock, onEventsCommitted }: SourceUseCasesDeps) {
   const sources = store.collection<SourceRecord>(collections.sources);
 
   return {
@@ -35,7 +36,7 @@ export function sourceUseCases({ store, projects, allowedRoots, secrets, clock, 
     ): Promise<SourceRecord> {
       await projects.get(projectId);
       if (!input.spec) throw invalidArgument("spec", "a source needs a type: local (with path) or git (with url)");
-      const { spec, credentials } = await validateSourceSpec(input.spec, input.credentials, allowedRoots);
+      const { spec, credentials } = await validateSourceSpec(input.spec, input.credentials, { allowedRoots, outboundPolicy });
       const id = `s-${randomBytes(5).toString("hex")}`;
       const source: SourceRecord = {
         id,
