@@ -18,6 +18,12 @@ export const textLimits = {
 /** Search hits one call may ask for. */
 export const maxSearchResults = 50;
 
+/**
+ * The most of one passage a search hit or citation carries. Chunks are cut well below this;
+ * the cap holds for anything indexed before they were, so no answer balloons.
+ */
+export const maxPassageChars = 4000;
+
 /** List pages: the default size and the largest a caller may ask for. */
 export const pageSizes = { default: 50, max: 200 } as const;
 

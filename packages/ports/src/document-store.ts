@@ -13,8 +13,15 @@ export type Filter<T> = { [K in keyof T]?: T[K] extends Scalar ? T[K] : never };
 export type ProjectFilter<T extends StoredDocument> = Filter<T> & { projectId: string };
 
 export interface FindOptions<T> {
+  /** Records come ordered by this field, then by id (ascending) among equal values. */
   sort?: { field: keyof T & string; direction: "asc" | "desc" };
   limit?: number;
+  /**
+   * Only records after this position of the sort order (the sort field's value and the id of
+   * the last record of the previous page): pages that neither skip nor repeat records when
+   * others are added meanwhile. Needs `sort`.
+   */
+  after?: { value: string | number; id: string };
 }
 
 export interface Collection<T extends StoredDocument> {

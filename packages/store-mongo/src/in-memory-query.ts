@@ -5,18 +5,20 @@ export function matchesFilter<T extends StoredDocument>(document: T, filter: Fil
   return Object.entries(filter).every(([field, value]) => (document as Record<string, unknown>)[field] === value);
 }
 
-/** Sorts and limits like the adapters' queries: by the field, then by id. */
+/** Sorts, pages and limits like the adapters' queries: by the field, then by id. */
 export function sortAndLimit<T extends StoredDocument>(documents: T[], options: FindOptions<T>): T[] {
-  const sorted = [...documents];
+  let sorted = [...documents];
   if (options.sort) {
     const { field, direction } = options.sort;
     const sign = direction === "desc" ? -1 : 1;
-    sorted.sort((a, b) => {
-      const left = a[field] as unknown as string | number;
-      const right = b[field] as unknown as string | number;
-      if (left !== right) return left < right ? -sign : sign;
+    const position = (document: T) => ({ value: document[field] as unknown as string | number, id: document.id });
+    const compare = (a: { value: string | number; id: string }, b: { value: string | number; id: string }) => {
+      if (a.value !== b.value) return a.value < b.value ? -sign : sign;
       return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    });
+    };
+    sorted.sort((a, b) => compare(position(a), position(b)));
+    const after = options.after;
+    if (after) sorted = sorted.filter((document) => compare(position(document), after) > 0);
   }
   return options.limit === undefined ? sorted : sorted.slice(0, Math.max(0, Math.floor(options.limit)));
 }

@@ -52,7 +52,14 @@ export class MongoCollection<T extends StoredDocument> implements Collection<T> 
       if (options.limit < 1) return [];
       query.limit = Math.floor(options.limit);
     }
-    const records = await mongoCall(() => this.records.find(filter as DriverFilter<MongoRecord>, query).toArray());
+    let selection = filter as DriverFilter<MongoRecord>;
+    if (options.sort && options.after) {
+      const { field } = options.sort;
+      const beyond = options.sort.direction === "desc" ? "$lt" : "$gt";
+      const { value, id } = options.after;
+      selection = { $and: [selection, { $or: [{ [field]: { [beyond]: value } }, { [field]: value, id: { $gt: id } }] }] } as DriverFilter<MongoRecord>;
+    }
+    const records = await mongoCall(() => this.records.find(selection, query).toArray());
     return records.map((record) => fromStored<T>(record));
   }
 

@@ -39,7 +39,7 @@ export class TransactionalCollection<T extends StoredDocument> implements Collec
     const writes = this.staged.inCollection(this.name);
     if (writes.length === 0) return this.committed.findAcrossProjects(filter, options);
     const touched = new Set(writes.map((write) => write.key));
-    const untouched = (await this.committed.findAcrossProjects(filter, options.sort ? { sort: options.sort } : {})).filter(
+    const untouched = (await this.committed.findAcrossProjects(filter, options.sort ? { sort: options.sort, ...(options.after ? { after: options.after } : {}) } : {})).filter(
       (document) => !touched.has(recordKey(document.projectId, document.id)),
     );
     const stagedMatches = writes

@@ -71,6 +71,12 @@ export class SqliteCollection<T extends StoredDocument> implements Collection<T>
     return this.withLock(() => {
       const { where, params } = this.whereClause(filter);
       let sql = `SELECT doc FROM "${this.table}"${where}`;
+      if (options.sort && options.after) {
+        const field = `json_extract(doc, ${jsonPath(options.sort.field)})`;
+        const beyond = options.sort.direction === "desc" ? "<" : ">";
+        sql += `${where ? " AND" : " WHERE"} (${field} ${beyond} ? OR (${field} = ? AND id > ?))`;
+        params.push(options.after.value, options.after.value, options.after.id);
+      }
       if (options.sort) {
         sql += ` ORDER BY json_extract(doc, ${jsonPath(options.sort.field)}) ${options.sort.direction === "desc" ? "DESC" : "ASC"}, id`;
       }

@@ -39,6 +39,23 @@ export function describeDocumentStoreContract(adapter: string, openStore: () => 
       expect((await notes.find({ projectId: "p2" })).map((n) => n.id)).toEqual(["b"]);
     });
 
+    it("pages through a sorted listing after a position, ties broken by id, in both directions", async () => {
+      const notes = (await open()).collection<Note>("notes");
+      for (const [id, rank] of [["e", 3], ["a", 1], ["d", 2], ["b", 2], ["c", 2], ["f", 3]] as const) await notes.insert(note("p", id, rank));
+      await notes.insert(note("other", "z", 2));
+      for (const direction of ["asc", "desc"] as const) {
+        const seen: string[] = [];
+        let after: { value: number; id: string } | undefined;
+        for (;;) {
+          const page = await notes.find({ projectId: "p" }, { sort: { field: "rank", direction }, limit: 2, ...(after ? { after } : {}) });
+          seen.push(...page.map((n) => n.id));
+          if (page.length < 2) break;
+          after = { value: page.at(-1)!.rank, id: page.at(-1)!.id };
+        }
+        expect(seen).toEqual(direction === "asc" ? ["a", "b", "c", "d", "e", "f"] : ["e", "f", "b", "c", "d", "a"]);
+      }
+    });
+
     it("filters on fields, sorts and limits", async () => {
       const notes = (await open()).collection<Note>("notes");
       for (const [id, rank, done] of [["a", 3, true], ["b", 1, false], ["c", 2, true]] as const) {

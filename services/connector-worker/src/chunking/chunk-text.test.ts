@@ -29,10 +29,21 @@ describe("chunkText for code", () => {
     expect(chunks[1]!.text.startsWith("function third() {")).toBe(true);
   });
 
-  it("splits on characters too, so one very long line does not make a giant chunk", () => {
-    const source = ["short", "x".repeat(5000), "short again"].join("\n");
-    const chunks = chunkText("src/min.js", source, { maxLines: 60, maxChars: 1000 });
-    expect(chunks.map((c) => [c.startLine, c.endLine])).toEqual([[1, 1], [2, 2], [3, 3]]);
+  it("cuts a line longer than the limit into pieces that keep its line number, so no chunk is larger than the limit", () => {
+    const minified = Array.from({ length: 900 }, (_, i) => `var a${i}=${i};`).join("");
+    const chunks = chunkText("src/min.js", ["short", minified].join("\n"), { maxLines: 60, maxChars: 1000 });
+    for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(1000);
+    expect(chunks[0]).toMatchObject({ startLine: 1, endLine: 1, text: "short" });
+    const pieces = chunks.slice(1);
+    expect(pieces.length).toBeGreaterThan(5);
+    for (const piece of pieces) expect(piece).toMatchObject({ startLine: 2, endLine: 2 });
+    expect(pieces.map((chunk) => chunk.text).join("")).toBe(minified);
+  });
+
+  it("cuts a long line inside prose too", () => {
+    const chunks = chunkText("docs/data.md", `# Data\n\n${"word ".repeat(2000)}\n`, { maxLines: 60, maxChars: 500 });
+    for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(500);
+    expect(chunks.at(-1)!.endLine).toBe(3);
   });
 });
 

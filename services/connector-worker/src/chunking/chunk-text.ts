@@ -28,32 +28,66 @@ export function chunkText(path: string, text: string, limits: ChunkLimits = defa
 
 /**
  * Code: fill a chunk up to the limits, and when it must end, end it at the last blank line
- * or closing bracket in its second half so functions and blocks tend to stay together.
+ * or closing bracket in its second half so functions and blocks tend to stay together. A line
+ * longer than the character limit (minified code, a data blob) is cut into pieces that each
+ * keep the line's number, so no chunk is ever larger than the limit.
  */
-function chunkCode(lines: string[], limits: ChunkLimits): TextChunk[] {
+function chunkCode(lines: string[], limits: ChunkLimits, firstLine = 1): TextChunk[] {
+  const pieces = piecesOf(lines, limits.maxChars, firstLine);
   const chunks: TextChunk[] = [];
   let start = 0;
-  while (start < lines.length) {
+  while (start < pieces.length) {
     let end = start;
     let chars = 0;
-    while (end < lines.length && end - start < limits.maxLines && (chars + lines[end]!.length + 1 <= limits.maxChars || end === start)) {
-      chars += lines[end]!.length + 1;
+    while (end < pieces.length && pieces[end]!.line - pieces[start]!.line < limits.maxLines && (chars + pieces[end]!.text.length + 1 <= limits.maxChars || end === start)) {
+      chars += pieces[end]!.text.length + 1;
       end++;
     }
-    if (end < lines.length) end = naturalBreak(lines, start, end);
-    pushChunk(chunks, lines, start, end);
+    if (end < pieces.length) end = naturalBreak(pieces, start, end);
+    pushPieces(chunks, pieces.slice(start, end));
     start = end;
   }
   return chunks;
 }
 
-function naturalBreak(lines: string[], start: number, end: number): number {
+/** A line, or a part of a line too long for one chunk. */
+interface Piece {
+  line: number;
+  text: string;
+  /** The next piece continues this line (no line break between them). */
+  continued: boolean;
+}
+
+function piecesOf(lines: string[], maxChars: number, firstLine: number): Piece[] {
+  const pieces: Piece[] = [];
+  lines.forEach((text, index) => {
+    const line = firstLine + index;
+    if (text.length <= maxChars) {
+      pieces.push({ line, text, continued: false });
+      return;
+    }
+    for (let offset = 0; offset < text.length; offset += maxChars) {
+      pieces.push({ line, text: text.slice(offset, offset + maxChars), continued: offset + maxChars < text.length });
+    }
+  });
+  return pieces;
+}
+
+function naturalBreak(pieces: Piece[], start: number, end: number): number {
   const earliest = start + Math.ceil((end - start) / 2);
   for (let candidate = end; candidate > earliest; candidate--) {
-    const previous = lines[candidate - 1]!.trim();
-    if (previous === "" || /^[}\])];?,?$/.test(previous)) return candidate;
+    const previous = pieces[candidate - 1]!;
+    if (previous.continued) continue;
+    const text = previous.text.trim();
+    if (text === "" || /^[}\])];?,?$/.test(text)) return candidate;
   }
   return end;
+}
+
+function pushPieces(chunks: TextChunk[], pieces: Piece[]): void {
+  const text = pieces.map((piece, index) => piece.text + (piece.continued || index === pieces.length - 1 ? "" : "\n")).join("");
+  if (text.trim() === "") return;
+  chunks.push({ startLine: pieces[0]!.line, endLine: pieces.at(-1)!.line, text });
 }
 
 /**
@@ -81,9 +115,7 @@ function chunkProse(lines: string[], limits: ChunkLimits): TextChunk[] {
     const lineCount = paragraph.end - paragraph.start;
     if (chars > limits.maxChars || lineCount > limits.maxLines) {
       flush();
-      for (const piece of chunkCode(lines.slice(paragraph.start, paragraph.end), limits)) {
-        chunks.push({ ...piece, startLine: piece.startLine + paragraph.start, endLine: piece.endLine + paragraph.start });
-      }
+      chunks.push(...chunkCode(lines.slice(paragraph.start, paragraph.end), limits, paragraph.start + 1));
       continue;
     }
     const startsSection = /^#{1,6}\s/.test(lines[paragraph.start]!);

@@ -1,3 +1,6 @@
+import { textLimits } from "@qamesh/limits";
+import { nextCursorProperty, pageParameters } from "./page-query.js";
+
 /**
  * The public API, described for clients and code generators. A test checks that every route
  * the gateway serves is listed here and nothing else is.
@@ -40,7 +43,11 @@ export const openApiDocument = {
         requestBody: { required: true, content: json(ref("CreateProject")) },
         responses: { "201": { description: "Created", content: json(ref("Project")) }, ...errors(400, 409, 503) },
       },
-      get: { summary: "List projects", responses: { "200": { description: "Projects", content: json({ type: "object", properties: { projects: { type: "array", items: ref("Project") } } }) }, ...errors(503) } },
+      get: {
+        summary: "List projects, oldest first, a page at a time",
+        parameters: pageParameters,
+        responses: { "200": { description: "Projects", content: json({ type: "object", properties: { projects: { type: "array", items: ref("Project") }, ...nextCursorProperty } }) }, ...errors(400, 503) },
+      },
     },
     "/v1/projects/{projectId}": {
       parameters: [projectId],
@@ -59,7 +66,11 @@ export const openApiDocument = {
         requestBody: { required: true, content: json(ref("CreateSource")) },
         responses: { "201": { description: "Created", content: json(ref("Source")) }, ...errors(400, 404, 503) },
       },
-      get: { summary: "List sources", responses: { "200": { description: "Sources", content: json({ type: "object", properties: { sources: { type: "array", items: ref("Source") } } }) }, ...errors(404, 503) } },
+      get: {
+        summary: "List sources, oldest first, a page at a time",
+        parameters: pageParameters,
+        responses: { "200": { description: "Sources", content: json({ type: "object", properties: { sources: { type: "array", items: ref("Source") }, ...nextCursorProperty } }) }, ...errors(400, 404, 503) },
+      },
     },
     "/v1/projects/{projectId}/sources/{sourceId}": {
       parameters: [projectId, { name: "sourceId", in: "path", required: true, schema: { type: "string" } }],
@@ -73,9 +84,9 @@ export const openApiDocument = {
         responses: { "202": { description: "Queued; poll the Location for progress", content: json(ref("IngestionRun")) }, ...errors(400, 404, 409, 503) },
       },
       get: {
-        summary: "List runs, newest first",
-        parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 50 } }],
-        responses: { "200": { description: "Runs", content: json({ type: "object", properties: { runs: { type: "array", items: ref("IngestionRun") } } }) }, ...errors(400, 404, 503) },
+        summary: "List runs, newest first, a page at a time",
+        parameters: pageParameters,
+        responses: { "200": { description: "Runs", content: json({ type: "object", properties: { runs: { type: "array", items: ref("IngestionRun") }, ...nextCursorProperty } }) }, ...errors(400, 404, 503) },
       },
     },
     "/v1/projects/{projectId}/ingestions/{runId}": {
@@ -122,7 +133,7 @@ export const openApiDocument = {
       CreateProject: {
         type: "object",
         required: ["name"],
-        properties: { name: { type: "string", maxLength: 200 }, description: { type: "string" }, id: { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,62}$" } },
+        properties: { name: { type: "string", maxLength: textLimits.name }, description: { type: "string", maxLength: textLimits.description }, id: { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,62}$" } },
       },
       UpdateProject: { type: "object", properties: { name: { type: "string" }, description: { type: "string" } }, additionalProperties: false },
       Project: {
@@ -176,7 +187,7 @@ export const openApiDocument = {
       },
       Search: { type: "object", required: ["query"], properties: { query: { type: "string" }, k: { type: "integer", minimum: 1, maximum: 50, default: 8 } } },
       SearchHit: { type: "object", properties: { chunkId: { type: "string" }, score: { type: "number" }, text: { type: "string" }, ...reference } },
-      Ask: { type: "object", required: ["question"], properties: { question: { type: "string", maxLength: 4000 } } },
+      Ask: { type: "object", required: ["question"], properties: { question: { type: "string", maxLength: textLimits.question } } },
       Citation: { type: "object", properties: { index: { type: "integer", description: "the [n] the answer uses" }, ...reference, snippet: { type: "string" } } },
       Answer: {
         type: "object",

@@ -1,7 +1,10 @@
 import type { IngestionProgress } from "@qamesh/proto/qamesh/events/v1/ingestion_events_pb.js";
 import type { RunRecord } from "./records.js";
 
+/** A run keeps this many file errors, each cut to this length, so a run record stays small. */
 const maxStoredErrors = 200;
+const maxErrorMessageLength = 1000;
+const shortened = (message: string) => (message.length > maxErrorMessageLength ? `${message.slice(0, maxErrorMessageLength - 1)}…` : message);
 
 /**
  * Applies one worker progress event to a run and settles the run when every source has
@@ -37,12 +40,12 @@ export function foldProgress(run: RunRecord, progress: IngestionProgress, now: s
       next.counts.skipped += step.value.skipped;
       next.counts.failed += step.value.failed;
       for (const error of step.value.errors) {
-        if (next.errors.length < maxStoredErrors) next.errors.push({ sourceId: error.sourceId, path: error.path, message: error.message });
+        if (next.errors.length < maxStoredErrors) next.errors.push({ sourceId: error.sourceId, path: error.path, message: shortened(error.message) });
       }
       break;
     case "sourceFailed":
       sourceProgress.failed = true;
-      next.errors.push({ sourceId: progress.sourceId, path: "", message: step.value.message });
+      next.errors.push({ sourceId: progress.sourceId, path: "", message: shortened(step.value.message) });
       break;
     default:
       return run;

@@ -1,9 +1,10 @@
-import { failedPrecondition, invalidArgument, notFound } from "@qamesh/errors";
+import { failedPrecondition, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox } from "@qamesh/outbox";
 import type { DocumentStore } from "@qamesh/ports";
 import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { randomUUID } from "node:crypto";
+import { findPage, type Page, type PageRequest } from "./pages.js";
 import type { ProjectUseCases } from "./project-use-cases.js";
 import { collections, type RunMode, type RunRecord, type SourceRecord } from "./records.js";
 import type { SourceUseCases } from "./source-use-cases.js";
@@ -31,7 +32,7 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
       await projects.get(input.projectId);
       const targets: SourceRecord[] = input.sourceId
         ? [await sources.get(input.projectId, input.sourceId)]
-        : await sources.list(input.projectId);
+        : await sources.all(input.projectId);
       if (targets.length === 0) throw failedPrecondition(`project ${input.projectId} has no sources to ingest`);
       const run: RunRecord = {
         id: randomUUID(),
@@ -64,10 +65,10 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
       return run;
     },
 
-    async list(projectId: string, limit: number): Promise<RunRecord[]> {
+    /** A page of the project's runs, newest first. */
+    async list(projectId: string, page: PageRequest): Promise<Page<RunRecord>> {
       await projects.get(projectId);
-      if (limit < 0 || limit > 1000) throw invalidArgument("limit", "limit must be from 1 to 1000");
-      return runs.find({ projectId }, { sort: { field: "createTime", direction: "desc" }, limit: limit || 50 });
+      return findPage(runs, { projectId }, { field: "createTime", direction: "desc" }, page);
     },
 
     async get(projectId: string, runId: string): Promise<RunRecord> {

@@ -4,6 +4,7 @@ import { addToOutbox, newEventId } from "@qamesh/outbox";
 import { checkText, textLimits } from "@qamesh/limits";
 import type { DocumentStore } from "@qamesh/ports";
 import { randomBytes } from "node:crypto";
+import { findPage, type Page, type PageRequest } from "./pages.js";
 import { sourceKeysCollection, type SourceKeyRecord } from "./source-keys.js";
 import { collections, type ProjectRecord, type RunRecord, type SourceRecord } from "./records.js";
 
@@ -41,8 +42,9 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
       return project;
     },
 
-    list(): Promise<ProjectRecord[]> {
-      return projects.findAcrossProjects({}, { sort: { field: "createTime", direction: "asc" } });
+    /** A page of all projects, oldest first. */
+    list(page: PageRequest): Promise<Page<ProjectRecord>> {
+      return findPage(projects, {}, { field: "createTime", direction: "asc" }, page, "across projects");
     },
 
     async get(projectId: string): Promise<ProjectRecord> {

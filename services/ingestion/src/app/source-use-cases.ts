@@ -8,6 +8,7 @@ import { sourceCredentialsOwner, type AllowedRoots, type GitCredentials, type Ou
 import { randomBytes } from "node:crypto";
 import type { ProjectUseCases } from "./project-use-cases.js";
 import { collections, type SourceRecord, type SourceSpecRecord } from "./records.js";
+import { findPage, type Page, type PageRequest } from "./pages.js";
 import { sourceKey, sourceKeysCollection, type SourceKeyRecord } from "./source-keys.js";
 import { validateSourceSpec } from "./source-spec-validation.js";
 
@@ -61,7 +62,14 @@ export function sourceUseCases({ store, projects, allowedRoots, secrets, outboun
       return source;
     },
 
-    async list(projectId: string): Promise<SourceRecord[]> {
+    /** A page of the project's sources, oldest first. */
+    async list(projectId: string, page: PageRequest): Promise<Page<SourceRecord>> {
+      await projects.get(projectId);
+      return findPage(sources, { projectId }, { field: "createTime", direction: "asc" }, page);
+    },
+
+    /** Every source of the project, for a run over all of them. */
+    async all(projectId: string): Promise<SourceRecord[]> {
       await projects.get(projectId);
       return sources.find({ projectId }, { sort: { field: "createTime", direction: "asc" } });
     },

@@ -14,7 +14,10 @@ export function ingestionHandlers(useCases: {
   const { projects, sources, runs } = useCases;
   return {
     createProject: async (request) => projectMessage(await projects.create(request)),
-    listProjects: async () => ({ projects: (await projects.list()).map(projectMessage) }),
+    listProjects: async (request) => {
+      const page = await projects.list(pageRequest(request.page));
+      return { projects: page.items.map(projectMessage), nextPageToken: page.nextToken };
+    },
     getProject: async (request) => projectMessage(await projects.get(request.projectId)),
     updateProject: async (request) =>
       projectMessage(await projects.update(request.projectId, { name: request.name, description: request.description })),
@@ -30,14 +33,22 @@ export function ingestionHandlers(useCases: {
           credentials: request.gitCredentials && { username: request.gitCredentials.username, secret: request.gitCredentials.secret },
         }),
       ),
-    listSources: async (request) => ({ sources: (await sources.list(request.projectId)).map(sourceMessage) }),
+    listSources: async (request) => {
+      const page = await sources.list(request.projectId, pageRequest(request.page));
+      return { sources: page.items.map(sourceMessage), nextPageToken: page.nextToken };
+    },
     deleteSource: async (request) => {
       await sources.delete(request.projectId, request.sourceId);
       return {};
     },
     startIngestion: async (request, context) =>
       runMessage(await runs.start({ projectId: request.projectId, sourceId: request.sourceId, mode: runModeRecord(request.mode) }, context.requestId)),
-    listIngestionRuns: async (request) => ({ runs: (await runs.list(request.projectId, request.limit)).map(runMessage) }),
+    listIngestionRuns: async (request) => {
+      const page = await runs.list(request.projectId, pageRequest(request.page));
+      return { runs: page.items.map(runMessage), nextPageToken: page.nextToken };
+    },
     getIngestionRun: async (request) => runMessage(await runs.get(request.projectId, request.runId)),
   };
 }
+
+const pageRequest = (page: { pageSize: number; pageToken: string } | undefined) => ({ size: page?.pageSize ?? 0, token: page?.pageToken ?? "" });

@@ -1,5 +1,5 @@
 import { invalidArgument } from "@qamesh/errors";
-import { maxSearchResults, textLimits } from "@qamesh/limits";
+import { maxPassageChars, maxSearchResults, textLimits } from "@qamesh/limits";
 import type { VectorHit, VectorIndex } from "@qamesh/ports";
 
 
@@ -23,5 +23,6 @@ export async function semanticSearch(
     throw invalidArgument("k", `k must be a whole number from 1 to ${maxSearchResults}`);
   }
   const vector = await deps.embedQuery(input.projectId, input.query);
-  return deps.vectorIndex.search(input.projectId, vector, input.k);
+  const hits = await deps.vectorIndex.search(input.projectId, vector, input.k);
+  return hits.map((hit) => (hit.chunk.text.length > maxPassageChars ? { ...hit, chunk: { ...hit.chunk, text: `${hit.chunk.text.slice(0, maxPassageChars - 1)}…` } } : hit));
 }

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { Peers } from "../../peers.js";
+import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { runJson } from "../presenters.js";
 import { callOptions } from "../request-context.js";
@@ -11,7 +12,6 @@ const startIngestionBody = z.object({
   mode: z.enum(["full", "incremental"], "mode must be full or incremental").default("incremental"),
 });
 
-const listQuery = z.object({ limit: z.coerce.number("must be a whole number from 1 to 1000").int("must be a whole number from 1 to 1000").min(1, "must be at least 1").max(1000, "must be at most 1000").default(50) });
 
 export function ingestionRoutes(peers: Peers): Router {
   const router = Router();
@@ -27,9 +27,8 @@ export function ingestionRoutes(peers: Peers): Router {
   });
 
   router.get("/v1/projects/:projectId/ingestions", async (request, response) => {
-    const query = parseInput(listQuery, request.query, "query");
-    const { runs } = await peers.ingestion.listIngestionRuns({ projectId: request.params.projectId, limit: query.limit }, callOptions(request));
-    response.json({ runs: runs.map(runJson) });
+    const page = await peers.ingestion.listIngestionRuns({ projectId: request.params.projectId, page: pageFromQuery(request) }, callOptions(request));
+    response.json({ runs: page.runs.map(runJson), ...nextCursor(page.nextPageToken) });
   });
 
   router.get("/v1/projects/:projectId/ingestions/:runId", async (request, response) => {

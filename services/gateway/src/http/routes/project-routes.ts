@@ -2,6 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { textLimits } from "@qamesh/limits";
 import type { Peers } from "../../peers.js";
+import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { projectJson } from "../presenters.js";
 import { callOptions } from "../request-context.js";
@@ -26,8 +27,8 @@ export function projectRoutes(peers: Peers): Router {
   });
 
   router.get("/v1/projects", async (request, response) => {
-    const { projects } = await peers.ingestion.listProjects({}, callOptions(request));
-    response.json({ projects: projects.map(projectJson) });
+    const page = await peers.ingestion.listProjects({ page: pageFromQuery(request) }, callOptions(request));
+    response.json({ projects: page.projects.map(projectJson), ...nextCursor(page.nextPageToken) });
   });
 
   router.get("/v1/projects/:projectId", async (request, response) => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { textLimits } from "@qamesh/limits";
 import { invalidArgument, isAppError } from "@qamesh/errors";
 import type { Peers } from "../../peers.js";
+import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { sourceJson } from "../presenters.js";
 import { callOptions } from "../request-context.js";
@@ -47,8 +48,8 @@ export function sourceRoutes(peers: Peers): Router {
   });
 
   router.get("/v1/projects/:projectId/sources", async (request, response) => {
-    const { sources } = await peers.ingestion.listSources({ projectId: request.params.projectId }, callOptions(request));
-    response.json({ sources: sources.map(sourceJson) });
+    const page = await peers.ingestion.listSources({ projectId: request.params.projectId, page: pageFromQuery(request) }, callOptions(request));
+    response.json({ sources: page.sources.map(sourceJson), ...nextCursor(page.nextPageToken) });
   });
 
   router.delete("/v1/projects/:projectId/sources/:sourceId", async (request, response) => {
