@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: ingests a generated 1,000-file corpus and prints throughput and latencies.
- * First standalone (embedded adapters, extractive answers, query latencies), then distributed
- * (separate processes on Kafka, FerretDB, Chroma; one and two workers; event latency) unless
- * BENCH_DISTRIBUTED=false. Prints numbers; asserts nothing.
+ * First standalone (embedded adapters, extractive answers, query latencies), then load against
+ * the standalone process (search at 1/4/50 in flight, 500 streaming asks at once) unless
+ * BENCH_LOAD=false, then distributed (separate processes on Kafka, FerretDB, Chroma; one and two
+ * workers; event latency) unless BENCH_DISTRIBUTED=false. Prints numbers; asserts nothing.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,11 +13,13 @@ import { createLogger } from "@qamesh/logger";
 import { ephemeralStandaloneConfig, startStandalone } from "@qamesh/standalone";
 import { benchApi, percentile } from "./bench-api.js";
 import { distributedBench } from "./distributed-bench.js";
+import { loadBench } from "./load-bench.js";
 import { writeCorpus } from "./generated-corpus.js";
 
 const fileCount = Number(process.env.BENCH_FILES ?? 1000);
 const queryCount = Number(process.env.BENCH_QUERIES ?? 200);
 const distributed = process.env.BENCH_DISTRIBUTED !== "false";
+const load = process.env.BENCH_LOAD !== "false";
 
 const directory = await mkdtemp(join(tmpdir(), "qamesh-bench-"));
 const corpus = join(directory, "corpus");
@@ -60,6 +63,7 @@ try {
   await running.stop();
 }
 try {
+  if (load) process.stdout.write((await loadBench(directory, corpus, facts)).join("\n") + "\n");
   if (distributed) process.stdout.write((await distributedBench(directory, corpus, fileCount)).join("\n") + "\n");
 } finally {
   await rm(directory, { recursive: true, force: true });

@@ -1,1 +1,2 @@
 export { AsyncLock } from "./async-lock.js";
+export * from "./semaphore.js";
