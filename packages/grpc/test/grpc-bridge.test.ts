@@ -35,6 +35,8 @@ describe("gRPC bridge", () => {
         if (request.projectId === "fail-midway") throw unavailable("the model stopped answering");
       },
       async embed(request) {
+        // "huge" answers with more than grpc-js's 4 MB receive limit.
+        if (request.texts[0] === "huge") return { embeddings: [{ values: Array.from({ length: 1_200_000 }, (_, i) => i) }] };
         return { embeddings: request.texts.map((text) => ({ values: [text.length] })) };
       },
     });
@@ -82,6 +84,11 @@ describe("gRPC bridge", () => {
   it("carries the request id and principal in metadata", async () => {
     await client().resolveProfile({ projectId: "p2" }, { requestId: "req-42", principal: "alice" });
     expect(seen.at(-1)).toMatchObject({ requestId: "req-42", principal: "alice" });
+  });
+
+  it("reports a response over the message size limit as internal, never as 'slow down' (429)", async () => {
+    const error = await client().embed({ texts: ["huge"] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "internal", message: "the response from llm-profiles was too large to pass on" });
   });
 
   it("reports an unreachable peer as unavailable, naming it", async () => {
