@@ -1,15 +1,16 @@
 import type { Logger } from "@qamesh/logger";
+import type { ContextValues } from "./context-values.js";
 
-/** Metadata keys that follow a call across services. */
+/** Metadata keys of error details; call data has its own interceptors (see interceptors/). */
 export const metadataKeys = {
-  requestId: "x-request-id",
-  principal: "x-principal",
   errorField: "x-error-field",
   errorCode: "x-error-code",
 } as const;
 
 /** What a handler knows about the call it serves. */
 export interface CallContext {
+  /** Everything the interceptors read from the call (request id, principal, deadline). */
+  values: ContextValues;
   requestId: string;
   /** Who is calling, as the gateway established it ("anonymous" until auth exists). */
   principal: string;

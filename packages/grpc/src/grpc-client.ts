@@ -1,8 +1,9 @@
 import { create, type DescMessage } from "@bufbuild/protobuf";
 import type { GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2";
 import { Client, credentials, Metadata, type CallOptions as GrpcCallOptions, type ServiceError } from "@grpc/grpc-js";
-import { metadataKeys } from "./call-context.js";
+import { currentContextValues } from "./context-values.js";
 import { fromGrpcError } from "./grpc-error.js";
+import { deadlineKey, standardInterceptors, type CallInterceptor } from "./interceptors/index.js";
 import { grpcMethodDefinition } from "./grpc-service-definition.js";
 import type { CallOptions, ServiceClient } from "./service-types.js";
 
@@ -11,11 +12,15 @@ export interface GrpcClientOptions {
   peer: string;
   /** Deadline for unary calls without their own timeout. Streams have none by default. */
   defaultTimeoutMs?: number;
+  /** What writes call data onto outgoing calls; the standard ones by default. */
+  interceptors?: readonly CallInterceptor[];
 }
 
 /**
  * A typed client for a protobuf-es service: unary methods return promises, server streams
- * async iterables. gRPC failures come back as AppErrors with the same closed codes.
+ * async iterables. gRPC failures come back as AppErrors with the same closed codes. A call made
+ * while serving another (or an HTTP request, or an event) carries that call's request id,
+ * principal and remaining deadline, through the interceptors.
  */
 export function createGrpcClient<S extends GenService<GenServiceMethods>>(
   service: S,
@@ -32,8 +37,15 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
     "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   });
   const methods: Record<string, unknown> = { close: () => client.close() };
+  const interceptors = options.interceptors ?? standardInterceptors;
   for (const method of service.methods) {
     const definition = grpcMethodDefinition(service, method);
+    const metadataFor = () => {
+      const metadata = new Metadata();
+      const outbound = { method: definition.path, metadata, values: currentContextValues() };
+      for (const interceptor of interceptors) interceptor.outbound?.(outbound);
+      return metadata;
+    };
     if (method.methodKind === "unary") {
       methods[method.localName] = (request: unknown, callOptions: CallOptions = {}) =>
         new Promise((resolve, reject) => {
@@ -42,7 +54,7 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
             definition.requestSerialize,
             definition.responseDeserialize,
             toMessage(method.input, request),
-            metadataFor(callOptions),
+            metadataFor(),
             grpcOptions(callOptions, options.defaultTimeoutMs ?? 120_000),
             (error: ServiceError | null, response?: unknown) =>
               error ? reject(fromGrpcError(error, options.peer)) : resolve(response),
@@ -57,7 +69,7 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
             definition.requestSerialize,
             definition.responseDeserialize,
             toMessage(method.input, request),
-            metadataFor(callOptions),
+            metadataFor(),
             grpcOptions(callOptions, undefined),
           );
           callOptions.signal?.addEventListener("abort", () => call.cancel(), { once: true });
@@ -87,14 +99,10 @@ function toMessage(schema: DescMessage, init: unknown): unknown {
   return create(schema, init as never);
 }
 
-function metadataFor(options: CallOptions): Metadata {
-  const metadata = new Metadata();
-  if (options.requestId) metadata.set(metadataKeys.requestId, options.requestId);
-  if (options.principal) metadata.set(metadataKeys.principal, options.principal);
-  return metadata;
-}
-
+/** The call's own timeout, else the deadline of the call being served, else the client's default. */
 function grpcOptions(options: CallOptions, fallbackTimeoutMs: number | undefined): GrpcCallOptions {
-  const timeout = options.timeoutMs ?? fallbackTimeoutMs;
-  return timeout === undefined ? {} : { deadline: Date.now() + timeout };
+  if (options.timeoutMs !== undefined) return { deadline: Date.now() + options.timeoutMs };
+  const inherited = currentContextValues().get(deadlineKey);
+  if (inherited !== undefined) return { deadline: inherited };
+  return fallbackTimeoutMs === undefined ? {} : { deadline: Date.now() + fallbackTimeoutMs };
 }

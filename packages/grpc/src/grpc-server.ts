@@ -3,7 +3,6 @@ import type { GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2
 import {
   Server,
   ServerCredentials,
-  type Metadata,
   type sendUnaryData,
   type ServerUnaryCall,
   type ServerWritableStream,
@@ -11,12 +10,13 @@ import {
 } from "@grpc/grpc-js";
 import type { Logger } from "@qamesh/logger";
 import { isAppError } from "@qamesh/errors";
-import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { metadataKeys, type CallContext } from "./call-context.js";
+import type { CallContext } from "./call-context.js";
+import { ContextValues, runWithContextValues } from "./context-values.js";
 import { toGrpcStatus } from "./grpc-error.js";
 import { grpcServiceDefinition } from "./grpc-service-definition.js";
 import { HealthRegistry } from "./health-registry.js";
+import { principalKey, requestIdKey, standardInterceptors, type CallInterceptor } from "./interceptors/index.js";
 import type { ServiceImplementation } from "./service-types.js";
 
 /** How long handlers of calls cut at the end of the grace period get to notice before shutdown stops waiting. */
@@ -26,6 +26,8 @@ type AnyHandler = (request: unknown, context: CallContext) => Promise<unknown> |
 
 export interface GrpcServerOptions {
   logger: Logger;
+  /** What reads call data from incoming calls; the standard ones by default. */
+  interceptors?: readonly CallInterceptor[];
 }
 
 /**
@@ -86,10 +88,14 @@ export class GrpcServer {
   private wrap(method: DescMethod, handler: AnyHandler): UntypedHandleCall {
     if (method.methodKind === "unary") {
       return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        const context = this.contextFor(call.metadata, method, () => call.cancelled, call);
         const work = (async () => {
+          const context = await this.contextFor(call, method).catch((error: unknown) => {
+            callback(toGrpcStatus(error));
+            return undefined;
+          });
+          if (!context) return;
           try {
-            const result = await (handler(call.request, context) as Promise<unknown>);
+            const result = await runWithContextValues(context.values, () => handler(call.request, context) as Promise<unknown>);
             callback(null, create(method.output, result as never));
           } catch (error) {
             this.logFailure(context, error);
@@ -101,16 +107,16 @@ export class GrpcServer {
     }
     if (method.methodKind === "server_streaming") {
       return (call: ServerWritableStream<unknown, unknown>) => {
-        const context = this.contextFor(call.metadata, method, () => call.cancelled, call);
         const work = (async () => {
+          const context = await this.contextFor(call, method).catch((error: unknown) => {
+            call.emit("error", toGrpcStatus(error));
+            return undefined;
+          });
+          if (!context) return;
           try {
-            for await (const item of handler(call.request, context) as AsyncIterable<unknown>) {
-              if (call.cancelled) return;
-              // A cancelled call never drains: waiting on "drain" alone would hold the handler (and
-              // shutdown, which waits for it) forever once a caller went away mid-stream.
-              if (!call.write(create(method.output, item as never))) await once(call, "drain", { signal: context.signal });
-            }
-            call.end();
+            // The generator's body runs as each item is asked for, so it is iterated inside the
+            // call's context values.
+            await runWithContextValues(context.values, () => this.stream(call, method, context, handler(call.request, context) as AsyncIterable<unknown>));
           } catch (error) {
             this.logFailure(context, error);
             if (!call.cancelled) call.emit("error", toGrpcStatus(error));
@@ -122,20 +128,30 @@ export class GrpcServer {
     throw new Error(`${method.name}: ${method.methodKind} methods are not supported by the bridge`);
   }
 
-  private contextFor(
-    metadata: Metadata,
-    method: DescMethod,
-    isCancelled: () => boolean,
-    call: { on(event: "cancelled", listener: () => void): unknown },
-  ): CallContext {
-    const requestId = String(metadata.get(metadataKeys.requestId)[0] ?? randomUUID());
-    const principal = String(metadata.get(metadataKeys.principal)[0] ?? "anonymous");
+  private async stream(call: ServerWritableStream<unknown, unknown>, method: DescMethod, context: CallContext, items: AsyncIterable<unknown>): Promise<void> {
+    for await (const item of items) {
+      if (call.cancelled) return;
+      // A cancelled call never drains: waiting on "drain" alone would hold the handler (and
+      // shutdown, which waits for it) forever once a caller went away mid-stream.
+      if (!call.write(create(method.output, item as never))) await once(call, "drain", { signal: context.signal });
+    }
+    call.end();
+  }
+
+  /** Runs the interceptors over the incoming call; one that throws refuses it. */
+  private async contextFor(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, method: DescMethod): Promise<CallContext> {
     const controller = new AbortController();
     call.on("cancelled", () => controller.abort());
-    if (isCancelled()) controller.abort();
+    if (call.cancelled) controller.abort();
+    const values = new ContextValues();
+    const deadline = Number(call.getDeadline());
+    const inbound = { method: `/${method.parent.typeName}/${method.name}`, metadata: call.metadata, deadline: Number.isFinite(deadline) ? deadline : undefined, values };
+    for (const interceptor of this.options.interceptors ?? standardInterceptors) await interceptor.inbound?.(inbound);
+    const requestId = values.get(requestIdKey);
     return {
+      values,
       requestId,
-      principal,
+      principal: values.get(principalKey),
       logger: this.options.logger.child({ requestId, rpc: `${method.parent.typeName}/${method.name}` }),
       signal: controller.signal,
     };

@@ -1,4 +1,6 @@
 export * from "./call-context.js";
+export * from "./context-values.js";
+export * from "./interceptors/index.js";
 export * from "./service-types.js";
 export * from "./grpc-service-definition.js";
 export * from "./grpc-error.js";

@@ -19,10 +19,11 @@ export type ServiceImplementation<S extends GenService<GenServiceMethods>> = {
   [K in keyof MethodOf<S>]: HandlerFor<MethodOf<S>[K]>;
 };
 
-/** Per-call options a client may pass. */
+/**
+ * Per-call options a client may pass. Request id, principal and the inherited deadline are not
+ * among them: they come from the call being served (see context-values.ts).
+ */
 export interface CallOptions {
-  requestId?: string;
-  principal?: string;
   /** Milliseconds from now; the server sees the deadline and gives up when it passes. */
   timeoutMs?: number;
   signal?: AbortSignal;

@@ -4,7 +4,19 @@ import { createLogger } from "@qamesh/logger";
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@qamesh/proto/grpc/health/v1/health_pb.js";
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { status } from "@grpc/grpc-js";
-import { createGrpcClient, GrpcServer, livenessService, toGrpcStatus, type CallContext } from "../src/index.js";
+import {
+  ContextValues,
+  createGrpcClient,
+  deadlineKey,
+  GrpcServer,
+  livenessService,
+  principalKey,
+  requestIdKey,
+  runWithContextValues,
+  toGrpcStatus,
+  type CallContext,
+} from "../src/index.js";
+import { eventually } from "@qamesh/testkit";
 
 const logger = createLogger({ service: "test", level: "silent" });
 
@@ -30,7 +42,11 @@ describe("gRPC bridge", () => {
             return { provider: "extractive", model: request.projectId };
         }
       },
-      async *complete(request) {
+      async *complete(request, context) {
+        if (request.projectId === "slow") {
+          seen.push(context);
+          await new Promise((resolve) => context.signal.addEventListener("abort", resolve));
+        }
         for (const message of request.messages) yield { delta: message.content };
         if (request.projectId === "fail-midway") throw unavailable("the model stopped answering");
       },
@@ -81,9 +97,40 @@ describe("gRPC bridge", () => {
     expect(error).toMatchObject({ code: "unavailable", message: "the model stopped answering" });
   });
 
-  it("carries the request id and principal in metadata", async () => {
-    await client().resolveProfile({ projectId: "p2" }, { requestId: "req-42", principal: "alice" });
+  it("carries the request id and principal of the call being served to the calls it makes", async () => {
+    const values = new ContextValues().set(requestIdKey, "req-42").set(principalKey, "alice");
+    await runWithContextValues(values, () => client().resolveProfile({ projectId: "p2" }));
     expect(seen.at(-1)).toMatchObject({ requestId: "req-42", principal: "alice" });
+    // Outside any call: a fresh request id, the anonymous principal.
+    await client().resolveProfile({ projectId: "p3" });
+    expect(seen.at(-1)!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen.at(-1)!.principal).toBe("anonymous");
+  });
+
+  it("passes the caller's request id, principal and deadline on to the calls made while serving it", async () => {
+    const relay = new GrpcServer({ logger });
+    let inheritedError: unknown;
+    relay.add(LlmProfilesService, {
+      async resolveProfile(_request, context) {
+        // The downstream call has no timeout of its own: it ends with the caller's deadline.
+        inheritedError = await client().complete({ projectId: "slow" })[Symbol.asyncIterator]().next().catch((e: unknown) => e);
+        expect(context.values.get(deadlineKey)).toBeGreaterThan(Date.now() - 1000);
+        return {};
+      },
+      async *complete() {},
+      async embed() {
+        return { embeddings: [] };
+      },
+    });
+    const relayAddress = `127.0.0.1:${await relay.listen("127.0.0.1", 0)}`;
+    const relayClient = createGrpcClient(LlmProfilesService, relayAddress, { peer: "relay" });
+    const caller = new ContextValues().set(requestIdKey, "req-relayed").set(principalKey, "bob");
+    await runWithContextValues(caller, () => relayClient.resolveProfile({}, { timeoutMs: 300 })).catch(() => undefined);
+    await eventually(() => expect(inheritedError).toMatchObject({ code: "deadline_exceeded" }), 5000);
+    // Two hops away from the caller, with no handler copying anything.
+    expect(seen.at(-1)).toMatchObject({ requestId: "req-relayed", principal: "bob" });
+    relayClient.close();
+    await relay.shutdown(100);
   });
 
   it("reports a response over the message size limit as internal, never as 'slow down' (429)", async () => {

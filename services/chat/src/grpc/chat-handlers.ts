@@ -3,7 +3,8 @@ import type { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { AppError } from "@qamesh/errors";
 import { answerQuestion, type AnswerDeps } from "../app/answer-question.js";
 
-const callOptions = (context: CallContext) => ({ requestId: context.requestId, principal: context.principal, signal: context.signal });
+/** The signal is all a use case needs of the call: request id, principal and deadline follow it on their own. */
+const callOptions = (context: CallContext) => ({ signal: context.signal });
 
 export function chatHandlers(deps: AnswerDeps): ServiceImplementation<typeof ChatService> {
   return {

@@ -84,7 +84,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   let stored = prepared;
   try {
     await retrying(deps.retry, async () => {
-      const vectors = await embed(deps, projectId, allChunks.map((chunk) => `${chunk.path}\n${chunk.text}`), requestId);
+      const vectors = await embed(deps, projectId, allChunks.map((chunk) => `${chunk.path}\n${chunk.text}`));
       await deps.vectorIndex.upsert(projectId, allChunks.map((chunk, index) => ({ ...chunk, vector: vectors[index]! })));
     });
   } catch (error) {
@@ -158,10 +158,10 @@ async function reportBatchNotRead(deps: WorkerDeps, batch: IngestionBatch, reque
   await deps.bus.publish([batchCompleted(batch, { indexed: 0, deleted: 0, skipped: 0, failed: toIndex.length }, errors, requestId)]);
 }
 
-async function embed(deps: WorkerDeps, projectId: string, texts: string[], requestId: string): Promise<number[][]> {
+async function embed(deps: WorkerDeps, projectId: string, texts: string[]): Promise<number[][]> {
   const vectors: number[][] = [];
   for (let start = 0; start < texts.length; start += embeddingsPerCall) {
-    const response = await deps.llmProfiles.embed({ projectId, texts: texts.slice(start, start + embeddingsPerCall), purpose: "document" }, { requestId });
+    const response = await deps.llmProfiles.embed({ projectId, texts: texts.slice(start, start + embeddingsPerCall), purpose: "document" });
     vectors.push(...response.embeddings.map((embedding) => embedding.values));
   }
   return vectors;

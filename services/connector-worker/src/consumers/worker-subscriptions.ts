@@ -1,4 +1,5 @@
 import { decodeEvent, topics } from "@qamesh/events";
+import { ContextValues, requestIdKey, runWithContextValues } from "@qamesh/grpc";
 import { requestIdHeader, type BusEvent, type Subscription } from "@qamesh/ports";
 import { discoverSource } from "../app/discover-source.js";
 import { indexBatch } from "../app/index-batch.js";
@@ -16,22 +17,28 @@ const forEvent = (deps: WorkerDeps, event: BusEvent): WorkerDeps => ({
   logger: deps.logger.child({ requestId: requestIdOf(event), eventId: event.id, topic: event.topic }),
 });
 
+/** Handles an event as part of the request that caused it: calls made meanwhile carry its id. */
+const asPartOfRequest =
+  (handler: (event: BusEvent) => Promise<void>) =>
+  (event: BusEvent): Promise<void> =>
+    runWithContextValues(new ContextValues().set(requestIdKey, requestIdOf(event)), () => handler(event));
+
 export async function subscribeWorker(deps: WorkerDeps): Promise<Subscription[]> {
   return Promise.all([
     deps.bus.subscribe({
       group: workerGroup,
       topic: topics.ingestionRequested.name,
-      handler: async (event) => {
+      handler: asPartOfRequest(async (event) => {
         const requested = decodeEvent(topics.ingestionRequested, event.payload);
         for (const source of requested.sources) {
           await discoverSource(forEvent(deps, event), { runId: requested.runId, projectId: requested.projectId, mode: requested.mode, source, requestId: requestIdOf(event) });
         }
-      },
+      }),
     }),
     deps.bus.subscribe({
       group: workerGroup,
       topic: topics.ingestionBatch.name,
-      handler: (event) => indexBatch(forEvent(deps, event), decodeEvent(topics.ingestionBatch, event.payload), requestIdOf(event)),
+      handler: asPartOfRequest((event) => indexBatch(forEvent(deps, event), decodeEvent(topics.ingestionBatch, event.payload), requestIdOf(event))),
     }),
     deps.bus.subscribe({
       group: workerGroup,

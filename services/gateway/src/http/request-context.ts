@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "@qamesh/logger";
 import { randomUUID } from "node:crypto";
-import type { CallOptions } from "@qamesh/grpc";
+import { ContextValues, principalKey, requestIdKey, runWithContextValues } from "@qamesh/grpc";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -12,7 +12,11 @@ declare module "express-serve-static-core" {
 
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Gives every request an id (the caller's x-request-id if sane) that follows it across gRPC and the bus. */
+/**
+ * Gives every request an id (the caller's x-request-id if sane) and runs the rest of its handling
+ * inside its context values, so every gRPC call it makes carries the request id and principal
+ * without a handler passing them.
+ */
 export function requestContext(logger: Logger) {
   return (request: Request, response: Response, next: NextFunction) => {
     const offered = request.header("x-request-id");
@@ -23,11 +27,8 @@ export function requestContext(logger: Logger) {
     response.on("finish", () =>
       request.log.info({ method: request.method, path: request.path, status: response.statusCode, ms: Date.now() - started }, "request"),
     );
-    next();
+    // "anonymous" until the gateway authenticates callers.
+    const values = new ContextValues().set(requestIdKey, request.requestId).set(principalKey, "anonymous");
+    runWithContextValues(values, next);
   };
-}
-
-/** gRPC call options for a request: its id, and "anonymous" until authentication exists. */
-export function callOptions(request: Request, signal?: AbortSignal): CallOptions {
-  return { requestId: request.requestId, principal: "anonymous", ...(signal ? { signal } : {}) };
 }

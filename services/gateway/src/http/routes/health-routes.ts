@@ -18,7 +18,7 @@ export function healthRoutes(peers: Peers): Router {
     const checks = await Promise.all(
       Object.entries(peers.health).map(async ([name, client]) => {
         try {
-          const { status } = await client.check({ service: "" }, { requestId: request.requestId, timeoutMs: readinessTimeoutMs });
+          const { status } = await client.check({ service: "" }, { timeoutMs: readinessTimeoutMs });
           return [name, status === ServingStatus.SERVING ? "serving" : "not serving"] as const;
         } catch (error) {
           return [name, `unreachable: ${toAppError(error).message}`] as const;

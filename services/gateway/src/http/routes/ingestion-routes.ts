@@ -5,7 +5,6 @@ import type { Peers } from "../../peers.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { runJson } from "../presenters.js";
-import { callOptions } from "../request-context.js";
 
 const startIngestionBody = z.object({
   sourceId: z.string().min(1).optional(),
@@ -21,18 +20,17 @@ export function ingestionRoutes(peers: Peers): Router {
     const body = parseInput(startIngestionBody, request.body);
     const run = await peers.ingestion.startIngestion(
       { projectId: request.params.projectId, sourceId: body.sourceId ?? "", mode: body.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL },
-      callOptions(request),
     );
     response.status(202).location(`/v1/projects/${run.projectId}/ingestions/${run.id}`).json(runJson(run));
   });
 
   router.get("/v1/projects/:projectId/ingestions", async (request, response) => {
-    const page = await peers.ingestion.listIngestionRuns({ projectId: request.params.projectId, page: pageFromQuery(request) }, callOptions(request));
+    const page = await peers.ingestion.listIngestionRuns({ projectId: request.params.projectId, page: pageFromQuery(request) });
     response.json({ runs: page.runs.map(runJson), ...nextCursor(page.nextPageToken) });
   });
 
   router.get("/v1/projects/:projectId/ingestions/:runId", async (request, response) => {
-    const run = await peers.ingestion.getIngestionRun({ projectId: request.params.projectId, runId: request.params.runId }, callOptions(request));
+    const run = await peers.ingestion.getIngestionRun({ projectId: request.params.projectId, runId: request.params.runId });
     response.json(runJson(run));
   });
 

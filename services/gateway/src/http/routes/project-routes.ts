@@ -5,7 +5,6 @@ import type { Peers } from "../../peers.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { projectJson } from "../presenters.js";
-import { callOptions } from "../request-context.js";
 
 const createProjectBody = z.object({
   name: z.string().min(1, "name must not be empty").max(textLimits.name),
@@ -22,30 +21,29 @@ export function projectRoutes(peers: Peers): Router {
 
   router.post("/v1/projects", async (request, response) => {
     const body = parseInput(createProjectBody, request.body);
-    const project = await peers.ingestion.createProject({ name: body.name, description: body.description, id: body.id ?? "" }, callOptions(request));
+    const project = await peers.ingestion.createProject({ name: body.name, description: body.description, id: body.id ?? "" });
     response.status(201).location(`/v1/projects/${project.id}`).json(projectJson(project));
   });
 
   router.get("/v1/projects", async (request, response) => {
-    const page = await peers.ingestion.listProjects({ page: pageFromQuery(request) }, callOptions(request));
+    const page = await peers.ingestion.listProjects({ page: pageFromQuery(request) });
     response.json({ projects: page.projects.map(projectJson), ...nextCursor(page.nextPageToken) });
   });
 
   router.get("/v1/projects/:projectId", async (request, response) => {
-    response.json(projectJson(await peers.ingestion.getProject({ projectId: request.params.projectId }, callOptions(request))));
+    response.json(projectJson(await peers.ingestion.getProject({ projectId: request.params.projectId })));
   });
 
   router.patch("/v1/projects/:projectId", async (request, response) => {
     const body = parseInput(updateProjectBody, request.body);
     const project = await peers.ingestion.updateProject(
       { projectId: request.params.projectId, ...(body.name === undefined ? {} : { name: body.name }), ...(body.description === undefined ? {} : { description: body.description }) },
-      callOptions(request),
     );
     response.json(projectJson(project));
   });
 
   router.delete("/v1/projects/:projectId", async (request, response) => {
-    await peers.ingestion.deleteProject({ projectId: request.params.projectId }, callOptions(request));
+    await peers.ingestion.deleteProject({ projectId: request.params.projectId });
     response.status(204).end();
   });
 

@@ -6,7 +6,6 @@ import type { Peers } from "../../peers.js";
 import { errorBody } from "../error-response.js";
 import { parseInput } from "../parse-input.js";
 import { citationJson, hitJson } from "../presenters.js";
-import { callOptions } from "../request-context.js";
 import { ServerSentEvents } from "../server-sent-events.js";
 
 const searchBody = z.object({
@@ -39,25 +38,25 @@ export function searchAndAskRoutes(peers: Peers): Router {
   router.post("/v1/projects/:projectId/search", async (request, response) => {
     const body = parseInput(searchBody, request.body);
     const projectId = request.params.projectId;
-    await peers.ingestion.getProject({ projectId }, callOptions(request));
-    const { hits } = await peers.toolRuntime.search({ projectId, query: body.query, k: body.k }, callOptions(request));
+    await peers.ingestion.getProject({ projectId });
+    const { hits } = await peers.toolRuntime.search({ projectId, query: body.query, k: body.k });
     response.json({ hits: hits.map(hitJson) });
   });
 
   router.post("/v1/projects/:projectId/ask", async (request, response) => {
     const body = parseInput(askBody, request.body);
     const projectId = request.params.projectId;
-    await peers.ingestion.getProject({ projectId }, callOptions(request));
+    await peers.ingestion.getProject({ projectId });
     const wantsStream = request.accepts(["application/json", "text/event-stream"]) === "text/event-stream";
     if (!wantsStream) {
-      const answer = await peers.chat.ask({ projectId, question: body.question }, callOptions(request));
+      const answer = await peers.chat.ask({ projectId, question: body.question });
       response.json({ answer: answer.answer, citations: answer.citations.map(citationJson), provider: answer.provider });
       return;
     }
     const events = new ServerSentEvents(response);
     const gone = clientGone(response);
     try {
-      for await (const event of peers.chat.askStream({ projectId, question: body.question }, callOptions(request, gone))) {
+      for await (const event of peers.chat.askStream({ projectId, question: body.question }, { signal: gone })) {
         const { case: kind, value } = event.event;
         if (kind === "citations") events.send("citations", { citations: value.citations.map(citationJson) });
         else if (kind === "token") events.send("token", { text: value });

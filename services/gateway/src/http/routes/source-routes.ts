@@ -6,7 +6,6 @@ import type { Peers } from "../../peers.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { sourceJson } from "../presenters.js";
-import { callOptions } from "../request-context.js";
 
 const createSourceBody = z.discriminatedUnion(
   "type",
@@ -38,7 +37,7 @@ export function sourceRoutes(peers: Peers): Router {
         : { kind: { case: "git" as const, value: { url: body.url, branch: body.branch } } };
     const credentials = body.type === "git" && body.credentials ? { gitCredentials: { username: body.credentials.username, secret: body.credentials.password } } : {};
     const source = await peers.ingestion
-      .createSource({ projectId: request.params.projectId, name: body.name, spec, ...credentials }, callOptions(request))
+      .createSource({ projectId: request.params.projectId, name: body.name, spec, ...credentials })
       .catch((error: unknown) => {
         // The service names fields inside its `spec` message; the HTTP body has them at the top level.
         if (isAppError(error) && error.field?.startsWith("spec.")) throw invalidArgument(error.field.slice(5), error.message);
@@ -48,12 +47,12 @@ export function sourceRoutes(peers: Peers): Router {
   });
 
   router.get("/v1/projects/:projectId/sources", async (request, response) => {
-    const page = await peers.ingestion.listSources({ projectId: request.params.projectId, page: pageFromQuery(request) }, callOptions(request));
+    const page = await peers.ingestion.listSources({ projectId: request.params.projectId, page: pageFromQuery(request) });
     response.json({ sources: page.sources.map(sourceJson), ...nextCursor(page.nextPageToken) });
   });
 
   router.delete("/v1/projects/:projectId/sources/:sourceId", async (request, response) => {
-    await peers.ingestion.deleteSource({ projectId: request.params.projectId, sourceId: request.params.sourceId }, callOptions(request));
+    await peers.ingestion.deleteSource({ projectId: request.params.projectId, sourceId: request.params.sourceId });
     response.status(204).end();
   });
 
