@@ -3,3 +3,5 @@ export * from "./document-store.js";
 export * from "./vector-index.js";
 export * from "./embedder.js";
 export * from "./llm.js";
+export * from "./project-models.js";
+export * from "./retrieval.js";

@@ -1,7 +1,7 @@
 import { parseConfigOrExit } from "@qamesh/config";
-import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
+import { GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
-import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import { projectModelsClient } from "@qamesh/mesh-clients";
 import { openSecretBox } from "@qamesh/secrets";
 import { AllowedRoots, outboundPolicyFromConfig } from "@qamesh/source-safety";
 import { openDocumentStore, openEventBus, openVectorIndex } from "@qamesh/runtime-adapters";
@@ -13,14 +13,14 @@ import { createConnectorWorker } from "./index.js";
 const config = parseConfigOrExit("connector-worker", connectorWorkerConfigSchema, process.env);
 const logger = createLogger({ service: "connector-worker", level: config.LOG_LEVEL });
 const bus = await startOrExit("connector-worker", () => openEventBus(config, "connector-worker", logger));
-const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
+const models = projectModelsClient(config.LLM_PROFILES_ADDRESS);
 const store = await startOrExit("connector-worker", () => openDocumentStore(config, config.WORKER_DB_FILE, [...connectorWorkerIndexes, ...removedSourcesIndexes], logger));
 const vectorIndex = await startOrExit("connector-worker", () => openVectorIndex(config));
 const worker = createConnectorWorker({
   bus,
   store,
   vectorIndex,
-  llmProfiles,
+  models,
   logger,
   readers: {
     repositoryCacheDirectory: config.REPOSITORY_CACHE_DIR,
@@ -43,5 +43,5 @@ shutdownOnSignal(logger, async () => {
   await bus.close();
   await store.close();
   await vectorIndex.close();
-  llmProfiles.close();
+  models.close();
 });

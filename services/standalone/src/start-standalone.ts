@@ -3,12 +3,11 @@ import { EmbeddedEventBus } from "@qamesh/bus-embedded";
 import { createChat } from "@qamesh/chat";
 import { createConnectorWorker } from "@qamesh/connector-worker";
 import { createGateway } from "@qamesh/gateway";
-import { createGrpcClient, GrpcServer } from "@qamesh/grpc";
+import { GrpcServer } from "@qamesh/grpc";
 import { createIngestion } from "@qamesh/ingestion";
 import { createLlmProfiles } from "@qamesh/llm-profiles";
 import type { Logger } from "@qamesh/logger";
-import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
-import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import { projectModelsClient, retrievalClient } from "@qamesh/mesh-clients";
 import { openSecretBox } from "@qamesh/secrets";
 import { AllowedRoots, outboundPolicyFromConfig } from "@qamesh/source-safety";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
@@ -52,13 +51,13 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
 
   const llmProfiles = createLlmProfiles({ settings: config });
   const llmProfilesAddress = await serve("llm-profiles", config.LLM_PROFILES_GRPC_PORT, (server) => llmProfiles.register(server));
-  const llmProfilesClient = createGrpcClient(LlmProfilesService, llmProfilesAddress, { peer: "llm-profiles" });
+  const models = projectModelsClient(llmProfilesAddress);
 
-  const toolRuntime = createToolRuntime({ vectorIndex, llmProfiles: llmProfilesClient });
+  const toolRuntime = createToolRuntime({ vectorIndex, models });
   const toolRuntimeAddress = await serve("tool-runtime", config.TOOL_RUNTIME_GRPC_PORT, (server) => toolRuntime.register(server));
-  const toolRuntimeClient = createGrpcClient(ToolRuntimeService, toolRuntimeAddress, { peer: "tool-runtime" });
+  const retrieval = retrievalClient(toolRuntimeAddress);
 
-  const chat = createChat({ toolRuntime: toolRuntimeClient, llmProfiles: llmProfilesClient });
+  const chat = createChat({ retrieval, models });
   const chatAddress = await serve("chat", config.CHAT_GRPC_PORT, (server) => chat.register(server));
 
   const ingestion = createIngestion({
@@ -76,7 +75,7 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
     bus,
     store: workerStore,
     vectorIndex,
-    llmProfiles: llmProfilesClient,
+    models,
     logger: logger.child({ service: "connector-worker" }),
     readers: { repositoryCacheDirectory: join(dataDir, "repositories"), maxFileBytes: config.MAX_FILE_BYTES, allowedRoots, secrets, outboundPolicy },
     batchSize: config.INGESTION_BATCH_SIZE,
@@ -99,8 +98,8 @@ export async function startStandalone(config: StandaloneConfig, logger: Logger):
       await worker.close();
       await ingestion.close();
       await Promise.all([chat.close(), toolRuntime.close(), llmProfiles.close()]);
-      llmProfilesClient.close();
-      toolRuntimeClient.close();
+      models.close();
+      retrieval.close();
       await bus.close();
       await Promise.all([ingestionStore.close(), workerStore.close(), vectorIndex.close()]);
     },

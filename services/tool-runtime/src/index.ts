@@ -1,6 +1,5 @@
-import type { GrpcServer, ServiceClient } from "@qamesh/grpc";
-import type { VectorIndex } from "@qamesh/ports";
-import type { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import type { GrpcServer } from "@qamesh/grpc";
+import type { ProjectModels, VectorIndex } from "@qamesh/ports";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { unavailable } from "@qamesh/errors";
 import { builtInTools } from "./app/built-in-tools.js";
@@ -10,7 +9,8 @@ export { toolRuntimeConfigSchema } from "./config.js";
 
 export interface ToolRuntimeDeps {
   vectorIndex: VectorIndex;
-  llmProfiles: ServiceClient<typeof LlmProfilesService>;
+  /** Embeds queries with the project's embedding model. */
+  models: ProjectModels;
 }
 
 /** The tool-runtime service as a value: registers itself on a gRPC server. */
@@ -18,8 +18,7 @@ export function createToolRuntime(deps: ToolRuntimeDeps) {
   const searchDeps = {
     vectorIndex: deps.vectorIndex,
     embedQuery: async (projectId: string, query: string) => {
-      const response = await deps.llmProfiles.embed({ projectId, texts: [query], purpose: "query" });
-      const vector = response.embeddings[0]?.values;
+      const [vector] = await deps.models.embed(projectId, [query], "query");
       if (!vector) throw unavailable("the embedding model returned no vector for the query");
       return vector;
     },

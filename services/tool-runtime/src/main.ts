@@ -1,16 +1,16 @@
 import { parseConfigOrExit } from "@qamesh/config";
-import { createGrpcClient, GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
+import { GrpcServer, shutdownOnSignal, startOrExit } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
-import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import { projectModelsClient } from "@qamesh/mesh-clients";
 import { openVectorIndex } from "@qamesh/runtime-adapters";
 import { toolRuntimeConfigSchema } from "./config.js";
 import { createToolRuntime } from "./index.js";
 
 const config = parseConfigOrExit("tool-runtime", toolRuntimeConfigSchema, process.env);
 const logger = createLogger({ service: "tool-runtime", level: config.LOG_LEVEL });
-const llmProfiles = createGrpcClient(LlmProfilesService, config.LLM_PROFILES_ADDRESS, { peer: "llm-profiles" });
+const models = projectModelsClient(config.LLM_PROFILES_ADDRESS);
 const vectorIndex = await startOrExit("tool-runtime", () => openVectorIndex(config));
-const service = createToolRuntime({ vectorIndex, llmProfiles });
+const service = createToolRuntime({ vectorIndex, models });
 const server = new GrpcServer({ logger });
 service.register(server);
 const port = await startOrExit("tool-runtime", () => server.listen(config.TOOL_RUNTIME_GRPC_HOST, config.TOOL_RUNTIME_GRPC_PORT));
@@ -19,5 +19,5 @@ shutdownOnSignal(logger, async () => {
   await server.shutdown();
   await service.close();
   await vectorIndex.close();
-  llmProfiles.close();
+  models.close();
 });

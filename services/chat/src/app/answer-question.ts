@@ -1,18 +1,16 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
-import type { CallOptions, ServiceClient } from "@qamesh/grpc";
+import type { CallSignal, ProjectModels, Retrieval } from "@qamesh/ports";
 import { CitationSchema, type AskEventSchema, type Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
-import type { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
-import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
-import type { MessageInitShape } from "@bufbuild/protobuf";
+import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import { citedPassageNumbers } from "./cited-passages.js";
 
 const passagesPerAnswer = 6;
 
 export interface AnswerDeps {
-  toolRuntime: ServiceClient<typeof ToolRuntimeService>;
-  llmProfiles: ServiceClient<typeof LlmProfilesService>;
+  retrieval: Retrieval;
+  models: ProjectModels;
 }
 
 type AskEventInit = MessageInitShape<typeof AskEventSchema>;
@@ -26,33 +24,27 @@ type AskEventInit = MessageInitShape<typeof AskEventSchema>;
 export async function* answerQuestion(
   deps: AnswerDeps,
   input: { projectId: string; question: string },
-  call: CallOptions,
+  call: CallSignal,
 ): AsyncIterable<AskEventInit> {
   if (!input.projectId) throw invalidArgument("projectId", "projectId is required");
   const question = input.question.trim();
   if (!question) throw invalidArgument("question", "question must not be empty");
   if (question.length > textLimits.question) throw invalidArgument("question", `question must be at most ${textLimits.question} characters`);
 
-  const [{ hits }, profile] = await Promise.all([
-    deps.toolRuntime.search({ projectId: input.projectId, query: question, k: passagesPerAnswer }, call),
-    deps.llmProfiles.resolveProfile({ projectId: input.projectId }, call),
+  const [passages, profile] = await Promise.all([
+    deps.retrieval.search(input.projectId, question, passagesPerAnswer, call),
+    deps.models.describe(input.projectId, call),
   ]);
-  const candidates: Citation[] = hits.map((hit, index) =>
-    create(CitationSchema, { index: index + 1, snippet: hit.text, ...(hit.reference ? { reference: hit.reference } : {}) }),
+  const candidates: Citation[] = passages.map((passage, index) =>
+    create(CitationSchema, { index: index + 1, snippet: passage.text, reference: create(SourceReferenceSchema, passage.reference) }),
   );
   yield { event: { case: "citations", value: { citations: candidates } } };
 
-  const documents = hits.map((hit) => ({
-    title: hit.reference ? `${hit.reference.path}:${hit.reference.startLine}-${hit.reference.endLine}` : hit.chunkId,
-    text: hit.text,
-  }));
+  const documents = passages.map(({ reference, text }) => ({ title: `${reference.path}:${reference.startLine}-${reference.endLine}`, text }));
   let answer = "";
-  for await (const chunk of deps.llmProfiles.complete(
-    { projectId: input.projectId, messages: [{ role: "user", content: question }], documents },
-    call,
-  )) {
-    answer += chunk.delta;
-    yield { event: { case: "token", value: chunk.delta } };
+  for await (const delta of deps.models.complete(input.projectId, { messages: [{ role: "user", content: question }], documents }, call)) {
+    answer += delta;
+    yield { event: { case: "token", value: delta } };
   }
 
   const cited = citedPassageNumbers(answer, candidates.length);

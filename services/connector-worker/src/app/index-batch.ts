@@ -161,8 +161,7 @@ async function reportBatchNotRead(deps: WorkerDeps, batch: IngestionBatch, reque
 async function embed(deps: WorkerDeps, projectId: string, texts: string[]): Promise<number[][]> {
   const vectors: number[][] = [];
   for (let start = 0; start < texts.length; start += embeddingsPerCall) {
-    const response = await deps.llmProfiles.embed({ projectId, texts: texts.slice(start, start + embeddingsPerCall), purpose: "document" });
-    vectors.push(...response.embeddings.map((embedding) => embedding.values));
+    vectors.push(...(await deps.models.embed(projectId, texts.slice(start, start + embeddingsPerCall), "document")));
   }
   return vectors;
 }

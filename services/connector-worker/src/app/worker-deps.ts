@@ -1,7 +1,5 @@
-import type { ServiceClient } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
-import type { DocumentStore, EventBus, VectorIndex } from "@qamesh/ports";
-import type { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
+import type { DocumentStore, EventBus, ProjectModels, VectorIndex } from "@qamesh/ports";
 import type { ReaderSettings } from "../sources/reader-for-spec.js";
 import type { RetryPolicy } from "./retrying.js";
 
@@ -10,7 +8,8 @@ export interface WorkerDeps {
   /** The worker's own records: what it indexed, per file. */
   store: DocumentStore;
   vectorIndex: VectorIndex;
-  llmProfiles: ServiceClient<typeof LlmProfilesService>;
+  /** Embeds chunks with the project's embedding model. */
+  models: ProjectModels;
   logger: Logger;
   readers: ReaderSettings;
   /** Files per `ingestion.batch` event. */

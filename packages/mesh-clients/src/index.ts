@@ -1,0 +1,2 @@
+export * from "./project-models-client.js";
+export * from "./retrieval-client.js";
