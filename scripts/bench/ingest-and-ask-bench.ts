@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chunkText } from "@qamesh/connector-worker";
 import { createLogger } from "@qamesh/logger";
-import { ephemeralStandaloneConfig, startStandalone } from "@qamesh/standalone";
+import { ephemeralStandaloneEnvironment, startStandalone } from "@qamesh/standalone";
 import { benchApi, percentile } from "./bench-api.js";
 import { distributedBench } from "./distributed-bench.js";
 import { loadBench } from "./load-bench.js";
@@ -27,7 +27,7 @@ const facts = await writeCorpus(corpus, fileCount);
 let chunkCount = 0;
 for (const fact of facts) chunkCount += chunkText(fact.path, await readFile(join(corpus, fact.path), "utf8")).length;
 
-const running = await startStandalone(ephemeralStandaloneConfig(directory), createLogger({ service: "bench", level: "silent" }));
+const running = await startStandalone(ephemeralStandaloneEnvironment(directory), createLogger({ service: "bench", level: "silent" }));
 try {
   const { api, ingestFolder } = benchApi(running.gatewayUrl);
   const { run, seconds } = await ingestFolder("bench", corpus);

@@ -7,4 +7,3 @@ export * from "./grpc-error.js";
 export * from "./grpc-server.js";
 export * from "./grpc-client.js";
 export * from "./health-registry.js";
-export * from "./process-lifecycle.js";

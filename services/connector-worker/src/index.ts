@@ -1,21 +1,27 @@
+import type { GrpcServer } from "@qamesh/grpc";
 import type { Subscription } from "@qamesh/ports";
+import type { MeshService } from "@qamesh/service-runtime";
 import type { WorkerDeps } from "./app/worker-deps.js";
 import { subscribeWorker } from "./consumers/worker-subscriptions.js";
 
 export { connectorWorkerConfigSchema } from "./config.js";
+export { connectorWorkerRecipe } from "./recipe.js";
 export type { WorkerDeps } from "./app/worker-deps.js";
+export { chunkText } from "./chunking/chunk-text.js";
+export { chunkId } from "./app/indexed-files.js";
 
-/** The connector worker as a value: consumes ingestion work from the bus. It serves no RPCs. */
-export function createConnectorWorker(deps: WorkerDeps) {
+/** The connector worker as a value: consumes ingestion work from the bus; its server answers health only. */
+export function createConnectorWorker(deps: WorkerDeps): MeshService {
   let subscriptions: Subscription[] = [];
   return {
+    register(server: GrpcServer) {
+      for (const dependency of [deps.store, deps.bus, deps.vectorIndex]) server.health.addDependencyCheck(() => dependency.ping());
+    },
     async start() {
       subscriptions = await subscribeWorker(deps);
     },
-    async close() {
+    async stop() {
       await Promise.all(subscriptions.map((subscription) => subscription.stop()));
     },
   };
 }
-export { chunkText } from "./chunking/chunk-text.js";
-export { chunkId } from "./app/indexed-files.js";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseConfigOrExit } from "@qamesh/config";
-import { startOrExit } from "@qamesh/grpc";
+import { startOrExit } from "@qamesh/service-runtime";
 import { distributedConfigSchema } from "./config.js";
 import { DistributedMesh } from "./distributed-mesh.js";
 import { startRealServers } from "./real-servers-script.js";

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { once } from "node:events";
 import { createGrpcClient } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
+import type { MeshService } from "@qamesh/service-runtime";
 import { Health } from "@qamesh/proto/grpc/health/v1/health_pb.js";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
@@ -11,6 +12,7 @@ import type { Peers } from "./peers.js";
 
 export { gatewayConfigSchema } from "./config.js";
 export { openApiDocument } from "./http/openapi-document.js";
+export { gatewayRecipe } from "./recipe.js";
 
 export interface GatewayAddresses {
   ingestion: string;
@@ -20,7 +22,7 @@ export interface GatewayAddresses {
 }
 
 /** The gateway as a value: gRPC clients for its peers and the HTTP server in front of them. */
-export function createGateway(deps: { addresses: GatewayAddresses; logger: Logger }) {
+export function createGateway(deps: { addresses: GatewayAddresses; logger: Logger; http: { host: string; port: number } }) {
   const { addresses } = deps;
   const peers: Peers = {
     ingestion: createGrpcClient(IngestionService, addresses.ingestion, { peer: "ingestion" }),
@@ -35,18 +37,24 @@ export function createGateway(deps: { addresses: GatewayAddresses; logger: Logge
   };
   const app = createGatewayApp(peers, deps.logger);
   let server: Server | undefined;
+  let boundPort = deps.http.port;
 
   return {
     app,
-    /** Listens and returns the bound port (0 picks a free one). */
-    async listen(host: string, port: number): Promise<number> {
-      server = app.listen(port, host);
+    /** Where it serves, once started (port 0 picks a free one). */
+    get url(): string {
+      return `http://${deps.http.host}:${boundPort}`;
+    },
+    /** The gateway serves HTTP, not gRPC: nothing to register. */
+    register() {},
+    async start(): Promise<void> {
+      server = app.listen(deps.http.port, deps.http.host);
       await once(server, "listening");
       const address = server.address();
-      return typeof address === "object" && address ? address.port : port;
+      if (typeof address === "object" && address) boundPort = address.port;
     },
     /** Stops accepting, lets open requests finish (streams included), then closes the clients. */
-    async close(): Promise<void> {
+    async stop(): Promise<void> {
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
@@ -54,5 +62,5 @@ export function createGateway(deps: { addresses: GatewayAddresses; logger: Logge
       }
       for (const client of [peers.ingestion, peers.chat, peers.toolRuntime, ...Object.values(peers.health)]) client.close();
     },
-  };
+  } satisfies MeshService & { url: string; app: unknown };
 }

@@ -8,11 +8,12 @@ const logger = createLogger({ service: "test", level: "silent" });
 /** A gateway whose peers are all down: nothing listens on port 1. */
 const gateway = createGateway({
   logger,
+  http: { host: "127.0.0.1", port: 0 },
   addresses: { ingestion: "127.0.0.1:1", chat: "127.0.0.1:1", toolRuntime: "127.0.0.1:1", llmProfiles: "127.0.0.1:1" },
 });
-const port = await gateway.listen("127.0.0.1", 0);
-const url = `http://127.0.0.1:${port}`;
-afterAll(() => gateway.close());
+await gateway.start();
+const url = gateway.url;
+afterAll(() => gateway.stop());
 
 describe("gateway with its dependencies down", () => {
   it("answers 503 naming the unavailable service, without a stack trace", async () => {

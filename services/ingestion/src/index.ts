@@ -1,4 +1,5 @@
 import type { GrpcServer } from "@qamesh/grpc";
+import type { MeshService } from "@qamesh/service-runtime";
 import type { Logger } from "@qamesh/logger";
 import { ExpiredMarkerPruner, OutboxRelay } from "@qamesh/outbox";
 import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
@@ -12,6 +13,7 @@ import { subscribeProgressConsumer } from "./consumers/progress-consumer.js";
 import { ingestionHandlers } from "./grpc/ingestion-handlers.js";
 
 export { ingestionConfigSchema } from "./config.js";
+export { ingestionRecipe } from "./recipe.js";
 
 export interface IngestionDeps {
   store: DocumentStore;
@@ -27,7 +29,7 @@ export interface IngestionDeps {
 }
 
 /** The ingestion service as a value: projects, sources, runs, and the progress consumer. */
-export function createIngestion(deps: IngestionDeps) {
+export function createIngestion(deps: IngestionDeps): MeshService {
   const clock = deps.clock ?? (() => new Date());
   const relay = new OutboxRelay({ store: deps.store, bus: deps.bus, logger: deps.logger });
   const onEventsCommitted = () => relay.kick();
@@ -48,7 +50,7 @@ export function createIngestion(deps: IngestionDeps) {
       pruner.start();
       progress = await subscribeProgressConsumer({ bus: deps.bus, store: deps.store, logger: deps.logger, clock, onEventsCommitted });
     },
-    async close() {
+    async stop() {
       await progress?.stop();
       await relay.stop();
       await pruner.stop();

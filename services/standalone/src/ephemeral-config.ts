@@ -1,21 +1,20 @@
-import { join } from "node:path";
-import { standaloneConfigSchema, type StandaloneConfig } from "./config.js";
-
 /**
- * Standalone settings for a throwaway mesh (tests, benchmarks): every port picked free, data
- * under `directory`, sources allowed only there, no demo, no logs.
+ * The environment of a throwaway standalone mesh (tests, benchmarks): every port picked free,
+ * data under `directory`, sources allowed only there, no demo, no logs. Nothing comes from the
+ * process environment, so a test run's KAFKA_BROKERS or MONGODB_URI cannot leak in.
  */
-export function ephemeralStandaloneConfig(directory: string, overrides: Record<string, string> = {}): StandaloneConfig {
-  return standaloneConfigSchema.parse({
-    DATA_DIR: join(directory, "data"),
+export function ephemeralStandaloneEnvironment(directory: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATA_DIR: `${directory}/data`,
     GATEWAY_PORT: "0",
     INGESTION_GRPC_PORT: "0",
     CHAT_GRPC_PORT: "0",
     TOOL_RUNTIME_GRPC_PORT: "0",
     LLM_PROFILES_GRPC_PORT: "0",
+    CONNECTOR_WORKER_GRPC_PORT: "0",
     QAMESH_DEMO: "false",
     LOCAL_SOURCE_ROOTS: directory,
     LOG_LEVEL: "silent",
     ...overrides,
-  });
+  };
 }

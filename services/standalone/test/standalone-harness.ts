@@ -1,6 +1,6 @@
 import { createLogger } from "@qamesh/logger";
 import { gatewayClient, temporaryDirectory, type MeshHarness } from "@qamesh/testkit";
-import { ephemeralStandaloneConfig, startStandalone, type RunningStandalone } from "../src/index.js";
+import { ephemeralStandaloneEnvironment, startStandalone, type RunningStandalone } from "../src/index.js";
 
 export interface Harness extends MeshHarness {
   running: RunningStandalone;
@@ -22,7 +22,7 @@ export async function startHarness(settings: Record<string, string> = {}, option
   const logger = logLines
     ? createLogger({ service: "test", level: "debug", destination: { write: (line: string) => void logLines.push(line) } })
     : createLogger({ service: "test", level: "silent" });
-  const start = () => startStandalone(ephemeralStandaloneConfig(directory.path, current), logger);
+  const start = () => startStandalone(ephemeralStandaloneEnvironment(directory.path, current), logger);
   let running = await start();
   return {
     ...gatewayClient(() => running.gatewayUrl),

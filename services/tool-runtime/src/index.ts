@@ -1,4 +1,5 @@
 import type { GrpcServer } from "@qamesh/grpc";
+import type { MeshService } from "@qamesh/service-runtime";
 import type { ProjectModels, VectorIndex } from "@qamesh/ports";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { unavailable } from "@qamesh/errors";
@@ -6,6 +7,7 @@ import { builtInTools } from "./app/built-in-tools.js";
 import { toolRuntimeHandlers } from "./grpc/tool-runtime-handlers.js";
 
 export { toolRuntimeConfigSchema } from "./config.js";
+export { toolRuntimeRecipe } from "./recipe.js";
 
 export interface ToolRuntimeDeps {
   vectorIndex: VectorIndex;
@@ -13,8 +15,8 @@ export interface ToolRuntimeDeps {
   models: ProjectModels;
 }
 
-/** The tool-runtime service as a value: registers itself on a gRPC server. */
-export function createToolRuntime(deps: ToolRuntimeDeps) {
+/** The tool-runtime service as a value: serves search and tools over gRPC. */
+export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
   const searchDeps = {
     vectorIndex: deps.vectorIndex,
     embedQuery: async (projectId: string, query: string) => {
@@ -28,6 +30,7 @@ export function createToolRuntime(deps: ToolRuntimeDeps) {
       server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, builtInTools(searchDeps)));
       server.health.addDependencyCheck(() => deps.vectorIndex.ping());
     },
-    async close() {},
+    async start() {},
+    async stop() {},
   };
 }

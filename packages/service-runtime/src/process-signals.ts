@@ -26,8 +26,8 @@ export function shutdownOnSignal(logger: Logger, shutdown: () => Promise<void>):
 }
 
 /**
- * Runs a service's start-up; a failure (a port in use, an unreadable data directory) ends
- * the process with one line saying what went wrong instead of a stack trace.
+ * Runs a process's start-up; a failure (a port in use, an unreadable data directory) ends the
+ * process with one line saying what went wrong instead of a stack trace.
  */
 export async function startOrExit<T>(service: string, start: () => Promise<T>): Promise<T> {
   try {

@@ -1,0 +1,17 @@
+import { projectModelsClient, retrievalClient } from "@qamesh/mesh-clients";
+import type { ServiceRecipe } from "@qamesh/service-runtime";
+import { chatConfigSchema } from "./config.js";
+import { createChat } from "./index.js";
+
+/** chat from its environment: retrieval from tool-runtime, models from llm-profiles. */
+export const chatRecipe: ServiceRecipe<typeof chatConfigSchema> = {
+  name: "chat",
+  configSchema: chatConfigSchema,
+  async compose({ config, lifecycle }) {
+    const retrieval = retrievalClient(config.TOOL_RUNTIME_ADDRESS);
+    lifecycle.onStop("tool-runtime client", () => retrieval.close());
+    const models = projectModelsClient(config.LLM_PROFILES_ADDRESS);
+    lifecycle.onStop("llm-profiles client", () => models.close());
+    return { service: createChat({ retrieval, models }), grpc: { host: config.CHAT_GRPC_HOST, port: config.CHAT_GRPC_PORT } };
+  },
+};

@@ -1,0 +1,41 @@
+import { projectModelsClient } from "@qamesh/mesh-clients";
+import { openSecretBox } from "@qamesh/secrets";
+import type { ServiceRecipe } from "@qamesh/service-runtime";
+import { AllowedRoots, outboundPolicyFromConfig } from "@qamesh/source-safety";
+import { connectorWorkerIndexes } from "./app/indexed-files.js";
+import { removedSourcesIndexes } from "./app/removed-sources.js";
+import { connectorWorkerConfigSchema } from "./config.js";
+import { createConnectorWorker } from "./index.js";
+
+/**
+ * A connector worker from its environment. It serves no RPCs, only grpc.health.v1 for probes,
+ * on CONNECTOR_WORKER_GRPC_PORT.
+ */
+export const connectorWorkerRecipe: ServiceRecipe<typeof connectorWorkerConfigSchema> = {
+  name: "connector-worker",
+  configSchema: connectorWorkerConfigSchema,
+  async compose({ config, logger, lifecycle, adapters }) {
+    const models = projectModelsClient(config.LLM_PROFILES_ADDRESS);
+    lifecycle.onStop("llm-profiles client", () => models.close());
+    const bus = await adapters.eventBus(config, "connector-worker", logger, lifecycle);
+    const store = await adapters.documentStore(config, config.WORKER_DB_FILE, [...connectorWorkerIndexes, ...removedSourcesIndexes], logger, lifecycle);
+    const vectorIndex = await adapters.vectorIndex(config, lifecycle);
+    const service = createConnectorWorker({
+      bus,
+      store,
+      vectorIndex,
+      models,
+      logger,
+      readers: {
+        repositoryCacheDirectory: config.REPOSITORY_CACHE_DIR,
+        maxFileBytes: config.MAX_FILE_BYTES,
+        allowedRoots: new AllowedRoots(config.LOCAL_SOURCE_ROOTS),
+        secrets: await openSecretBox(config),
+        outboundPolicy: outboundPolicyFromConfig(config),
+      },
+      batchSize: config.INGESTION_BATCH_SIZE,
+      retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },
+    });
+    return { service, grpc: { host: config.CONNECTOR_WORKER_GRPC_HOST, port: config.CONNECTOR_WORKER_GRPC_PORT } };
+  },
+};
