@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { authorizeGlobal, authorizeProject } from "./authorize.js";
+import { effectiveProjectRole, type Principal } from "./principal.js";
+
+const user = (project?: Principal["project"]): Principal => ({ userId: "u1", username: "alice", globalRole: "user", ...(project ? { project } : {}) });
+const codeOf = (work: () => void) => {
+  try {
+    work();
+    return "allowed";
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+};
+
+describe("authorization", () => {
+  it("hides a project from a non-member behind the same 404 as a missing one", () => {
+    expect(codeOf(() => authorizeProject(user(), "p1", "project.read"))).toBe("not_found");
+    expect(codeOf(() => authorizeProject(user({ id: "p2", role: "admin" }), "p1", "search"))).toBe("not_found");
+  });
+
+  it("lets members search, ask, chat and read runs, and answers 403 to admin actions", () => {
+    const member = user({ id: "p1", role: "member" });
+    for (const permission of ["project.read", "search", "ask", "chat", "ingestions.read", "sources.read"] as const) {
+      expect(codeOf(() => authorizeProject(member, "p1", permission)), permission).toBe("allowed");
+    }
+    for (const permission of ["project.delete", "members.write", "sources.write", "ingestions.start", "audit.read"] as const) {
+      expect(codeOf(() => authorizeProject(member, "p1", permission)), permission).toBe("permission_denied");
+    }
+  });
+
+  it("lets project admins do everything in their project, and global admins everywhere", () => {
+    expect(codeOf(() => authorizeProject(user({ id: "p1", role: "admin" }), "p1", "members.write"))).toBe("allowed");
+    const root: Principal = { userId: "root", username: "root", globalRole: "admin" };
+    expect(codeOf(() => authorizeProject(root, "any", "project.delete"))).toBe("allowed");
+    expect(codeOf(() => authorizeGlobal(root, "users.manage"))).toBe("allowed");
+    expect(codeOf(() => authorizeGlobal(user(), "users.manage"))).toBe("permission_denied");
+    expect(codeOf(() => authorizeGlobal(user(), "projects.create"))).toBe("allowed");
+  });
+
+  it("never lets an API key act with more than its owner has, and narrows it to its projects and role", () => {
+    expect(effectiveProjectRole("member", { role: "admin" }, "p1")).toBe("member");
+    expect(effectiveProjectRole("admin", { role: "member" }, "p1")).toBe("member");
+    expect(effectiveProjectRole("admin", { projectIds: ["p2"] }, "p1")).toBeUndefined();
+    expect(effectiveProjectRole(undefined, {}, "p1")).toBeUndefined();
+    expect(effectiveProjectRole("admin", undefined, "p1")).toBe("admin");
+  });
+});

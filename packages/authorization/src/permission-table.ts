@@ -1,0 +1,88 @@
+/** What can be done inside a project. */
+export const projectPermissions = [
+  "project.read",
+  "project.update",
+  "project.delete",
+  "sources.read",
+  "sources.write",
+  "ingestions.read",
+  "ingestions.start",
+  "search",
+  "ask",
+  "chat",
+  "members.read",
+  "members.write",
+  "audit.read",
+] as const;
+export type ProjectPermission = (typeof projectPermissions)[number];
+
+/** What can be done outside any one project. */
+export const globalPermissions = ["projects.create", "projects.list-all", "users.manage", "audit.read-all"] as const;
+export type GlobalPermission = (typeof globalPermissions)[number];
+
+export type ProjectRole = "admin" | "member";
+export type GlobalRole = "admin" | "user";
+
+/**
+ * The one table from roles to permissions (like the error-code tables: a new permission does
+ * not compile until every role says whether it has it). Every use case asks it; no role is
+ * compared anywhere else.
+ */
+export const projectRolePermissions: Record<ProjectRole, Record<ProjectPermission, boolean>> = {
+  admin: {
+    "project.read": true,
+    "project.update": true,
+    "project.delete": true,
+    "sources.read": true,
+    "sources.write": true,
+    "ingestions.read": true,
+    "ingestions.start": true,
+    search: true,
+    ask: true,
+    chat: true,
+    "members.read": true,
+    "members.write": true,
+    "audit.read": true,
+  },
+  member: {
+    "project.read": true,
+    "project.update": false,
+    "project.delete": false,
+    "sources.read": true,
+    "sources.write": false,
+    "ingestions.read": true,
+    "ingestions.start": false,
+    search: true,
+    ask: true,
+    chat: true,
+    "members.read": false,
+    "members.write": false,
+    "audit.read": false,
+  },
+};
+
+export const globalRolePermissions: Record<GlobalRole, Record<GlobalPermission, boolean>> = {
+  admin: { "projects.create": true, "projects.list-all": true, "users.manage": true, "audit.read-all": true },
+  user: { "projects.create": true, "projects.list-all": false, "users.manage": false, "audit.read-all": false },
+};
+
+/** How a permission reads in a refusal: "a project member may not <this>". */
+export const permissionDescriptions: Record<ProjectPermission | GlobalPermission, string> = {
+  "project.read": "read the project",
+  "project.update": "change the project",
+  "project.delete": "delete the project",
+  "sources.read": "read the project's sources",
+  "sources.write": "add or remove sources",
+  "ingestions.read": "read ingestion runs",
+  "ingestions.start": "start ingestion runs",
+  search: "search the project",
+  ask: "ask about the project",
+  chat: "chat about the project",
+  "members.read": "list the project's members",
+  "members.write": "change the project's members",
+  "audit.read": "read the project's audit log",
+  "projects.create": "create projects",
+  "projects.list-all": "list every project",
+  "users.manage": "manage users",
+  "audit.read-all": "read the whole audit log",
+};
