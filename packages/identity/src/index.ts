@@ -1,0 +1,5 @@
+export * from "./password-hasher.js";
+export * from "./signed-tokens.js";
+export * from "./identity-records.js";
+export * from "./refresh-tokens.js";
+export * from "./api-keys.js";
