@@ -1,4 +1,4 @@
-import type { ProjectRole } from "@qamesh/authorization";
+import type { GlobalRole, ProjectRole } from "@qamesh/authorization";
 import type { DocumentIndex, StoredDocument } from "@qamesh/ports";
 
 /**
@@ -8,11 +8,28 @@ import type { DocumentIndex, StoredDocument } from "@qamesh/ports";
 export const identityScope = "_identity";
 
 export const identityCollections = {
+  users: "users",
+  usernames: "usernames",
   refreshTokens: "refresh_tokens",
   refreshFamilies: "refresh_token_families",
   refreshRotations: "refresh_token_rotations",
   apiKeys: "api_keys",
 } as const;
+
+export interface UserRecord extends StoredDocument {
+  username: string;
+  /** argon2id PHC string; null for directory (LDAP) users, whose password the directory checks. */
+  passwordHash: string | null;
+  origin: "local" | "ldap";
+  globalRole: GlobalRole;
+  createTime: string;
+  updateTime: string;
+}
+
+/** Keyed by the lower-cased username: one user per name. */
+export interface UsernameRecord extends StoredDocument {
+  userId: string;
+}
 
 /** A refresh token, stored under the SHA-256 of its value (the value itself is never stored). */
 export interface RefreshTokenRecord extends StoredDocument {

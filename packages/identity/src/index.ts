@@ -3,3 +3,4 @@ export * from "./signed-tokens.js";
 export * from "./identity-records.js";
 export * from "./refresh-tokens.js";
 export * from "./api-keys.js";
+export * from "./users.js";
