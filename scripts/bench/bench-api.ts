@@ -1,20 +1,19 @@
+import { gatewayClient, testRootPassword } from "@qamesh/api-client";
 import { setTimeout as sleep } from "node:timers/promises";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped API responses
 export type ApiResponse = Record<string, any>;
 
-/** The gateway's JSON API, as the bench drives it. */
+/** The bench's meshes run with the same root password as the tests'. */
+export const benchRootPassword = testRootPassword;
+
+/** The gateway's JSON API as root, as the bench drives it. */
 export function benchApi(gatewayUrl: string) {
-  const api = async (method: string, path: string, body?: unknown): Promise<ApiResponse> => {
-    const response = await fetch(`${gatewayUrl}${path}`, {
-      method,
-      headers: { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return (await response.json()) as ApiResponse;
-  };
+  const client = gatewayClient(() => gatewayUrl);
+  const api = async (method: string, path: string, body?: unknown): Promise<ApiResponse> => (await client.api(method, path, body)).body as ApiResponse;
   return {
     api,
+    authorization: () => client.authorization(),
     /** Registers a local folder as a project's source and runs a full ingestion; returns the finished run and its duration. */
     async ingestFolder(projectId: string, folder: string): Promise<{ run: ApiResponse; seconds: number }> {
       await api("POST", "/v1/projects", { id: projectId, name: projectId });

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DistributedMesh, startRealServers } from "@qamesh/distributed";
-import { benchApi, percentile } from "./bench-api.js";
+import { benchApi, benchRootPassword, percentile } from "./bench-api.js";
 import { EventLatencyProbe } from "./event-latency-probe.js";
 
 const latencyRuns = Number(process.env.BENCH_LATENCY_RUNS ?? 40);
@@ -24,6 +24,7 @@ export async function distributedBench(workDirectory: string, corpus: string, fi
       dataDirectory,
       connectorWorkers: workers,
       localSourceRoots: `${corpus}:${tinySources}`,
+      rootPassword: benchRootPassword,
       env: { LOG_LEVEL: "warn" },
     });
     const probe = new EventLatencyProbe(servers.KAFKA_BROKERS, `${namespace}.`);

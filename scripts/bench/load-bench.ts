@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { freePort } from "@qamesh/config";
 import type { CorpusFact } from "./generated-corpus.js";
-import { benchApi, percentile } from "./bench-api.js";
+import { benchApi, benchRootPassword, percentile } from "./bench-api.js";
 
 const searchSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const streamCount = Number(process.env.BENCH_STREAMS ?? 500);
@@ -31,6 +31,7 @@ export async function loadBench(workDirectory: string, corpus: string, facts: re
       QAMESH_DEMO: "false",
       LOCAL_SOURCE_ROOTS: corpus,
       LOG_LEVEL: "warn",
+      QAMESH_ROOT_PASSWORD: benchRootPassword,
     },
     stdio: "ignore",
   });
@@ -40,7 +41,7 @@ export async function loadBench(workDirectory: string, corpus: string, facts: re
       if (attempt > 300) throw new Error("the standalone process did not start");
       await sleep(100);
     }
-    const { api, ingestFolder } = benchApi(gatewayUrl);
+    const { api, authorization, ingestFolder } = benchApi(gatewayUrl);
     await ingestFolder("load", corpus);
     const lines = [`load — against the standalone process (pid ${server.pid}), ${facts.length} files indexed`];
     for (const connections of [1, 4, 50]) {
@@ -73,7 +74,7 @@ export async function loadBench(workDirectory: string, corpus: string, facts: re
     })();
     const started = performance.now();
     const firstEvents = await Promise.all(
-      Array.from({ length: streamCount }, (_, i) => streamingAsk(port, facts[i % facts.length]!.question)),
+      Array.from({ length: streamCount }, async (_, i) => streamingAsk(port, await authorization(), facts[i % facts.length]!.question)),
     );
     const allDone = performance.now() - started;
     sampling = false;
@@ -90,12 +91,12 @@ export async function loadBench(workDirectory: string, corpus: string, facts: re
 }
 
 /** Milliseconds to the answer's first event, once it has ended; undefined when it failed. */
-function streamingAsk(port: number, question: string): Promise<number | undefined> {
+function streamingAsk(port: number, authorization: string, question: string): Promise<number | undefined> {
   const begin = performance.now();
   return new Promise((resolve) => {
     let first: number | undefined;
     const call = request(
-      { host: "127.0.0.1", port, path: "/v1/projects/load/ask", method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" } },
+      { host: "127.0.0.1", port, path: "/v1/projects/load/ask", method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization } },
       (response) => {
         response.on("data", () => {
           first ??= performance.now() - begin;

@@ -4,3 +4,4 @@ export * from "./identity-records.js";
 export * from "./refresh-tokens.js";
 export * from "./api-keys.js";
 export * from "./users.js";
+export * from "./signing-keys-file.js";

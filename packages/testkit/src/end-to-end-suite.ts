@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GatewayClient } from "./gateway-client.js";
+import type { GatewayClient } from "@qamesh/api-client";
 import { GitRepositoryFixture } from "./git-repository-fixture.js";
 
 const billingFile = [
@@ -126,7 +126,7 @@ export function describeEndToEnd(mode: string, startMesh: () => Promise<MeshHarn
       const projectId = projects.body.projects[0].id;
       const response = await fetch(`${harness.gatewayUrl}/v1/projects/${projectId}/ask`, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: await harness.authorization() },
         body: JSON.stringify({ question: "How often does the billing reconciler retry failed invoices?" }),
       });
       expect(response.headers.get("content-type")).toContain("text/event-stream");

@@ -6,7 +6,7 @@ export * from "./git-repository-fixture.js";
 export * from "./temporary-directory.js";
 export * from "./fake-model-server.js";
 export * from "./real-servers.js";
-export * from "./gateway-client.js";
+export * from "@qamesh/api-client";
 export * from "./end-to-end-suite.js";
 export * from "./private-server.js";
 export * from "./git-http-server.js";

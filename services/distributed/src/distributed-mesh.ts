@@ -24,6 +24,8 @@ export interface DistributedMeshOptions {
   ports?: Partial<Record<"gateway" | "ingestion" | "chat" | "toolRuntime" | "llmProfiles", number>>;
   /** Extra environment for every process (e.g. KAFKA_SESSION_TIMEOUT_MS, LOG_LEVEL). */
   env?: Record<string, string>;
+  /** root's password on a fresh store; without it one is generated into the data directory's root-password file. */
+  rootPassword?: string;
 }
 
 type ServiceName = "llm-profiles" | "tool-runtime" | "chat" | "ingestion" | "connector-worker" | "gateway";
@@ -125,7 +127,13 @@ export class DistributedMesh {
         ...mongodb("ingestion"),
       },
       "connector-worker": { ...addresses, ...localSourceRoots, ...encryptionKey, ...kafka, ...chroma, ...mongodb("connector_worker") },
-      gateway: { GATEWAY_PORT: String(this.ports.gateway), ...addresses },
+      gateway: {
+        GATEWAY_PORT: String(this.ports.gateway),
+        ...addresses,
+        ...mongodb("gateway"),
+        SIGNING_KEY_FILE: join(this.options.dataDirectory, "signing-keys.json"),
+        ...(this.options.rootPassword ? { QAMESH_ROOT_PASSWORD: this.options.rootPassword } : { ROOT_PASSWORD_FILE: join(this.options.dataDirectory, "root-password") }),
+      },
     };
     return { LOG_LEVEL: "info", ...this.options.env, ...own[name] };
   }

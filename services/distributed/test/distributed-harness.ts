@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { gatewayClient, realServer, temporaryDirectory, type MeshHarness } from "@qamesh/testkit";
+import { gatewayClient, realServer, temporaryDirectory, testRootPassword, type MeshHarness } from "@qamesh/testkit";
 import { DistributedMesh, type RealServerAddresses } from "../src/index.js";
 
 export interface DistributedHarness extends MeshHarness {
@@ -34,6 +34,7 @@ export async function startDistributedHarness(options: DistributedHarnessOptions
     dataDirectory: directory.path,
     localSourceRoots: directory.path,
     connectorWorkers: options.connectorWorkers ?? 1,
+    rootPassword: testRootPassword,
     env: {
       LOG_LEVEL: "info",
       MAX_FILE_BYTES: "20000",

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { grpcAddress, logLevel, port } from "@qamesh/config";
+import { parseSigningKeys } from "@qamesh/identity";
+import { documentStoreConfigShape } from "@qamesh/runtime-adapters";
 
 export const gatewayConfigSchema = z.object({
   GATEWAY_HOST: z.string().default("127.0.0.1"),
@@ -8,5 +10,28 @@ export const gatewayConfigSchema = z.object({
   CHAT_ADDRESS: grpcAddress().default("127.0.0.1:50053"),
   TOOL_RUNTIME_ADDRESS: grpcAddress().default("127.0.0.1:50054"),
   LLM_PROFILES_ADDRESS: grpcAddress().default("127.0.0.1:50055"),
+  /** SQLite file of users, refresh tokens and API keys when MONGODB_URI is not set. */
+  GATEWAY_DB_FILE: z.string().min(1).default("./data/gateway.sqlite"),
+  ...documentStoreConfigShape("gateway"),
+  /**
+   * The gateway's ES256 key pair, `{"privateKey": <JWK>, "publicKey": <JWK>}` (a Kubernetes
+   * Secret). Without it, a pair generated into SIGNING_KEY_FILE (mode 0600).
+   */
+  GATEWAY_SIGNING_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined) return;
+      try {
+        parseSigningKeys(value);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  SIGNING_KEY_FILE: z.string().min(1).default("./data/signing-keys.json"),
+  /** The first administrator's password, used once, on a store without users. */
+  QAMESH_ROOT_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  /** Without QAMESH_ROOT_PASSWORD: generate root's password and write it here (standalone does). */
+  ROOT_PASSWORD_FILE: z.string().min(1).optional(),
   LOG_LEVEL: logLevel(),
 });

@@ -8,6 +8,7 @@ import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { createGatewayApp } from "./http/gateway-app.js";
+import { bootstrapRoot, type GatewayIdentity } from "./identity.js";
 import type { Peers } from "./peers.js";
 
 export { gatewayConfigSchema } from "./config.js";
@@ -22,7 +23,14 @@ export interface GatewayAddresses {
 }
 
 /** The gateway as a value: gRPC clients for its peers and the HTTP server in front of them. */
-export function createGateway(deps: { addresses: GatewayAddresses; logger: Logger; http: { host: string; port: number } }) {
+export function createGateway(deps: {
+  addresses: GatewayAddresses;
+  logger: Logger;
+  http: { host: string; port: number };
+  identity: GatewayIdentity;
+  /** Creates root on a store without users. */
+  root: { password?: string | undefined; generatedPasswordFile?: string | undefined };
+}) {
   const { addresses } = deps;
   const peers: Peers = {
     ingestion: createGrpcClient(IngestionService, addresses.ingestion, { peer: "ingestion" }),
@@ -35,7 +43,7 @@ export function createGateway(deps: { addresses: GatewayAddresses; logger: Logge
       "llm-profiles": createGrpcClient(Health, addresses.llmProfiles, { peer: "llm-profiles" }),
     },
   };
-  const app = createGatewayApp(peers, deps.logger);
+  const app = createGatewayApp(peers, deps.identity, deps.logger);
   let server: Server | undefined;
   let boundPort = deps.http.port;
 
@@ -48,6 +56,7 @@ export function createGateway(deps: { addresses: GatewayAddresses; logger: Logge
     /** The gateway serves HTTP, not gRPC: nothing to register. */
     register() {},
     async start(): Promise<void> {
+      await bootstrapRoot(deps.identity, { ...deps.root, logger: deps.logger });
       server = app.listen(deps.http.port, deps.http.host);
       await once(server, "listening");
       const address = server.address();

@@ -1,12 +1,16 @@
+import { identityIndexes, parseSigningKeys, signingKeysFromFile } from "@qamesh/identity";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
 import { gatewayConfigSchema } from "./config.js";
+import { gatewayIdentity } from "./identity.js";
 import { createGateway } from "./index.js";
 
-/** The gateway from its environment: its HTTP address and the addresses of the services behind it. */
+/** The gateway from its environment: its HTTP address, its identity store and keys, and the services behind it. */
 export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType<typeof createGateway>> = {
   name: "gateway",
   configSchema: gatewayConfigSchema,
-  async compose({ config, logger }) {
+  async compose({ config, logger, lifecycle, adapters }) {
+    const store = await adapters.documentStore(config, config.GATEWAY_DB_FILE, identityIndexes, logger, lifecycle);
+    const keys = config.GATEWAY_SIGNING_KEYS ? parseSigningKeys(config.GATEWAY_SIGNING_KEYS) : await signingKeysFromFile(config.SIGNING_KEY_FILE);
     const service = createGateway({
       logger,
       http: { host: config.GATEWAY_HOST, port: config.GATEWAY_PORT },
@@ -16,6 +20,8 @@ export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType
         toolRuntime: config.TOOL_RUNTIME_ADDRESS,
         llmProfiles: config.LLM_PROFILES_ADDRESS,
       },
+      identity: await gatewayIdentity(store, keys),
+      root: { password: config.QAMESH_ROOT_PASSWORD, generatedPasswordFile: config.ROOT_PASSWORD_FILE },
     });
     return { service };
   },

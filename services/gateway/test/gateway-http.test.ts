@@ -1,23 +1,37 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { generateSigningKeys } from "@qamesh/identity";
 import { createLogger } from "@qamesh/logger";
+import { SqliteDocumentStore } from "@qamesh/store-sqlite";
+import { gatewayClient, temporaryDirectory, testRootPassword } from "@qamesh/testkit";
 import type { openApiDocument } from "../src/index.js";
 import { createGateway } from "../src/index.js";
+import { gatewayIdentity } from "../src/identity.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
 
 /** A gateway whose peers are all down: nothing listens on port 1. */
+const directory = await temporaryDirectory("gateway");
+const store = SqliteDocumentStore.open(join(directory.path, "gateway.sqlite"));
 const gateway = createGateway({
   logger,
   http: { host: "127.0.0.1", port: 0 },
   addresses: { ingestion: "127.0.0.1:1", chat: "127.0.0.1:1", toolRuntime: "127.0.0.1:1", llmProfiles: "127.0.0.1:1" },
+  identity: await gatewayIdentity(store, await generateSigningKeys()),
+  root: { password: testRootPassword },
 });
 await gateway.start();
 const url = gateway.url;
-afterAll(() => gateway.stop());
+const client = gatewayClient(() => url);
+afterAll(async () => {
+  await gateway.stop();
+  await store.close();
+  await directory.remove();
+});
 
 describe("gateway with its dependencies down", () => {
   it("answers 503 naming the unavailable service, without a stack trace", async () => {
-    const response = await fetch(`${url}/v1/projects`);
+    const response = await fetch(`${url}/v1/projects`, { headers: { authorization: await client.authorization() } });
     expect(response.status).toBe(503);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("unavailable");
@@ -34,7 +48,7 @@ describe("gateway with its dependencies down", () => {
   });
 
   it("still validates input before calling anyone", async () => {
-    const response = await fetch(`${url}/v1/projects`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const response = await fetch(`${url}/v1/projects`, { method: "POST", headers: { "content-type": "application/json", authorization: await client.authorization() }, body: "{}" });
     expect(response.status).toBe(400);
   });
 

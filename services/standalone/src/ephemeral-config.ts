@@ -1,9 +1,12 @@
+import { testRootPassword } from "@qamesh/api-client";
+
 /**
  * The environment of a throwaway standalone mesh (tests, benchmarks): every port picked free,
- * data under `directory`, sources allowed only there, no demo, no logs. Nothing comes from the
+ * data under `directory`, sources allowed only there, no demo, no logs, root with `rootPassword`
+ * (testkit's testRootPassword). Nothing comes from the
  * process environment, so a test run's KAFKA_BROKERS or MONGODB_URI cannot leak in.
  */
-export function ephemeralStandaloneEnvironment(directory: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function ephemeralStandaloneEnvironment(directory: string, overrides: Record<string, string> = {}, rootPassword = testRootPassword): Record<string, string> {
   return {
     DATA_DIR: `${directory}/data`,
     GATEWAY_PORT: "0",
@@ -15,6 +18,7 @@ export function ephemeralStandaloneEnvironment(directory: string, overrides: Rec
     QAMESH_DEMO: "false",
     LOCAL_SOURCE_ROOTS: directory,
     LOG_LEVEL: "silent",
+    QAMESH_ROOT_PASSWORD: rootPassword,
     ...overrides,
   };
 }

@@ -14,6 +14,9 @@ import { standaloneConfigSchema } from "./config.js";
 
 const loopback = "127.0.0.1";
 
+/** Where standalone keeps root's generated password (mode 0600). */
+export const rootPasswordFile = (dataDir: string) => join(dataDir, "root-password");
+
 export interface RunningStandalone {
   gatewayUrl: string;
   grpcPorts: Record<string, number>;
@@ -77,7 +80,16 @@ export async function startStandalone(env: Record<string, string | undefined>, l
     }
     const gateway = await startService(
       gatewayRecipe,
-      parseConfig(gatewayRecipe.configSchema, { ...shared, ...addresses, GATEWAY_HOST: own.GATEWAY_HOST, GATEWAY_PORT: String(own.GATEWAY_PORT) }),
+      parseConfig(gatewayRecipe.configSchema, {
+        ...shared,
+        ...addresses,
+        GATEWAY_HOST: own.GATEWAY_HOST,
+        GATEWAY_PORT: String(own.GATEWAY_PORT),
+        GATEWAY_DB_FILE: join(dataDir, "gateway.sqlite"),
+        SIGNING_KEY_FILE: join(dataDir, "signing-keys.json"),
+        // Without QAMESH_ROOT_PASSWORD, root's generated password is printed once and kept here.
+        ROOT_PASSWORD_FILE: rootPasswordFile(dataDir),
+      }),
       logger.child({ service: "gateway" }),
       adapters,
     );

@@ -111,7 +111,7 @@ describe("a client that hangs up mid-answer", () => {
       const client = new AbortController();
       const response = await fetch(`${harness.running.gatewayUrl}/v1/projects/${project.body.id}/ask`, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: await harness.authorization() },
         body: JSON.stringify({ question: "talk for a long time" }),
         signal: client.signal,
       });

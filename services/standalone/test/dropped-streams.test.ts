@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 /** Starts a streaming ask and hangs up after `events` chunks of the answer have arrived. */
-function askAndHangUp(gatewayUrl: string, projectId: string, events: number): Promise<void> {
+function askAndHangUp(gatewayUrl: string, authorization: string, projectId: string, events: number): Promise<void> {
   const url = new URL(`${gatewayUrl}/v1/projects/${projectId}/ask`);
   return new Promise((resolve) => {
     const call = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" } },
+      { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization } },
       (response) => {
         let seen = 0;
         response.on("data", () => {
@@ -51,7 +51,8 @@ describe("clients that hang up mid-answer", () => {
   it("are logged as ordinary disconnects, never as errors with stacks, and leave nothing that holds up shutdown", async () => {
     logLines.length = 0;
     const hangUps = 40;
-    await Promise.all(Array.from({ length: hangUps }, (_, i) => askAndHangUp(harness.gatewayUrl, projectId, 1 + (i % 4))));
+    const authorization = await harness.authorization();
+    await Promise.all(Array.from({ length: hangUps }, (_, i) => askAndHangUp(harness.gatewayUrl, authorization, projectId, 1 + (i % 4))));
     // The mesh still answers, then stops promptly.
     expect((await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "retry policy" })).status).toBe(200);
     await harness.running.stop();

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@qamesh/logger";
 import { startFirstRunDemo } from "../src/first-run-demo.js";
+import { testRootPassword } from "@qamesh/testkit";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 describe("standalone data across restarts, and the first-run demo", () => {
@@ -31,7 +32,7 @@ describe("standalone data across restarts, and the first-run demo", () => {
       return true;
     }) as typeof process.stdout.write;
     try {
-      await startFirstRunDemo(harness.running.gatewayUrl, repositoryRoot, createLogger({ service: "test", level: "silent" }));
+      await startFirstRunDemo(harness.running.gatewayUrl, repositoryRoot, testRootPassword, createLogger({ service: "test", level: "silent" }));
     } finally {
       process.stdout.write = write;
     }
@@ -41,10 +42,12 @@ describe("standalone data across restarts, and the first-run demo", () => {
     expect(run).toMatchObject({ status: "succeeded", counts: { discovered: 2, indexed: 2 } });
     expect(printed).toContain(`${harness.running.gatewayUrl}/v1/projects/demo/ask`);
 
-    // The printed curl line works as printed.
+    // The printed curl line works as printed, credential included.
     const curlBody = /-d '(\{.*\})'/.exec(printed)![1]!;
-    const asked = await harness.api("POST", "/v1/projects/demo/ask", JSON.parse(curlBody));
+    const authorization = /-H 'authorization: (Bearer qm_[^']+)'/.exec(printed)![1]!;
+    const asked = await harness.api("POST", "/v1/projects/demo/ask", JSON.parse(curlBody), { authorization });
     expect(asked.status).toBe(200);
+    expect((await harness.api("POST", "/v1/projects/demo/ask", JSON.parse(curlBody), { authorization: "" })).status).toBe(401);
 
     // .gitignore is honoured: the ignored secret was never indexed.
     const hits = await harness.api("POST", "/v1/projects/demo/search", { query: "upload limiter password", k: 10 });
@@ -57,7 +60,7 @@ describe("standalone data across restarts, and the first-run demo", () => {
     const hits = await harness.api("POST", "/v1/projects/demo/search", { query: "largest upload size megabytes", k: 1 });
     expect(hits.body.hits[0]).toMatchObject({ path: "src/limits.ts", startLine: 1 });
 
-    await startFirstRunDemo(harness.running.gatewayUrl, repositoryRoot, createLogger({ service: "test", level: "silent" }));
+    await startFirstRunDemo(harness.running.gatewayUrl, repositoryRoot, testRootPassword, createLogger({ service: "test", level: "silent" }));
     expect((await harness.api("GET", "/v1/projects/demo/ingestions")).body.runs).toHaveLength(1);
 
     // Unchanged files stay unchanged after the restart: the worker's records survived too.

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePorts } from "@qamesh/config";
-import { eventually, temporaryDirectory } from "@qamesh/testkit";
+import { eventually, gatewayClient, temporaryDirectory, testRootPassword } from "@qamesh/testkit";
 
 const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const services = ["gateway", "ingestion", "connector-worker", "chat", "tool-runtime", "llm-profiles"] as const;
@@ -78,7 +78,13 @@ describe("the mesh as separate processes (embedded adapters on a shared data dir
         ...addresses,
         ...shared,
       },
-      gateway: { GATEWAY_PORT: String(ports.gateway), ...addresses },
+      gateway: {
+        GATEWAY_PORT: String(ports.gateway),
+        GATEWAY_DB_FILE: join(data, "gateway.sqlite"),
+        SIGNING_KEY_FILE: join(data, "signing-keys.json"),
+        QAMESH_ROOT_PASSWORD: testRootPassword,
+        ...addresses,
+      },
     };
     for (const name of services) children.push(startService(name, environments[name]));
     const url = `http://127.0.0.1:${ports.gateway}`;
@@ -87,15 +93,12 @@ describe("the mesh as separate processes (embedded adapters on a shared data dir
     const docs = join(root, "docs");
     await mkdir(docs, { recursive: true });
     await writeFile(join(docs, "oncall.md"), "# On-call\n\nThe on-call rotation hands over every Tuesday at 09:00.\n");
-    const post = async (path: string, body: unknown) =>
-      (await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json() as Promise<any>;
+    const client = gatewayClient(() => url);
+    const post = async (path: string, body: unknown) => (await client.api("POST", path, body)).body;
     const project = await post("/v1/projects", { name: "processes" });
     await post(`/v1/projects/${project.id}/sources`, { type: "local", path: docs });
     const run = await post(`/v1/projects/${project.id}/ingestions`, {});
-    await eventually(async () => {
-      const current = (await (await fetch(`${url}/v1/projects/${project.id}/ingestions/${run.id}`)).json()) as any;
-      expect(current.status).toBe("succeeded");
-    }, 60_000, 200);
+    expect((await client.waitForRun(project.id, run.id)).status).toBe("succeeded");
     const answer = await post(`/v1/projects/${project.id}/ask`, { question: "When does the on-call rotation hand over?" });
     expect(answer.citations[0].path).toBe("oncall.md");
     expect(answer.answer).toContain("every Tuesday at 09:00");

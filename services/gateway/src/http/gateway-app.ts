@@ -1,19 +1,27 @@
 import express, { type Express } from "express";
 import { notFound } from "@qamesh/errors";
 import type { Logger } from "@qamesh/logger";
+import type { GatewayIdentity } from "../identity.js";
 import type { Peers } from "../peers.js";
+import { authenticate } from "./auth/authenticate.js";
+import { authRoutes } from "./auth/auth-routes.js";
 import { errorResponse } from "./error-response.js";
 import { jsonBody } from "./json-body.js";
 import { openApiDocument } from "./openapi-document.js";
 import { requestContext } from "./request-context.js";
+import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { ingestionRoutes } from "./routes/ingestion-routes.js";
 import { projectRoutes } from "./routes/project-routes.js";
 import { searchAndAskRoutes } from "./routes/search-and-ask-routes.js";
 import { sourceRoutes } from "./routes/source-routes.js";
 
-/** The public HTTP surface. Express 5 forwards rejected async handlers to the error handler. */
-export function createGatewayApp(peers: Peers, logger: Logger): Express {
+/**
+ * The public HTTP surface. Express 5 forwards rejected async handlers to the error handler.
+ * Health, readiness, the API description and the login routes are open; everything after
+ * `authenticate` needs a principal.
+ */
+export function createGatewayApp(peers: Peers, identity: GatewayIdentity, logger: Logger): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
@@ -23,6 +31,9 @@ export function createGatewayApp(peers: Peers, logger: Logger): Express {
     response.json(openApiDocument);
   });
   app.use(healthRoutes(peers));
+  app.use(authRoutes(identity));
+  app.use(authenticate(identity));
+  app.use(apiKeyRoutes(identity));
   app.use(projectRoutes(peers));
   app.use(sourceRoutes(peers));
   app.use(ingestionRoutes(peers));

@@ -11,6 +11,7 @@ const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [String(status), { description: errorDescriptions[status], content: json(error) }]));
 const errorDescriptions: Record<number, string> = {
   400: "Invalid input; `error.field` names the offending field",
+  401: "No valid credential: log in, refresh, or send `Authorization: Bearer <access token or API key>`",
   404: "Unknown project, source or run",
   409: "Conflict with the current state",
   503: "A service behind the gateway is unavailable; `error.message` says which",
@@ -28,15 +29,54 @@ const reference = {
 export const openApiDocument = {
   openapi: "3.1.0",
   info: { title: "qamesh", version: "0.1.0", description: "Ask questions about a software project; answers cite files and lines." },
+  // Every route needs a bearer credential unless it says `security: []`.
+  security: [{ bearer: [] }],
   paths: {
-    "/health": { get: { summary: "Liveness", responses: { "200": { description: "The gateway is up" } } } },
+    "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "The gateway is up" } } } },
     "/ready": {
       get: {
         summary: "Readiness: every service behind the gateway is reachable",
+        security: [],
         responses: { "200": { description: "Ready" }, "503": { description: "A dependency is unreachable; the body lists each one's state" } },
       },
     },
-    "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1 document" } } } },
+    "/openapi.json": { get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1 document" } } } },
+    "/v1/auth/login": {
+      post: {
+        summary: "Log in with a username and password; the refresh token also comes as an httpOnly cookie scoped to /v1/auth",
+        security: [],
+        requestBody: { required: true, content: json(ref("Login")) },
+        responses: { "200": { description: "Tokens", content: json(ref("Tokens")) }, ...errors(400, 401) },
+      },
+    },
+    "/v1/auth/refresh": {
+      post: {
+        summary: "Exchange a refresh token (body or cookie) for a new pair; a token already exchanged revokes its whole login",
+        security: [],
+        requestBody: { required: false, content: json(ref("Refresh")) },
+        responses: { "200": { description: "Tokens", content: json(ref("Tokens")) }, ...errors(400, 401) },
+      },
+    },
+    "/v1/auth/logout": {
+      post: {
+        summary: "End the login a refresh token (body or cookie) or access token belongs to",
+        security: [],
+        requestBody: { required: false, content: json(ref("Refresh")) },
+        responses: { "204": { description: "Logged out (also when the token was unknown)" } },
+      },
+    },
+    "/v1/api-keys": {
+      post: {
+        summary: "Create an API key for scripts, CI and SDKs; the key is shown only in this response",
+        requestBody: { required: true, content: json(ref("CreateApiKey")) },
+        responses: { "201": { description: "Created", content: json({ allOf: [ref("ApiKey"), { type: "object", required: ["key"], properties: { key: { type: "string", description: "qm_..., shown once" } } }] }) }, ...errors(400, 401) },
+      },
+      get: { summary: "The caller's API keys (never the keys themselves)", responses: { "200": { description: "Keys", content: json({ type: "object", properties: { apiKeys: { type: "array", items: ref("ApiKey") } } }) }, ...errors(401) } },
+    },
+    "/v1/api-keys/{keyId}": {
+      parameters: [{ name: "keyId", in: "path", required: true, schema: { type: "string" } }],
+      delete: { summary: "Delete one of the caller's API keys", responses: { "204": { description: "Deleted" }, ...errors(401, 404) } },
+    },
     "/v1/projects": {
       post: {
         summary: "Register a project",
@@ -118,7 +158,37 @@ export const openApiDocument = {
     },
   },
   components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An access token from /v1/auth/login, or an API key (qm_...)" } },
     schemas: {
+      Login: { type: "object", required: ["username", "password"], properties: { username: { type: "string" }, password: { type: "string", writeOnly: true } } },
+      Refresh: { type: "object", properties: { refreshToken: { type: "string", description: "omit to use the cookie" } } },
+      Tokens: {
+        type: "object",
+        required: ["accessToken", "tokenType", "expiresIn", "refreshToken"],
+        properties: { accessToken: { type: "string" }, tokenType: { const: "Bearer" }, expiresIn: { type: "integer", description: "seconds" }, refreshToken: { type: "string" } },
+      },
+      CreateApiKey: {
+        type: "object",
+        required: ["name"],
+        additionalProperties: false,
+        properties: {
+          name: { type: "string", maxLength: textLimits.name },
+          projectIds: { type: "array", items: { type: "string" }, description: "only these projects (default: all of the owner's)" },
+          role: { enum: ["admin", "member"], description: "at most this role (never more than the owner has)" },
+          expiresAt: { type: "string", format: "date-time" },
+        },
+      },
+      ApiKey: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          name: { type: "string" },
+          projectIds: { type: ["array", "null"], items: { type: "string" } },
+          role: { type: ["string", "null"] },
+          expiresAt: { type: ["string", "null"], format: "date-time" },
+          createdAt: { type: "string", format: "date-time" },
+        },
+      },
       Error: {
         type: "object",
         required: ["error"],

@@ -1,0 +1,81 @@
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import { AppError } from "@qamesh/errors";
+import { accessTokens, refreshTokenLifetimeSeconds } from "@qamesh/identity";
+import type { GatewayIdentity } from "../../identity.js";
+import { parseInput } from "../parse-input.js";
+
+const refreshCookie = "qamesh_refresh";
+const loginBody = z.object({ username: z.string().min(1, "username must not be empty").max(200), password: z.string().max(1024) });
+const refreshBody = z.object({ refreshToken: z.string().max(200).optional() });
+
+/** One message for an unknown user and a wrong password: which one it was is not said. */
+const loginRefused = () => new AppError("unauthenticated", "unknown user or wrong password");
+const refreshRefused = () => new AppError("unauthenticated", "the refresh token is not valid (expired, revoked or already used)");
+
+/**
+ * Login, refresh and logout: the routes that work without an access token. The refresh token
+ * comes in the body and in an httpOnly, SameSite=Strict cookie scoped to /v1/auth, so a browser
+ * page never has to hold it.
+ */
+export function authRoutes(identity: GatewayIdentity): Router {
+  const router = Router();
+
+  const issue = async (request: Request, response: Response, userId: string, familyId: string, refreshToken: string) => {
+    const accessToken = await identity.accessTokenSigner.sign(userId, { fam: familyId });
+    response.cookie(refreshCookie, refreshToken, {
+      httpOnly: true,
+      sameSite: "strict",
+      path: "/v1/auth",
+      secure: request.secure,
+      maxAge: refreshTokenLifetimeSeconds * 1000,
+    });
+    response.setHeader("cache-control", "no-store");
+    response.json({ accessToken, tokenType: "Bearer", expiresIn: accessTokens.lifetimeSeconds, refreshToken });
+  };
+
+  router.post("/v1/auth/login", async (request, response) => {
+    const body = parseInput(loginBody, request.body);
+    // An empty password is refused here, before any check: some directories take it for an anonymous bind.
+    const user = body.password ? await identity.users.withPassword(body.username, body.password) : undefined;
+    if (!user) {
+      request.log.info({ username: body.username }, "login refused");
+      throw loginRefused();
+    }
+    const { familyId, token } = await identity.refreshTokens.start(user.id);
+    request.log.info({ userId: user.id }, "login");
+    await issue(request, response, user.id, familyId, token);
+  });
+
+  router.post("/v1/auth/refresh", async (request, response) => {
+    const token = parseInput(refreshBody, request.body).refreshToken ?? cookieValue(request, refreshCookie);
+    if (!token) throw refreshRefused();
+    const result = await identity.refreshTokens.rotate(token);
+    if (result.outcome === "reused") request.log.warn({ userId: result.userId, familyId: result.familyId }, "a rotated refresh token was presented again; its family is revoked");
+    if (result.outcome !== "rotated") {
+      response.clearCookie(refreshCookie, { path: "/v1/auth" });
+      throw refreshRefused();
+    }
+    await issue(request, response, result.userId, result.familyId, result.token);
+  });
+
+  router.post("/v1/auth/logout", async (request, response) => {
+    const token = parseInput(refreshBody, request.body).refreshToken ?? cookieValue(request, refreshCookie);
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.header("authorization") ?? "")?.[1];
+    const fromAccessToken = bearer ? await identity.accessTokenVerifier.verify(bearer).then((claims) => (typeof claims.fam === "string" ? claims.fam : undefined), () => undefined) : undefined;
+    const familyId = token ? await identity.refreshTokens.familyOf(token) : fromAccessToken;
+    if (familyId) await identity.refreshTokens.revokeFamily(familyId, "logout");
+    response.clearCookie(refreshCookie, { path: "/v1/auth" });
+    response.status(204).end();
+  });
+
+  return router;
+}
+
+function cookieValue(request: Request, name: string): string | undefined {
+  for (const part of (request.header("cookie") ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(value.join("="));
+  }
+  return undefined;
+}

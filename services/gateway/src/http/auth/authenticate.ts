@@ -1,0 +1,60 @@
+import type { NextFunction, Request, Response } from "express";
+import type { Principal } from "@qamesh/authorization";
+import { AppError } from "@qamesh/errors";
+import { currentContextValues, principalKey } from "@qamesh/grpc";
+import { looksLikeApiKey, type ApiKeyRecord } from "@qamesh/identity";
+import type { GatewayIdentity } from "../../identity.js";
+
+/** The authenticated caller of a request, and how they proved it. */
+export interface Caller {
+  principal: Principal;
+  /** An access token names its login's refresh family; an API key brings its narrowing. */
+  via: { kind: "access token"; familyId: string } | { kind: "api key"; key: ApiKeyRecord };
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    caller: Caller;
+  }
+}
+
+const unauthenticated = (message: string) => new AppError("unauthenticated", message);
+
+/**
+ * Every route after this needs `Authorization: Bearer <access token or API key>`. An access
+ * token must verify (signature, algorithm, issuer, audience, type, expiry) and its login must
+ * not have been revoked; an API key must match and be unexpired; either way the user must still
+ * exist. Failures are 401 with one message each, saying nothing of which check failed.
+ */
+export function authenticate(identity: GatewayIdentity) {
+  return async (request: Request, response: Response, next: NextFunction) => {
+    const header = request.header("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    response.setHeader("www-authenticate", 'Bearer realm="qamesh"');
+    if (!match) return next(unauthenticated("this needs Authorization: Bearer <access token or API key>"));
+    const credential = match[1]!;
+    const caller = looksLikeApiKey(credential) ? await byApiKey(identity, credential) : await byAccessToken(identity, credential);
+    if (!caller) return next(unauthenticated("the credential is not valid (expired, revoked or unknown)"));
+    request.caller = caller;
+    // The gRPC calls this request makes carry who it is for.
+    currentContextValues().set(principalKey, caller.principal.username);
+    response.removeHeader("www-authenticate");
+    next();
+  };
+}
+
+async function byAccessToken(identity: GatewayIdentity, token: string): Promise<Caller | undefined> {
+  const claims = await identity.accessTokenVerifier.verify(token).catch(() => undefined);
+  const familyId = typeof claims?.fam === "string" ? claims.fam : undefined;
+  if (!claims || !familyId || !(await identity.refreshTokens.isActive(familyId))) return undefined;
+  const user = await identity.users.get(claims.sub);
+  if (!user) return undefined;
+  return { principal: { userId: user.id, username: user.username, globalRole: user.globalRole }, via: { kind: "access token", familyId } };
+}
+
+async function byApiKey(identity: GatewayIdentity, key: string): Promise<Caller | undefined> {
+  const record = await identity.apiKeys.authenticate(key);
+  const user = record && (await identity.users.get(record.userId));
+  if (!record || !user) return undefined;
+  return { principal: { userId: user.id, username: user.username, globalRole: user.globalRole }, via: { kind: "api key", key: record } };
+}

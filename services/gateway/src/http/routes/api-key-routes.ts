@@ -1,0 +1,54 @@
+import { Router } from "express";
+import { z } from "zod";
+import { textLimits } from "@qamesh/limits";
+import type { ApiKeyRecord } from "@qamesh/identity";
+import type { GatewayIdentity } from "../../identity.js";
+import { parseInput } from "../parse-input.js";
+
+const createKeyBody = z
+  .object({
+    name: z.string().trim().min(1, "name must not be empty").max(textLimits.name),
+    projectIds: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be project ids")).min(1).max(200).optional(),
+    role: z.enum(["admin", "member"], "role must be admin or member").optional(),
+    expiresAt: z.iso.datetime({ offset: true, error: "expiresAt must be an ISO 8601 date-time" }).optional(),
+  })
+  .strict();
+
+const keyJson = (key: ApiKeyRecord) => ({
+  id: key.id,
+  name: key.name,
+  projectIds: key.projectIds,
+  role: key.role,
+  expiresAt: key.expireTime,
+  createdAt: key.createTime,
+});
+
+/** The caller's own API keys: the key itself is shown once, at creation. */
+export function apiKeyRoutes(identity: GatewayIdentity): Router {
+  const router = Router();
+
+  router.post("/v1/api-keys", async (request, response) => {
+    const body = parseInput(createKeyBody, request.body);
+    const { record, key } = await identity.apiKeys.create(request.caller.principal.userId, {
+      name: body.name,
+      projectIds: body.projectIds,
+      role: body.role,
+      expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
+    });
+    request.log.info({ keyId: record.id }, "API key created");
+    response.setHeader("cache-control", "no-store");
+    response.status(201).json({ ...keyJson(record), key });
+  });
+
+  router.get("/v1/api-keys", async (request, response) => {
+    response.json({ apiKeys: (await identity.apiKeys.list(request.caller.principal.userId)).map(keyJson) });
+  });
+
+  router.delete("/v1/api-keys/:keyId", async (request, response) => {
+    await identity.apiKeys.delete(request.caller.principal.userId, request.params.keyId);
+    request.log.info({ keyId: request.params.keyId }, "API key deleted");
+    response.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { ApiKeys, RefreshTokens, TokenSigner, TokenVerifier, Users, accessTokens, type SigningKeys } from "@qamesh/identity";
+import type { Logger } from "@qamesh/logger";
+import type { DocumentStore } from "@qamesh/ports";
+
+/** Everything the gateway knows about callers, over its own store. */
+export interface GatewayIdentity {
+  users: Users;
+  refreshTokens: RefreshTokens;
+  apiKeys: ApiKeys;
+  accessTokenSigner: TokenSigner;
+  accessTokenVerifier: TokenVerifier;
+}
+
+export async function gatewayIdentity(store: DocumentStore, keys: SigningKeys): Promise<GatewayIdentity> {
+  return {
+    users: new Users(store),
+    refreshTokens: new RefreshTokens(store),
+    apiKeys: new ApiKeys(store),
+    accessTokenSigner: await TokenSigner.create(accessTokens, keys.privateKey),
+    accessTokenVerifier: await TokenVerifier.create(accessTokens, keys.publicKey),
+  };
+}
+
+export const rootUsername = "root";
+
+/**
+ * On a store with no users, creates `root` (global admin): with `password` when the deployment
+ * gives one, else (one machine) with a generated one, printed once and written to
+ * `generatedPasswordFile` (mode 0600). A restart finds users and changes nothing.
+ */
+export async function bootstrapRoot(identity: GatewayIdentity, options: { password?: string | undefined; generatedPasswordFile?: string | undefined; logger: Logger }): Promise<void> {
+  if (await identity.users.any()) return;
+  let password = options.password;
+  if (!password) {
+    if (!options.generatedPasswordFile) throw new Error("there are no users yet: set QAMESH_ROOT_PASSWORD to create the first administrator (root)");
+    password = randomBytes(18).toString("base64url");
+    await mkdir(dirname(options.generatedPasswordFile), { recursive: true });
+    await writeFile(options.generatedPasswordFile, `${password}\n`, { mode: 0o600 });
+    process.stdout.write(`\nqamesh created the administrator "${rootUsername}" with the password ${password}\n(also in ${options.generatedPasswordFile}, readable by you only; it is not shown again)\n`);
+  }
+  await identity.users.create({ username: rootUsername, password, globalRole: "admin", origin: "local" });
+  options.logger.info({ username: rootUsername }, "created the first administrator");
+}

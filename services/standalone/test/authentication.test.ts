@@ -1,0 +1,134 @@
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { createLogger } from "@qamesh/logger";
+import { testRootPassword, temporaryDirectory } from "@qamesh/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ephemeralStandaloneEnvironment, rootPasswordFile, startStandalone } from "../src/index.js";
+import { startHarness, type Harness } from "./standalone-harness.js";
+
+describe("authentication at the gateway", () => {
+  let harness: Harness;
+  const raw = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    harness.api(method, path, body, { authorization: "", ...headers });
+  const login = async (password = testRootPassword) => raw("POST", "/v1/auth/login", { username: "root", password });
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  it("leaves health, readiness and the API description open, and asks for a credential everywhere else", async () => {
+    expect((await raw("GET", "/health")).status).toBe(200);
+    expect((await raw("GET", "/ready")).status).toBe(200);
+    expect((await raw("GET", "/openapi.json")).status).toBe(200);
+    const response = await fetch(`${harness.gatewayUrl}/v1/projects`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect((await raw("POST", "/v1/projects", { name: "x" }, { authorization: "Bearer not-a-token" })).status).toBe(401);
+  });
+
+  it("answers an unknown user and a wrong password alike, and refuses an empty password", async () => {
+    const wrong = await login("wrong-password-123");
+    const unknown = await raw("POST", "/v1/auth/login", { username: "nobody", password: testRootPassword });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error.message).toBe(wrong.body.error.message);
+    expect((await login("")).status).toBe(401);
+  });
+
+  it("logs in with an access token and a refresh token, the latter also as a strict httpOnly cookie", async () => {
+    const response = await fetch(`${harness.gatewayUrl}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "root", password: testRootPassword }) });
+    expect(response.status).toBe(200);
+    const tokens = (await response.json()) as { accessToken: string; tokenType: string; expiresIn: number; refreshToken: string };
+    expect(tokens).toMatchObject({ tokenType: "Bearer", expiresIn: 900 });
+    const cookie = response.headers.get("set-cookie")!;
+    expect(cookie).toContain(`qamesh_refresh=${encodeURIComponent(tokens.refreshToken)}`);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).toMatch(/Path=\/v1\/auth/);
+    expect((await raw("GET", "/v1/projects", undefined, bearer(tokens.accessToken))).status).toBe(200);
+  });
+
+  it("rotates refresh tokens; a rotated one presented again revokes the login, newest access token included", async () => {
+    const first = (await login()).body;
+    const second = (await raw("POST", "/v1/auth/refresh", { refreshToken: first.refreshToken })).body;
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect((await raw("GET", "/v1/projects", undefined, bearer(second.accessToken))).status).toBe(200);
+
+    const replayed = await raw("POST", "/v1/auth/refresh", { refreshToken: first.refreshToken });
+    expect(replayed.status).toBe(401);
+    expect((await raw("GET", "/v1/projects", undefined, bearer(second.accessToken))).status).toBe(401);
+    expect((await raw("POST", "/v1/auth/refresh", { refreshToken: second.refreshToken })).status).toBe(401);
+  });
+
+  it("lets exactly one of two concurrent refreshes of one token win", async () => {
+    const { refreshToken } = (await login()).body;
+    const results = await Promise.all([1, 2, 3].map(() => raw("POST", "/v1/auth/refresh", { refreshToken })));
+    expect(results.map((result) => result.status).sort()).toEqual([200, 401, 401]);
+  });
+
+  it("ends a login at logout: its access token and refresh token stop working", async () => {
+    const tokens = (await login()).body;
+    expect((await raw("POST", "/v1/auth/logout", { refreshToken: tokens.refreshToken })).status).toBe(204);
+    expect((await raw("GET", "/v1/projects", undefined, bearer(tokens.accessToken))).status).toBe(401);
+    expect((await raw("POST", "/v1/auth/refresh", { refreshToken: tokens.refreshToken })).status).toBe(401);
+  });
+
+  it("creates API keys shown once, usable as a bearer credential until deleted", async () => {
+    const created = await harness.api("POST", "/v1/api-keys", { name: "ci" });
+    expect(created.status).toBe(201);
+    expect(created.body.key).toMatch(/^qm_/);
+    expect((await raw("GET", "/v1/projects", undefined, bearer(created.body.key))).status).toBe(200);
+    const listed = await harness.api("GET", "/v1/api-keys");
+    expect(listed.body.apiKeys.map((key: { id: string }) => key.id)).toContain(created.body.id);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+    expect((await harness.api("DELETE", `/v1/api-keys/${created.body.id}`)).status).toBe(204);
+    expect((await raw("GET", "/v1/projects", undefined, bearer(created.body.key))).status).toBe(401);
+    expect((await harness.api("POST", "/v1/api-keys", { name: "old", expiresAt: "2001-01-01T00:00:00Z" })).status).toBe(400);
+  });
+
+  it("stores no password, refresh token or API key in the clear", async () => {
+    const tokens = (await login()).body;
+    const key = (await harness.api("POST", "/v1/api-keys", { name: "dump" })).body.key as string;
+    const dump = (await readFile(join(harness.root, "data", "gateway.sqlite"))).toString("latin1");
+    for (const secret of [testRootPassword, tokens.refreshToken, key, key.split("_")[2]!]) expect(dump).not.toContain(secret);
+  });
+});
+
+describe("the first administrator", () => {
+  it("gets a generated password on a fresh standalone without QAMESH_ROOT_PASSWORD, kept 0600 and never reset", async () => {
+    const directory = await temporaryDirectory("root");
+    const { QAMESH_ROOT_PASSWORD: _given, ...env } = ephemeralStandaloneEnvironment(directory.path);
+    const logger = createLogger({ service: "test", level: "silent" });
+    let printed = "";
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      printed += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    let running;
+    try {
+      running = await startStandalone(env, logger);
+    } finally {
+      process.stdout.write = write;
+    }
+    try {
+      const file = rootPasswordFile(join(directory.path, "data"));
+      const password = (await readFile(file, "utf8")).trim();
+      expect(printed).toContain(password);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      await running.stop();
+      running = await startStandalone(env, logger);
+      const login = await fetch(`${running.gatewayUrl}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "root", password }) });
+      expect(login.status).toBe(200);
+      expect((await readFile(file, "utf8")).trim()).toBe(password);
+    } finally {
+      await running.stop();
+      await directory.remove();
+    }
+  });
+});
