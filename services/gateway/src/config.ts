@@ -33,5 +33,14 @@ export const gatewayConfigSchema = z.object({
   QAMESH_ROOT_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   /** Without QAMESH_ROOT_PASSWORD: generate root's password and write it here (standalone does). */
   ROOT_PASSWORD_FILE: z.string().min(1).optional(),
+  /**
+   * Comma-separated origins (https://app.example.com) whose pages may call the API from a
+   * browser; none by default.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
+    .refine((origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), "must be a comma-separated list of origins such as https://app.example.com"),
   LOG_LEVEL: logLevel(),
 });

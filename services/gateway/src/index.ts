@@ -27,6 +27,8 @@ export function createGateway(deps: {
   addresses: GatewayAddresses;
   logger: Logger;
   http: { host: string; port: number };
+  /** Origins whose browser pages may call the API (none by default). */
+  corsOrigins?: readonly string[];
   identity: GatewayIdentity;
   /** Creates root on a store without users. */
   root: { password?: string | undefined; generatedPasswordFile?: string | undefined };
@@ -43,7 +45,7 @@ export function createGateway(deps: {
       "llm-profiles": createGrpcClient(Health, addresses.llmProfiles, { peer: "llm-profiles" }),
     },
   };
-  const app = createGatewayApp(peers, deps.identity, deps.logger);
+  const app = createGatewayApp(peers, deps.identity, { logger: deps.logger, corsOrigins: deps.corsOrigins ?? [] });
   let server: Server | undefined;
   let boundPort = deps.http.port;
 

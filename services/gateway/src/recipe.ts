@@ -14,6 +14,7 @@ export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType
     const service = createGateway({
       logger,
       http: { host: config.GATEWAY_HOST, port: config.GATEWAY_PORT },
+      corsOrigins: config.CORS_ORIGINS,
       addresses: {
         ingestion: config.INGESTION_ADDRESS,
         chat: config.CHAT_ADDRESS,

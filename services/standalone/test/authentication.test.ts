@@ -132,3 +132,37 @@ describe("the first administrator", () => {
     }
   });
 });
+
+describe("HTTP hygiene", () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ CORS_ORIGINS: "https://app.example.com" });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  const preflight = (origin: string) =>
+    fetch(`${harness.gatewayUrl}/v1/projects`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+    });
+
+  it("lets only the configured origins call from a browser", async () => {
+    const allowed = await preflight("https://app.example.com");
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(allowed.headers.get("access-control-allow-headers")).toContain("authorization");
+    const other = await preflight("https://evil.example");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("sends the usual protective headers and no framework banner", async () => {
+    const response = await fetch(`${harness.gatewayUrl}/health`);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(response.headers.get("x-powered-by")).toBeNull();
+  });
+});

@@ -1,4 +1,6 @@
+import cors from "cors";
 import express, { type Express } from "express";
+import helmet from "helmet";
 import { notFound } from "@qamesh/errors";
 import type { Logger } from "@qamesh/logger";
 import type { GatewayIdentity } from "../identity.js";
@@ -21,11 +23,23 @@ import { sourceRoutes } from "./routes/source-routes.js";
  * Health, readiness, the API description and the login routes are open; everything after
  * `authenticate` needs a principal.
  */
-export function createGatewayApp(peers: Peers, identity: GatewayIdentity, logger: Logger): Express {
+export function createGatewayApp(peers: Peers, identity: GatewayIdentity, options: { logger: Logger; corsOrigins: readonly string[] }): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
-  app.use(requestContext(logger));
+  app.use(requestContext(options.logger));
+  app.use(helmet());
+  // Browsers may call the API only from the deployment's own origins; credentials are bearer
+  // tokens, and the refresh cookie is SameSite=Strict, so no other site can ride on a session.
+  app.use(
+    cors({
+      origin: [...options.corsOrigins],
+      credentials: true,
+      allowedHeaders: ["authorization", "content-type", "accept", "x-request-id", "last-event-id"],
+      exposedHeaders: ["x-request-id", "location", "retry-after"],
+      maxAge: 600,
+    }),
+  );
   app.use(jsonBody());
   app.get("/openapi.json", (_request, response) => {
     response.json(openApiDocument);
