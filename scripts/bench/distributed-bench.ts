@@ -1,3 +1,4 @@
+import { unthrottledRateLimits } from "@qamesh/gateway";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DistributedMesh, startRealServers } from "@qamesh/distributed";
@@ -25,7 +26,7 @@ export async function distributedBench(workDirectory: string, corpus: string, fi
       connectorWorkers: workers,
       localSourceRoots: `${corpus}:${tinySources}`,
       rootPassword: benchRootPassword,
-      env: { LOG_LEVEL: "warn" },
+      env: { LOG_LEVEL: "warn", ...unthrottledRateLimits },
     });
     const probe = new EventLatencyProbe(servers.KAFKA_BROKERS, `${namespace}.`);
     try {

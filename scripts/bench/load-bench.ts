@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { freePort } from "@qamesh/config";
+import { unthrottledRateLimits } from "@qamesh/gateway";
 import type { CorpusFact } from "./generated-corpus.js";
 import { benchApi, benchRootPassword, percentile } from "./bench-api.js";
 
@@ -32,6 +33,7 @@ export async function loadBench(workDirectory: string, corpus: string, facts: re
       LOCAL_SOURCE_ROOTS: corpus,
       LOG_LEVEL: "warn",
       QAMESH_ROOT_PASSWORD: benchRootPassword,
+      ...unthrottledRateLimits,
     },
     stdio: "ignore",
   });

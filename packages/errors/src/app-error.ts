@@ -7,12 +7,15 @@ import type { ErrorCode } from "./error-code.js";
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
+  /** For `resource_exhausted`: when trying again can succeed (HTTP Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.field = options.field;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -5,3 +5,4 @@ export * from "./embedder.js";
 export * from "./llm.js";
 export * from "./project-models.js";
 export * from "./retrieval.js";
+export * from "./rate-limiter.js";

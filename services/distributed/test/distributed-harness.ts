@@ -1,3 +1,4 @@
+import { unthrottledRateLimits } from "@qamesh/gateway";
 import { randomUUID } from "node:crypto";
 import { gatewayClient, realServer, temporaryDirectory, testRootPassword, type MeshHarness } from "@qamesh/testkit";
 import { DistributedMesh, type RealServerAddresses } from "../src/index.js";
@@ -42,6 +43,7 @@ export async function startDistributedHarness(options: DistributedHarnessOptions
       KAFKA_SESSION_TIMEOUT_MS: "6000",
       KAFKA_REBALANCE_TIMEOUT_MS: "10000",
       EVENT_RETRY_BACKOFF_MS: "200",
+      ...unthrottledRateLimits,
       ...options.env,
     },
   });

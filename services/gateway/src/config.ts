@@ -42,5 +42,25 @@ export const gatewayConfigSchema = z.object({
     .default("")
     .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
     .refine((origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), "must be a comma-separated list of origins such as https://app.example.com"),
+  /** Login attempts per username, and per address, within RATE_LIMIT_LOGIN_WINDOW_SECONDS. */
+  RATE_LIMIT_LOGINS_PER_USERNAME: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_LOGINS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Requests per principal per minute, and answers (ask) per project per minute. */
+  RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_ANSWERS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Proxies in front of the gateway whose X-Forwarded-For to believe (0: use the peer address). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: logLevel(),
 });
+
+/**
+ * Limits high enough never to bind: for throwaway meshes (tests, benchmarks) that make thousands
+ * of requests a minute as one user. A deployment keeps the defaults or sets its own.
+ */
+export const unthrottledRateLimits: Record<string, string> = {
+  RATE_LIMIT_LOGINS_PER_USERNAME: "100000",
+  RATE_LIMIT_LOGINS_PER_ADDRESS: "100000",
+  RATE_LIMIT_REQUESTS_PER_MINUTE: "10000000",
+  RATE_LIMIT_ANSWERS_PER_MINUTE: "10000000",
+};

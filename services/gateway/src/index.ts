@@ -9,11 +9,13 @@ import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { createGatewayApp } from "./http/gateway-app.js";
 import { bootstrapRoot, type GatewayIdentity } from "./identity.js";
+import type { GatewayRateLimits } from "./http/rate-limits.js";
 import type { Peers } from "./peers.js";
 
-export { gatewayConfigSchema } from "./config.js";
+export { gatewayConfigSchema, unthrottledRateLimits } from "./config.js";
 export { openApiDocument } from "./http/openapi-document.js";
 export { gatewayRecipe } from "./recipe.js";
+export { GatewayRateLimits } from "./http/rate-limits.js";
 
 export interface GatewayAddresses {
   ingestion: string;
@@ -29,6 +31,9 @@ export function createGateway(deps: {
   http: { host: string; port: number };
   /** Origins whose browser pages may call the API (none by default). */
   corsOrigins?: readonly string[];
+  /** Proxies in front whose X-Forwarded-For to believe. */
+  trustProxyHops?: number;
+  rateLimits: GatewayRateLimits;
   identity: GatewayIdentity;
   /** Creates root on a store without users. */
   root: { password?: string | undefined; generatedPasswordFile?: string | undefined };
@@ -45,7 +50,7 @@ export function createGateway(deps: {
       "llm-profiles": createGrpcClient(Health, addresses.llmProfiles, { peer: "llm-profiles" }),
     },
   };
-  const app = createGatewayApp(peers, deps.identity, { logger: deps.logger, corsOrigins: deps.corsOrigins ?? [] });
+  const app = createGatewayApp(peers, deps.identity, deps.rateLimits, { logger: deps.logger, corsOrigins: deps.corsOrigins ?? [], trustProxyHops: deps.trustProxyHops ?? 0 });
   let server: Server | undefined;
   let boundPort = deps.http.port;
 

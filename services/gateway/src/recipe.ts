@@ -1,5 +1,7 @@
 import { identityIndexes, parseSigningKeys, signingKeysFromFile } from "@qamesh/identity";
+import { openRateLimiter } from "@qamesh/runtime-adapters";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
+import { GatewayRateLimits } from "./http/rate-limits.js";
 import { gatewayConfigSchema } from "./config.js";
 import { gatewayIdentity } from "./identity.js";
 import { createGateway } from "./index.js";
@@ -10,11 +12,22 @@ export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType
   configSchema: gatewayConfigSchema,
   async compose({ config, logger, lifecycle, adapters }) {
     const store = await adapters.documentStore(config, config.GATEWAY_DB_FILE, identityIndexes, logger, lifecycle);
+    const limiter = await openRateLimiter(config);
+    lifecycle.onStop("rate limiter", () => limiter.close());
+    const rateLimits = new GatewayRateLimits(limiter, {
+      loginsPerUsername: config.RATE_LIMIT_LOGINS_PER_USERNAME,
+      loginsPerAddress: config.RATE_LIMIT_LOGINS_PER_ADDRESS,
+      loginWindowSeconds: config.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
+      requestsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
+      answersPerMinute: config.RATE_LIMIT_ANSWERS_PER_MINUTE,
+    });
     const keys = config.GATEWAY_SIGNING_KEYS ? parseSigningKeys(config.GATEWAY_SIGNING_KEYS) : await signingKeysFromFile(config.SIGNING_KEY_FILE);
     const service = createGateway({
       logger,
       http: { host: config.GATEWAY_HOST, port: config.GATEWAY_PORT },
       corsOrigins: config.CORS_ORIGINS,
+      trustProxyHops: config.TRUST_PROXY_HOPS,
+      rateLimits,
       addresses: {
         ingestion: config.INGESTION_ADDRESS,
         chat: config.CHAT_ADDRESS,

@@ -5,7 +5,8 @@ import { createLogger } from "@qamesh/logger";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { gatewayClient, temporaryDirectory, testRootPassword } from "@qamesh/testkit";
 import type { openApiDocument } from "../src/index.js";
-import { createGateway } from "../src/index.js";
+import { openRateLimiter } from "@qamesh/runtime-adapters";
+import { createGateway, GatewayRateLimits } from "../src/index.js";
 import { gatewayIdentity } from "../src/identity.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
@@ -18,6 +19,13 @@ const gateway = createGateway({
   http: { host: "127.0.0.1", port: 0 },
   addresses: { ingestion: "127.0.0.1:1", chat: "127.0.0.1:1", toolRuntime: "127.0.0.1:1", llmProfiles: "127.0.0.1:1" },
   identity: await gatewayIdentity(store, await generateSigningKeys()),
+  rateLimits: new GatewayRateLimits(await openRateLimiter({ MONGODB_DATABASE: "unused" }), {
+    loginsPerUsername: 100,
+    loginsPerAddress: 100,
+    loginWindowSeconds: 60,
+    requestsPerMinute: 1000,
+    answersPerMinute: 100,
+  }),
   root: { password: testRootPassword },
 });
 await gateway.start();

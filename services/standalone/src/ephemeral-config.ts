@@ -1,8 +1,10 @@
 import { testRootPassword } from "@qamesh/api-client";
+import { unthrottledRateLimits } from "@qamesh/gateway";
 
 /**
  * The environment of a throwaway standalone mesh (tests, benchmarks): every port picked free,
- * data under `directory`, sources allowed only there, no demo, no logs, root with `rootPassword`
+ * data under `directory`, sources allowed only there, no demo, no logs, no binding rate limits
+ * (tests that check them set their own), root with `rootPassword`
  * (testkit's testRootPassword). Nothing comes from the
  * process environment, so a test run's KAFKA_BROKERS or MONGODB_URI cannot leak in.
  */
@@ -19,6 +21,7 @@ export function ephemeralStandaloneEnvironment(directory: string, overrides: Rec
     LOCAL_SOURCE_ROOTS: directory,
     LOG_LEVEL: "silent",
     QAMESH_ROOT_PASSWORD: rootPassword,
+    ...unthrottledRateLimits,
     ...overrides,
   };
 }

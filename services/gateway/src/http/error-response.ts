@@ -24,6 +24,7 @@ export function errorResponse(error: unknown, request: Request, response: Respon
     response.end();
     return;
   }
+  if (appError.retryAfterSeconds !== undefined) response.setHeader("retry-after", String(appError.retryAfterSeconds));
   response.status(httpStatusByCode[appError.code]).json(errorBody(appError, request.requestId));
 }
 

@@ -10,6 +10,7 @@ import { authRoutes } from "./auth/auth-routes.js";
 import { errorResponse } from "./error-response.js";
 import { jsonBody } from "./json-body.js";
 import { openApiDocument } from "./openapi-document.js";
+import type { GatewayRateLimits } from "./rate-limits.js";
 import { requestContext } from "./request-context.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
@@ -23,9 +24,16 @@ import { sourceRoutes } from "./routes/source-routes.js";
  * Health, readiness, the API description and the login routes are open; everything after
  * `authenticate` needs a principal.
  */
-export function createGatewayApp(peers: Peers, identity: GatewayIdentity, options: { logger: Logger; corsOrigins: readonly string[] }): Express {
+export function createGatewayApp(
+  peers: Peers,
+  identity: GatewayIdentity,
+  rateLimits: GatewayRateLimits,
+  options: { logger: Logger; corsOrigins: readonly string[]; trustProxyHops: number },
+): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Behind N proxies, the client's address is the Nth from the right of X-Forwarded-For.
+  app.set("trust proxy", options.trustProxyHops);
   app.set("query parser", "simple");
   app.use(requestContext(options.logger));
   app.use(helmet());
@@ -45,13 +53,14 @@ export function createGatewayApp(peers: Peers, identity: GatewayIdentity, option
     response.json(openApiDocument);
   });
   app.use(healthRoutes(peers));
-  app.use(authRoutes(identity));
+  app.use(authRoutes(identity, rateLimits));
   app.use(authenticate(identity));
+  app.use(rateLimits.perPrincipal());
   app.use(apiKeyRoutes(identity));
   app.use(projectRoutes(peers));
   app.use(sourceRoutes(peers));
   app.use(ingestionRoutes(peers));
-  app.use(searchAndAskRoutes(peers));
+  app.use(searchAndAskRoutes(peers, rateLimits));
   app.use((request) => {
     throw notFound(`no route for ${request.method} ${request.path}`);
   });

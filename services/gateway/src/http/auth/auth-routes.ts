@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError } from "@qamesh/errors";
 import { accessTokens, refreshTokenLifetimeSeconds } from "@qamesh/identity";
 import type { GatewayIdentity } from "../../identity.js";
+import type { GatewayRateLimits } from "../rate-limits.js";
 import { parseInput } from "../parse-input.js";
 
 const refreshCookie = "qamesh_refresh";
@@ -18,7 +19,7 @@ const refreshRefused = () => new AppError("unauthenticated", "the refresh token 
  * comes in the body and in an httpOnly, SameSite=Strict cookie scoped to /v1/auth, so a browser
  * page never has to hold it.
  */
-export function authRoutes(identity: GatewayIdentity): Router {
+export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLimits): Router {
   const router = Router();
 
   const issue = async (request: Request, response: Response, userId: string, familyId: string, refreshToken: string) => {
@@ -36,6 +37,7 @@ export function authRoutes(identity: GatewayIdentity): Router {
 
   router.post("/v1/auth/login", async (request, response) => {
     const body = parseInput(loginBody, request.body);
+    await rateLimits.login(body.username, request.ip ?? "unknown");
     // An empty password is refused here, before any check: some directories take it for an anonymous bind.
     const user = body.password ? await identity.users.withPassword(body.username, body.password) : undefined;
     if (!user) {

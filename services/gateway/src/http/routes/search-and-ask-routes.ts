@@ -3,6 +3,7 @@ import { z } from "zod";
 import { toAppError } from "@qamesh/errors";
 import { maxSearchResults, textLimits } from "@qamesh/limits";
 import type { Peers } from "../../peers.js";
+import type { GatewayRateLimits } from "../rate-limits.js";
 import { errorBody } from "../error-response.js";
 import { parseInput } from "../parse-input.js";
 import { citationJson, hitJson } from "../presenters.js";
@@ -32,7 +33,7 @@ function clientGone(response: Response): AbortSignal {
   return controller.signal;
 }
 
-export function searchAndAskRoutes(peers: Peers): Router {
+export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router {
   const router = Router();
 
   router.post("/v1/projects/:projectId/search", async (request, response) => {
@@ -46,6 +47,7 @@ export function searchAndAskRoutes(peers: Peers): Router {
   router.post("/v1/projects/:projectId/ask", async (request, response) => {
     const body = parseInput(askBody, request.body);
     const projectId = request.params.projectId;
+    await rateLimits.answer(projectId);
     await peers.ingestion.getProject({ projectId });
     const wantsStream = request.accepts(["application/json", "text/event-stream"]) === "text/event-stream";
     if (!wantsStream) {
