@@ -14,7 +14,15 @@ export const identityCollections = {
   refreshFamilies: "refresh_token_families",
   refreshRotations: "refresh_token_rotations",
   apiKeys: "api_keys",
+  memberships: "memberships",
 } as const;
+
+/** A user's role in a project: a record of that project, keyed by the user's id. */
+export interface MembershipRecord extends StoredDocument {
+  userId: string;
+  role: ProjectRole;
+  createTime: string;
+}
 
 export interface UserRecord extends StoredDocument {
   username: string;
@@ -72,4 +80,5 @@ export const identityIndexes: readonly DocumentIndex[] = [
   { collection: identityCollections.refreshTokens, fields: ["projectId", "familyId"] },
   { collection: identityCollections.refreshFamilies, fields: ["projectId", "userId"] },
   { collection: identityCollections.apiKeys, fields: ["projectId", "userId"] },
+  { collection: identityCollections.memberships, fields: ["userId"] },
 ];

@@ -5,3 +5,4 @@ export * from "./refresh-tokens.js";
 export * from "./api-keys.js";
 export * from "./users.js";
 export * from "./signing-keys-file.js";
+export * from "./memberships.js";

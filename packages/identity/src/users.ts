@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { GlobalRole } from "@qamesh/authorization";
 import { alreadyExists, invalidArgument, isAppError, notFound } from "@qamesh/errors";
+import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import type { DocumentStore } from "@qamesh/ports";
 import { identityCollections, identityScope, type UserRecord, type UsernameRecord } from "./identity-records.js";
 import { passwordHasher } from "./password-hasher.js";
@@ -55,6 +56,11 @@ export class Users {
   async byUsername(username: string): Promise<UserRecord | undefined> {
     const entry = await this.store.collection<UsernameRecord>(identityCollections.usernames).get(identityScope, usernameKey(username));
     return entry ? this.get(entry.userId) : undefined;
+  }
+
+  /** A page of all users, oldest first. */
+  list(page: PageRequest): Promise<Page<UserRecord>> {
+    return findPage(this.users(), { projectId: identityScope }, { field: "createTime", direction: "asc" }, page);
   }
 
   async any(): Promise<boolean> {

@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ApiKeys, RefreshTokens, TokenSigner, TokenVerifier, Users, accessTokens, type SigningKeys } from "@qamesh/identity";
+import { ApiKeys, Memberships, RefreshTokens, TokenSigner, TokenVerifier, Users, accessTokens, type SigningKeys } from "@qamesh/identity";
 import type { Logger } from "@qamesh/logger";
 import type { DocumentStore } from "@qamesh/ports";
 
 /** Everything the gateway knows about callers, over its own store. */
 export interface GatewayIdentity {
   users: Users;
+  memberships: Memberships;
   refreshTokens: RefreshTokens;
   apiKeys: ApiKeys;
   accessTokenSigner: TokenSigner;
@@ -17,6 +18,7 @@ export interface GatewayIdentity {
 export async function gatewayIdentity(store: DocumentStore, keys: SigningKeys): Promise<GatewayIdentity> {
   return {
     users: new Users(store),
+    memberships: new Memberships(store),
     refreshTokens: new RefreshTokens(store),
     apiKeys: new ApiKeys(store),
     accessTokenSigner: await TokenSigner.create(accessTokens, keys.privateKey),

@@ -11,6 +11,7 @@ const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [String(status), { description: errorDescriptions[status], content: json(error) }]));
 const errorDescriptions: Record<number, string> = {
   400: "Invalid input; `error.field` names the offending field",
+  403: "The caller may not do this (a member attempting an admin action, a user managing users)",
   401: "No valid credential: log in, refresh, or send `Authorization: Bearer <access token or API key>`",
   404: "Unknown project, source or run",
   409: "Conflict with the current state",
@@ -72,6 +73,47 @@ export const openApiDocument = {
         responses: { "201": { description: "Created", content: json({ allOf: [ref("ApiKey"), { type: "object", required: ["key"], properties: { key: { type: "string", description: "qm_..., shown once" } } }] }) }, ...errors(400, 401) },
       },
       get: { summary: "The caller's API keys (never the keys themselves)", responses: { "200": { description: "Keys", content: json({ type: "object", properties: { apiKeys: { type: "array", items: ref("ApiKey") } } }) }, ...errors(401) } },
+    },
+    "/v1/me": {
+      get: {
+        summary: "The caller: id, username, global role and project memberships",
+        responses: { "200": { description: "The caller", content: json(ref("Me")) }, ...errors(401) },
+      },
+    },
+    "/v1/users": {
+      post: {
+        summary: "Create a local user (global admins)",
+        requestBody: { required: true, content: json(ref("CreateUser")) },
+        responses: { "201": { description: "Created", content: json(ref("User")) }, ...errors(400, 401, 403, 409) },
+      },
+      get: {
+        summary: "List users, oldest first, a page at a time (global admins)",
+        parameters: pageParameters,
+        responses: { "200": { description: "Users", content: json({ type: "object", properties: { users: { type: "array", items: ref("User") }, ...nextCursorProperty } }) }, ...errors(400, 401, 403) },
+      },
+    },
+    "/v1/users/{userId}": {
+      parameters: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }],
+      get: { summary: "A user (global admins)", responses: { "200": { description: "The user", content: json(ref("User")) }, ...errors(401, 403, 404) } },
+      patch: {
+        summary: "Change a user's password or global role (global admins)",
+        requestBody: { required: true, content: json(ref("UpdateUser")) },
+        responses: { "200": { description: "Updated", content: json(ref("User")) }, ...errors(400, 401, 403, 404) },
+      },
+      delete: { summary: "Delete a user; their tokens, keys and memberships end at once (global admins)", responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) } },
+    },
+    "/v1/projects/{projectId}/members": {
+      parameters: [projectId],
+      get: { summary: "The project's members and roles (project admins)", responses: { "200": { description: "Members", content: json({ type: "object", properties: { members: { type: "array", items: ref("Member") } } }) }, ...errors(401, 403, 404) } },
+    },
+    "/v1/projects/{projectId}/members/{userId}": {
+      parameters: [projectId, { name: "userId", in: "path", required: true, schema: { type: "string" } }],
+      put: {
+        summary: "Add a member or change their role (project admins); the last admin cannot be demoted",
+        requestBody: { required: true, content: json({ type: "object", required: ["role"], properties: { role: { enum: ["admin", "member"] } } }) },
+        responses: { "200": { description: "The membership", content: json(ref("Member")) }, ...errors(400, 401, 403, 404, 409) },
+      },
+      delete: { summary: "Remove a member (project admins); the last admin cannot be removed", responses: { "204": { description: "Removed" }, ...errors(401, 403, 404, 409) } },
     },
     "/v1/api-keys/{keyId}": {
       parameters: [{ name: "keyId", in: "path", required: true, schema: { type: "string" } }],
@@ -178,6 +220,34 @@ export const openApiDocument = {
           expiresAt: { type: "string", format: "date-time" },
         },
       },
+      Me: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          username: { type: "string" },
+          globalRole: { enum: ["admin", "user"] },
+          memberships: { type: "array", items: { type: "object", properties: { projectId: { type: "string" }, role: { enum: ["admin", "member"] } } } },
+        },
+      },
+      CreateUser: {
+        type: "object",
+        required: ["username", "password"],
+        additionalProperties: false,
+        properties: { username: { type: "string" }, password: { type: "string", minLength: 12, writeOnly: true }, globalRole: { enum: ["admin", "user"], default: "user" } },
+      },
+      UpdateUser: { type: "object", additionalProperties: false, properties: { password: { type: "string", minLength: 12, writeOnly: true }, globalRole: { enum: ["admin", "user"] } } },
+      User: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          username: { type: "string" },
+          globalRole: { enum: ["admin", "user"] },
+          origin: { enum: ["local", "ldap"] },
+          createdAt: { type: "string", format: "date-time" },
+          updatedAt: { type: "string", format: "date-time" },
+        },
+      },
+      Member: { type: "object", properties: { userId: { type: "string" }, username: { type: ["string", "null"] }, role: { enum: ["admin", "member"] } } },
       ApiKey: {
         type: "object",
         properties: {

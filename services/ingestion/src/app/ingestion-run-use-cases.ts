@@ -4,7 +4,7 @@ import { addToOutbox } from "@qamesh/outbox";
 import type { DocumentStore } from "@qamesh/ports";
 import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { randomUUID } from "node:crypto";
-import { findPage, type Page, type PageRequest } from "./pages.js";
+import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import type { ProjectUseCases } from "./project-use-cases.js";
 import { collections, type RunMode, type RunRecord, type SourceRecord } from "./records.js";
 import type { SourceUseCases } from "./source-use-cases.js";

@@ -4,7 +4,7 @@ import { addToOutbox, newEventId } from "@qamesh/outbox";
 import { checkText, textLimits } from "@qamesh/limits";
 import type { DocumentStore } from "@qamesh/ports";
 import { randomBytes } from "node:crypto";
-import { findPage, type Page, type PageRequest } from "./pages.js";
+import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import { sourceKeysCollection, type SourceKeyRecord } from "./source-keys.js";
 import { collections, type ProjectRecord, type RunRecord, type SourceRecord } from "./records.js";
 

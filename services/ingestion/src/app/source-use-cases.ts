@@ -8,7 +8,7 @@ import { sourceCredentialsOwner, type AllowedRoots, type GitCredentials, type Ou
 import { randomBytes } from "node:crypto";
 import type { ProjectUseCases } from "./project-use-cases.js";
 import { collections, type SourceRecord, type SourceSpecRecord } from "./records.js";
-import { findPage, type Page, type PageRequest } from "./pages.js";
+import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import { sourceKey, sourceKeysCollection, type SourceKeyRecord } from "./source-keys.js";
 import { validateSourceSpec } from "./source-spec-validation.js";
 

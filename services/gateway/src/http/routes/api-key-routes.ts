@@ -1,7 +1,9 @@
 import { Router } from "express";
 import { z } from "zod";
 import { textLimits } from "@qamesh/limits";
+import { AppError, notFound } from "@qamesh/errors";
 import type { ApiKeyRecord } from "@qamesh/identity";
+import type { Caller } from "../auth/authenticate.js";
 import type { GatewayIdentity } from "../../identity.js";
 import { parseInput } from "../parse-input.js";
 
@@ -29,6 +31,7 @@ export function apiKeyRoutes(identity: GatewayIdentity): Router {
 
   router.post("/v1/api-keys", async (request, response) => {
     const body = parseInput(createKeyBody, request.body);
+    await refuseWiderThanOwner(identity, request.caller, body);
     const { record, key } = await identity.apiKeys.create(request.caller.principal.userId, {
       name: body.name,
       projectIds: body.projectIds,
@@ -51,4 +54,23 @@ export function apiKeyRoutes(identity: GatewayIdentity): Router {
   });
 
   return router;
+}
+
+/**
+ * A key never holds more than its owner: it is made with a login (a key cannot make a wider key),
+ * only for projects the owner belongs to, and as admin only where the owner is admin.
+ */
+async function refuseWiderThanOwner(identity: GatewayIdentity, caller: Caller, body: { projectIds?: string[] | undefined; role?: "admin" | "member" | undefined }): Promise<void> {
+  if (caller.via.kind === "api key") throw new AppError("permission_denied", "API keys are created with a login, not with another API key");
+  if (caller.principal.globalRole === "admin") return;
+  const memberships = await identity.memberships.ofUser(caller.principal.userId);
+  const roleIn = new Map(memberships.map((membership) => [membership.projectId, membership.role]));
+  for (const projectId of body.projectIds ?? []) {
+    if (!roleIn.has(projectId)) throw notFound(`project ${projectId} not found`);
+  }
+  if (body.role === "admin") {
+    const projects = body.projectIds ?? memberships.map((membership) => membership.projectId);
+    const notAdmin = projects.find((projectId) => roleIn.get(projectId) !== "admin");
+    if (notAdmin) throw new AppError("permission_denied", `an API key cannot have more than its owner: you are not an admin of project ${notAdmin}`);
+  }
 }

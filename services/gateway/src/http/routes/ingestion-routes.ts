@@ -2,6 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { Peers } from "../../peers.js";
+import { authorizedProjectId } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { runJson } from "../presenters.js";
@@ -19,18 +20,18 @@ export function ingestionRoutes(peers: Peers): Router {
   router.post("/v1/projects/:projectId/ingestions", async (request, response) => {
     const body = parseInput(startIngestionBody, request.body);
     const run = await peers.ingestion.startIngestion(
-      { projectId: request.params.projectId, sourceId: body.sourceId ?? "", mode: body.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL },
+      { projectId: authorizedProjectId(request, "ingestions.start"), sourceId: body.sourceId ?? "", mode: body.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL },
     );
     response.status(202).location(`/v1/projects/${run.projectId}/ingestions/${run.id}`).json(runJson(run));
   });
 
   router.get("/v1/projects/:projectId/ingestions", async (request, response) => {
-    const page = await peers.ingestion.listIngestionRuns({ projectId: request.params.projectId, page: pageFromQuery(request) });
+    const page = await peers.ingestion.listIngestionRuns({ projectId: authorizedProjectId(request, "ingestions.read"), page: pageFromQuery(request) });
     response.json({ runs: page.runs.map(runJson), ...nextCursor(page.nextPageToken) });
   });
 
   router.get("/v1/projects/:projectId/ingestions/:runId", async (request, response) => {
-    const run = await peers.ingestion.getIngestionRun({ projectId: request.params.projectId, runId: request.params.runId });
+    const run = await peers.ingestion.getIngestionRun({ projectId: authorizedProjectId(request, "ingestions.read"), runId: request.params.runId });
     response.json(runJson(run));
   });
 

@@ -4,6 +4,7 @@ import { toAppError } from "@qamesh/errors";
 import { maxSearchResults, textLimits } from "@qamesh/limits";
 import type { Peers } from "../../peers.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
+import { authorizedProjectId } from "../auth/project-access.js";
 import { errorBody } from "../error-response.js";
 import { parseInput } from "../parse-input.js";
 import { citationJson, hitJson } from "../presenters.js";
@@ -37,16 +38,16 @@ export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits):
   const router = Router();
 
   router.post("/v1/projects/:projectId/search", async (request, response) => {
+    const projectId = authorizedProjectId(request, "search");
     const body = parseInput(searchBody, request.body);
-    const projectId = request.params.projectId;
     await peers.ingestion.getProject({ projectId });
     const { hits } = await peers.toolRuntime.search({ projectId, query: body.query, k: body.k });
     response.json({ hits: hits.map(hitJson) });
   });
 
   router.post("/v1/projects/:projectId/ask", async (request, response) => {
+    const projectId = authorizedProjectId(request, "ask");
     const body = parseInput(askBody, request.body);
-    const projectId = request.params.projectId;
     await rateLimits.answer(projectId);
     await peers.ingestion.getProject({ projectId });
     const wantsStream = request.accepts(["application/json", "text/event-stream"]) === "text/event-stream";

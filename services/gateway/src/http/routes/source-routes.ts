@@ -3,6 +3,7 @@ import { z } from "zod";
 import { textLimits } from "@qamesh/limits";
 import { invalidArgument, isAppError } from "@qamesh/errors";
 import type { Peers } from "../../peers.js";
+import { authorizedProjectId } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { sourceJson } from "../presenters.js";
@@ -37,7 +38,7 @@ export function sourceRoutes(peers: Peers): Router {
         : { kind: { case: "git" as const, value: { url: body.url, branch: body.branch } } };
     const credentials = body.type === "git" && body.credentials ? { gitCredentials: { username: body.credentials.username, secret: body.credentials.password } } : {};
     const source = await peers.ingestion
-      .createSource({ projectId: request.params.projectId, name: body.name, spec, ...credentials })
+      .createSource({ projectId: authorizedProjectId(request, "sources.write"), name: body.name, spec, ...credentials })
       .catch((error: unknown) => {
         // The service names fields inside its `spec` message; the HTTP body has them at the top level.
         if (isAppError(error) && error.field?.startsWith("spec.")) throw invalidArgument(error.field.slice(5), error.message);
@@ -47,12 +48,12 @@ export function sourceRoutes(peers: Peers): Router {
   });
 
   router.get("/v1/projects/:projectId/sources", async (request, response) => {
-    const page = await peers.ingestion.listSources({ projectId: request.params.projectId, page: pageFromQuery(request) });
+    const page = await peers.ingestion.listSources({ projectId: authorizedProjectId(request, "sources.read"), page: pageFromQuery(request) });
     response.json({ sources: page.sources.map(sourceJson), ...nextCursor(page.nextPageToken) });
   });
 
   router.delete("/v1/projects/:projectId/sources/:sourceId", async (request, response) => {
-    await peers.ingestion.deleteSource({ projectId: request.params.projectId, sourceId: request.params.sourceId });
+    await peers.ingestion.deleteSource({ projectId: authorizedProjectId(request, "sources.write"), sourceId: request.params.sourceId });
     response.status(204).end();
   });
 

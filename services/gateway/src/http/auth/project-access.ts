@@ -1,0 +1,39 @@
+import type { NextFunction, Request, Response } from "express";
+import { authorizeProject, effectiveProjectRole, type Principal, type ProjectPermission, type ProjectRole } from "@qamesh/authorization";
+import type { GatewayIdentity } from "../../identity.js";
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** The caller with their role in the project of a /v1/projects/{projectId}/... route. */
+    projectPrincipal: Principal;
+  }
+}
+
+/**
+ * For every route under /v1/projects/{projectId}: the caller's role there, from their
+ * membership (global admins are admins everywhere) narrowed by the API key they call with.
+ * Authorization itself happens in the handlers, through `authorizedProjectId`.
+ */
+export function projectAccess(identity: GatewayIdentity) {
+  return async (request: Request, _response: Response, next: NextFunction) => {
+    const projectId = String(request.params.projectId);
+    const { principal, via } = request.caller;
+    const member = principal.globalRole === "admin" ? "admin" : await identity.memberships.role(projectId, principal.userId);
+    const role: ProjectRole | undefined = effectiveProjectRole(member, via.kind === "api key" ? { projectIds: via.key.projectIds ?? undefined, role: via.key.role ?? undefined } : undefined, projectId);
+    // A narrowed API key of a global admin acts as that project role, not as a global admin.
+    const narrowed = via.kind === "api key" && (via.key.projectIds !== null || via.key.role !== null);
+    request.projectPrincipal = {
+      ...principal,
+      ...(narrowed ? { globalRole: "user" as const } : {}),
+      ...(role ? { project: { id: projectId, role } } : {}),
+    };
+    next();
+  };
+}
+
+/** The project id of the route, once the caller may do `permission` there (404 for non-members, 403 otherwise). */
+export function authorizedProjectId(request: Request, permission: ProjectPermission): string {
+  const projectId = String(request.params.projectId);
+  authorizeProject(request.projectPrincipal, projectId, permission);
+  return projectId;
+}

@@ -1,0 +1,73 @@
+import { Router } from "express";
+import { z } from "zod";
+import { authorizeGlobal } from "@qamesh/authorization";
+import { notFound } from "@qamesh/errors";
+import type { UserRecord } from "@qamesh/identity";
+import type { GatewayIdentity } from "../../identity.js";
+import { nextCursor, pageFromQuery } from "../page-query.js";
+import { parseInput } from "../parse-input.js";
+
+const createUserBody = z
+  .object({ username: z.string().min(1).max(100), password: z.string().max(1024), globalRole: z.enum(["admin", "user"], "globalRole must be admin or user").default("user") })
+  .strict();
+const updateUserBody = z.object({ password: z.string().max(1024).optional(), globalRole: z.enum(["admin", "user"], "globalRole must be admin or user").optional() }).strict();
+
+const userJson = (user: UserRecord) => ({ id: user.id, username: user.username, globalRole: user.globalRole, origin: user.origin, createdAt: user.createTime, updatedAt: user.updateTime });
+
+/** Who the caller is; and the users themselves, for global admins. */
+export function userRoutes(identity: GatewayIdentity): Router {
+  const router = Router();
+
+  router.get("/v1/me", async (request, response) => {
+    const { principal } = request.caller;
+    const memberships = await identity.memberships.ofUser(principal.userId);
+    response.json({
+      id: principal.userId,
+      username: principal.username,
+      globalRole: principal.globalRole,
+      memberships: memberships.map((membership) => ({ projectId: membership.projectId, role: membership.role })),
+    });
+  });
+
+  router.post("/v1/users", async (request, response) => {
+    authorizeGlobal(request.caller.principal, "users.manage");
+    const body = parseInput(createUserBody, request.body);
+    const user = await identity.users.create({ username: body.username, password: body.password, globalRole: body.globalRole, origin: "local" });
+    request.log.info({ userId: user.id }, "user created");
+    response.status(201).location(`/v1/users/${user.id}`).json(userJson(user));
+  });
+
+  router.get("/v1/users", async (request, response) => {
+    authorizeGlobal(request.caller.principal, "users.manage");
+    const page = pageFromQuery(request);
+    const listed = await identity.users.list({ size: page.pageSize, token: page.pageToken });
+    response.json({ users: listed.items.map(userJson), ...nextCursor(listed.nextToken) });
+  });
+
+  router.get("/v1/users/:userId", async (request, response) => {
+    authorizeGlobal(request.caller.principal, "users.manage");
+    const user = await identity.users.get(request.params.userId);
+    if (!user) throw notFound(`user ${request.params.userId} not found`);
+    response.json(userJson(user));
+  });
+
+  router.patch("/v1/users/:userId", async (request, response) => {
+    authorizeGlobal(request.caller.principal, "users.manage");
+    const body = parseInput(updateUserBody, request.body);
+    const user = await identity.users.update(request.params.userId, body);
+    request.log.info({ userId: user.id, globalRole: body.globalRole }, "user updated");
+    response.json(userJson(user));
+  });
+
+  /** A deleted user's tokens and keys stop working at once (every request looks the user up). */
+  router.delete("/v1/users/:userId", async (request, response) => {
+    authorizeGlobal(request.caller.principal, "users.manage");
+    const user = await identity.users.delete(request.params.userId);
+    await identity.apiKeys.deleteAllOf(user.id);
+    await identity.memberships.removeUser(user.id);
+    request.log.info({ userId: user.id }, "user deleted");
+    response.status(204).end();
+  });
+
+  return router;
+}
