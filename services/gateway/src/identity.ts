@@ -4,9 +4,12 @@ import { dirname } from "node:path";
 import { ApiKeys, Memberships, RefreshTokens, TokenSigner, TokenVerifier, Users, accessTokens, type SigningKeys } from "@qamesh/identity";
 import type { Logger } from "@qamesh/logger";
 import type { DocumentStore } from "@qamesh/ports";
+import { AuditLog } from "./audit/audit-log.js";
 
 /** Everything the gateway knows about callers, over its own store. */
 export interface GatewayIdentity {
+  /** Logins, users, keys, memberships, projects and sources changing hands are written here. */
+  audit: AuditLog;
   users: Users;
   memberships: Memberships;
   refreshTokens: RefreshTokens;
@@ -15,8 +18,9 @@ export interface GatewayIdentity {
   accessTokenVerifier: TokenVerifier;
 }
 
-export async function gatewayIdentity(store: DocumentStore, keys: SigningKeys): Promise<GatewayIdentity> {
+export async function gatewayIdentity(store: DocumentStore, keys: SigningKeys, logger: Logger): Promise<GatewayIdentity> {
   return {
+    audit: new AuditLog(store, logger),
     users: new Users(store),
     memberships: new Memberships(store),
     refreshTokens: new RefreshTokens(store),

@@ -3,6 +3,7 @@ import { openRateLimiter } from "@qamesh/runtime-adapters";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
 import { GatewayRateLimits } from "./http/rate-limits.js";
 import { gatewayConfigSchema } from "./config.js";
+import { auditIndexes } from "./audit/audit-log.js";
 import { gatewayIdentity } from "./identity.js";
 import { createGateway } from "./index.js";
 
@@ -11,7 +12,7 @@ export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType
   name: "gateway",
   configSchema: gatewayConfigSchema,
   async compose({ config, logger, lifecycle, adapters }) {
-    const store = await adapters.documentStore(config, config.GATEWAY_DB_FILE, identityIndexes, logger, lifecycle);
+    const store = await adapters.documentStore(config, config.GATEWAY_DB_FILE, [...identityIndexes, ...auditIndexes], logger, lifecycle);
     const limiter = await openRateLimiter(config);
     lifecycle.onStop("rate limiter", () => limiter.close());
     const rateLimits = new GatewayRateLimits(limiter, {
@@ -34,7 +35,7 @@ export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType
         toolRuntime: config.TOOL_RUNTIME_ADDRESS,
         llmProfiles: config.LLM_PROFILES_ADDRESS,
       },
-      identity: await gatewayIdentity(store, keys),
+      identity: await gatewayIdentity(store, keys, logger),
       root: { password: config.QAMESH_ROOT_PASSWORD, generatedPasswordFile: config.ROOT_PASSWORD_FILE },
     });
     return { service };

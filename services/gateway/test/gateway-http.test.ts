@@ -18,7 +18,7 @@ const gateway = createGateway({
   logger,
   http: { host: "127.0.0.1", port: 0 },
   addresses: { ingestion: "127.0.0.1:1", chat: "127.0.0.1:1", toolRuntime: "127.0.0.1:1", llmProfiles: "127.0.0.1:1" },
-  identity: await gatewayIdentity(store, await generateSigningKeys()),
+  identity: await gatewayIdentity(store, await generateSigningKeys(), logger),
   rateLimits: new GatewayRateLimits(await openRateLimiter({ MONGODB_DATABASE: "unused" }), {
     loginsPerUsername: 100,
     loginsPerAddress: 100,

@@ -63,6 +63,8 @@ describe("authentication at the gateway", () => {
     expect(replayed.status).toBe(401);
     expect((await raw("GET", "/v1/projects", undefined, bearer(second.accessToken))).status).toBe(401);
     expect((await raw("POST", "/v1/auth/refresh", { refreshToken: second.refreshToken })).status).toBe(401);
+    const audit = await harness.api("GET", "/v1/audit");
+    expect(audit.body.entries.some((entry: { action: string; target: string }) => entry.action === "login.revoked" && entry.target === "root")).toBe(true);
   });
 
   it("lets exactly one of two concurrent refreshes of one token win", async () => {

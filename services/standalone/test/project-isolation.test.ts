@@ -94,6 +94,23 @@ describe("project roles and isolation through the public API", () => {
     expect((await harness.api("POST", "/v1/api-keys", { name: "from a key" }, key)).status).toBe(403);
   });
 
+  it("writes who did what, when and from where to the audit trail, shown to those who may read it", async () => {
+    expect((await harness.api("POST", "/v1/auth/login", { username: "alice", password: "not-her-password" }, { authorization: "" })).status).toBe(401);
+    const global = (await harness.api("GET", "/v1/audit?limit=200")).body.entries as { action: string; target: string; actor: { username: string } | null; address: string }[];
+    const seen = (action: string, target: string) => global.some((entry) => entry.action === action && entry.target === target);
+    expect(seen("user.created", "alice")).toBe(true);
+    expect(seen("login.succeeded", "alice")).toBe(true);
+    expect(seen("login.failed", "alice")).toBe(true);
+    expect(global.find((entry) => entry.action === "login.failed")!.address).toMatch(/127\.0\.0\.1/);
+    expect(global.some((entry) => entry.action === "api-key.created" && entry.actor?.username === "alice")).toBe(true);
+
+    const projectLog = (await alice.api("GET", `/v1/audit?projectId=${projectA}`)).body.entries as { action: string; target: string }[];
+    expect(projectLog.map((entry) => entry.action)).toEqual(expect.arrayContaining(["project.created", "membership.set"]));
+    expect((await alice.api("GET", "/v1/audit")).status).toBe(403);
+    expect((await bob.api("GET", `/v1/audit?projectId=${projectA}`)).status).toBe(403);
+    expect((await bob.api("GET", `/v1/audit?projectId=${projectB}`)).status).toBe(404);
+  });
+
   it("keeps the last admin of a project, and ends a deleted user's access at once", async () => {
     const aliceId = (await alice.api("GET", "/v1/me")).body.id;
     expect((await alice.api("PUT", `/v1/projects/${projectB}/members/${aliceId}`, { role: "member" })).status).toBe(409);

@@ -14,6 +14,7 @@ import { openApiDocument } from "./openapi-document.js";
 import type { GatewayRateLimits } from "./rate-limits.js";
 import { requestContext } from "./request-context.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
+import { auditRoutes } from "./routes/audit-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { ingestionRoutes } from "./routes/ingestion-routes.js";
 import { memberRoutes } from "./routes/member-routes.js";
@@ -64,7 +65,8 @@ export function createGatewayApp(
   app.use("/v1/projects/:projectId", projectAccess(identity));
   app.use(projectRoutes(peers, identity));
   app.use(memberRoutes(identity));
-  app.use(sourceRoutes(peers));
+  app.use(sourceRoutes(peers, identity.audit));
+  app.use(auditRoutes(identity));
   app.use(ingestionRoutes(peers));
   app.use(searchAndAskRoutes(peers, rateLimits));
   app.use((request) => {

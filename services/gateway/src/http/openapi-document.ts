@@ -74,6 +74,13 @@ export const openApiDocument = {
       },
       get: { summary: "The caller's API keys (never the keys themselves)", responses: { "200": { description: "Keys", content: json({ type: "object", properties: { apiKeys: { type: "array", items: ref("ApiKey") } } }) }, ...errors(401) } },
     },
+    "/v1/audit": {
+      get: {
+        summary: "The audit trail, newest first: a project's (its admins and global admins), or logins, users and keys (global admins)",
+        parameters: [{ name: "projectId", in: "query", schema: { type: "string" } }, ...pageParameters],
+        responses: { "200": { description: "Entries", content: json({ type: "object", properties: { entries: { type: "array", items: ref("AuditEntry") }, ...nextCursorProperty } }) }, ...errors(400, 401, 403, 404) },
+      },
+    },
     "/v1/me": {
       get: {
         summary: "The caller: id, username, global role and project memberships",
@@ -218,6 +225,19 @@ export const openApiDocument = {
           projectIds: { type: "array", items: { type: "string" }, description: "only these projects (default: all of the owner's)" },
           role: { enum: ["admin", "member"], description: "at most this role (never more than the owner has)" },
           expiresAt: { type: "string", format: "date-time" },
+        },
+      },
+      AuditEntry: {
+        type: "object",
+        properties: {
+          time: { type: "string", format: "date-time" },
+          actor: { type: ["object", "null"], properties: { userId: { type: "string" }, username: { type: "string" } } },
+          action: { type: "string", examples: ["login.succeeded", "login.failed", "login.revoked", "api-key.created", "membership.set", "project.deleted"] },
+          projectId: { type: ["string", "null"] },
+          target: { type: "string" },
+          address: { type: "string", description: "the client's address" },
+          requestId: { type: "string" },
+          detail: { type: "string" },
         },
       },
       Me: {

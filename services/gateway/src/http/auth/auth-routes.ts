@@ -42,10 +42,12 @@ export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLim
     const user = body.password ? await identity.users.withPassword(body.username, body.password) : undefined;
     if (!user) {
       request.log.info({ username: body.username }, "login refused");
+      await identity.audit.record(request, { action: "login.failed", target: body.username, actor: null });
       throw loginRefused();
     }
     const { familyId, token } = await identity.refreshTokens.start(user.id);
     request.log.info({ userId: user.id }, "login");
+    await identity.audit.record(request, { action: "login.succeeded", target: user.username, actor: { userId: user.id, username: user.username } });
     await issue(request, response, user.id, familyId, token);
   });
 
@@ -53,7 +55,16 @@ export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLim
     const token = parseInput(refreshBody, request.body).refreshToken ?? cookieValue(request, refreshCookie);
     if (!token) throw refreshRefused();
     const result = await identity.refreshTokens.rotate(token);
-    if (result.outcome === "reused") request.log.warn({ userId: result.userId, familyId: result.familyId }, "a rotated refresh token was presented again; its family is revoked");
+    if (result.outcome === "reused") {
+      request.log.warn({ userId: result.userId, familyId: result.familyId }, "a rotated refresh token was presented again; its family is revoked");
+      const user = await identity.users.get(result.userId);
+      await identity.audit.record(request, {
+        action: "login.revoked",
+        target: user?.username ?? result.userId,
+        actor: null,
+        detail: `a rotated refresh token was presented again; login ${result.familyId} revoked`,
+      });
+    }
     if (result.outcome !== "rotated") {
       response.clearCookie(refreshCookie, { path: "/v1/auth" });
       throw refreshRefused();
@@ -66,7 +77,10 @@ export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLim
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.header("authorization") ?? "")?.[1];
     const fromAccessToken = bearer ? await identity.accessTokenVerifier.verify(bearer).then((claims) => (typeof claims.fam === "string" ? claims.fam : undefined), () => undefined) : undefined;
     const familyId = token ? await identity.refreshTokens.familyOf(token) : fromAccessToken;
-    if (familyId) await identity.refreshTokens.revokeFamily(familyId, "logout");
+    if (familyId) {
+      await identity.refreshTokens.revokeFamily(familyId, "logout");
+      await identity.audit.record(request, { action: "logout", target: familyId, actor: null });
+    }
     response.clearCookie(refreshCookie, { path: "/v1/auth" });
     response.status(204).end();
   });

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { authorizeProject, effectiveProjectRole, type Principal, type ProjectPermission, type ProjectRole } from "@qamesh/authorization";
 import type { GatewayIdentity } from "../../identity.js";
+import type { Caller } from "./authenticate.js";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -16,18 +17,22 @@ declare module "express-serve-static-core" {
  */
 export function projectAccess(identity: GatewayIdentity) {
   return async (request: Request, _response: Response, next: NextFunction) => {
-    const projectId = String(request.params.projectId);
-    const { principal, via } = request.caller;
-    const member = principal.globalRole === "admin" ? "admin" : await identity.memberships.role(projectId, principal.userId);
-    const role: ProjectRole | undefined = effectiveProjectRole(member, via.kind === "api key" ? { projectIds: via.key.projectIds ?? undefined, role: via.key.role ?? undefined } : undefined, projectId);
-    // A narrowed API key of a global admin acts as that project role, not as a global admin.
-    const narrowed = via.kind === "api key" && (via.key.projectIds !== null || via.key.role !== null);
-    request.projectPrincipal = {
-      ...principal,
-      ...(narrowed ? { globalRole: "user" as const } : {}),
-      ...(role ? { project: { id: projectId, role } } : {}),
-    };
+    request.projectPrincipal = await projectPrincipalOf(identity, request.caller, String(request.params.projectId));
     next();
+  };
+}
+
+/** The caller as they act in one project: their membership, narrowed by the API key they use. */
+export async function projectPrincipalOf(identity: GatewayIdentity, caller: Caller, projectId: string): Promise<Principal> {
+  const { principal, via } = caller;
+  const member = principal.globalRole === "admin" ? "admin" : await identity.memberships.role(projectId, principal.userId);
+  const role: ProjectRole | undefined = effectiveProjectRole(member, via.kind === "api key" ? { projectIds: via.key.projectIds ?? undefined, role: via.key.role ?? undefined } : undefined, projectId);
+  // A narrowed API key of a global admin acts as that project role, not as a global admin.
+  const narrowed = via.kind === "api key" && (via.key.projectIds !== null || via.key.role !== null);
+  return {
+    ...principal,
+    ...(narrowed ? { globalRole: "user" as const } : {}),
+    ...(role ? { project: { id: projectId, role } } : {}),
   };
 }
 

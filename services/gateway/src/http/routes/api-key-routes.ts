@@ -39,6 +39,7 @@ export function apiKeyRoutes(identity: GatewayIdentity): Router {
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
     });
     request.log.info({ keyId: record.id }, "API key created");
+    await identity.audit.record(request, { action: "api-key.created", target: record.id, detail: record.name });
     response.setHeader("cache-control", "no-store");
     response.status(201).json({ ...keyJson(record), key });
   });
@@ -50,6 +51,7 @@ export function apiKeyRoutes(identity: GatewayIdentity): Router {
   router.delete("/v1/api-keys/:keyId", async (request, response) => {
     await identity.apiKeys.delete(request.caller.principal.userId, request.params.keyId);
     request.log.info({ keyId: request.params.keyId }, "API key deleted");
+    await identity.audit.record(request, { action: "api-key.deleted", target: request.params.keyId });
     response.status(204).end();
   });
 

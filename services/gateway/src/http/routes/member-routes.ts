@@ -27,6 +27,7 @@ export function memberRoutes(identity: GatewayIdentity): Router {
     if (!user) throw notFound(`user ${request.params.userId} not found`);
     await identity.memberships.set(projectId, user.id, role);
     request.log.info({ projectId, userId: user.id, role }, "membership set");
+    await identity.audit.record(request, { action: "membership.set", projectId, target: user.username, detail: `role ${role}` });
     response.json({ userId: user.id, username: user.username, role });
   });
 
@@ -34,6 +35,7 @@ export function memberRoutes(identity: GatewayIdentity): Router {
     const projectId = authorizedProjectId(request, "members.write");
     if (!(await identity.memberships.remove(projectId, request.params.userId))) throw notFound(`user ${request.params.userId} is not a member of project ${projectId}`);
     request.log.info({ projectId, userId: request.params.userId }, "membership removed");
+    await identity.audit.record(request, { action: "membership.removed", projectId, target: request.params.userId });
     response.status(204).end();
   });
 

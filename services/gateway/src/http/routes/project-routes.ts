@@ -30,6 +30,7 @@ export function projectRoutes(peers: Peers, identity: GatewayIdentity): Router {
     const project = await peers.ingestion.createProject({ name: body.name, description: body.description, id: body.id ?? "" });
     await identity.memberships.set(project.id, request.caller.principal.userId, "admin");
     request.log.info({ projectId: project.id }, "project created");
+    await identity.audit.record(request, { action: "project.created", projectId: project.id, target: project.id, detail: project.name });
     response.status(201).location(`/v1/projects/${project.id}`).json(projectJson(project));
   });
 
@@ -79,6 +80,7 @@ export function projectRoutes(peers: Peers, identity: GatewayIdentity): Router {
     await peers.ingestion.deleteProject({ projectId });
     await identity.memberships.removeProject(projectId);
     request.log.info({ projectId }, "project deleted");
+    await identity.audit.record(request, { action: "project.deleted", projectId, target: projectId });
     response.status(204).end();
   });
 

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { textLimits } from "@qamesh/limits";
 import { invalidArgument, isAppError } from "@qamesh/errors";
+import type { AuditLog } from "../../audit/audit-log.js";
 import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
@@ -27,7 +28,7 @@ const createSourceBody = z.discriminatedUnion(
   { error: "type must be local or git" },
 );
 
-export function sourceRoutes(peers: Peers): Router {
+export function sourceRoutes(peers: Peers, audit: AuditLog): Router {
   const router = Router();
 
   router.post("/v1/projects/:projectId/sources", async (request, response) => {
@@ -44,6 +45,7 @@ export function sourceRoutes(peers: Peers): Router {
         if (isAppError(error) && error.field?.startsWith("spec.")) throw invalidArgument(error.field.slice(5), error.message);
         throw error;
       });
+    await audit.record(request, { action: "source.created", projectId: source.projectId, target: source.id, detail: source.name });
     response.status(201).location(`/v1/projects/${source.projectId}/sources/${source.id}`).json(sourceJson(source));
   });
 
@@ -53,7 +55,9 @@ export function sourceRoutes(peers: Peers): Router {
   });
 
   router.delete("/v1/projects/:projectId/sources/:sourceId", async (request, response) => {
-    await peers.ingestion.deleteSource({ projectId: authorizedProjectId(request, "sources.write"), sourceId: request.params.sourceId });
+    const projectId = authorizedProjectId(request, "sources.write");
+    await peers.ingestion.deleteSource({ projectId, sourceId: request.params.sourceId });
+    await audit.record(request, { action: "source.deleted", projectId, target: request.params.sourceId });
     response.status(204).end();
   });
 

@@ -34,6 +34,7 @@ export function userRoutes(identity: GatewayIdentity): Router {
     const body = parseInput(createUserBody, request.body);
     const user = await identity.users.create({ username: body.username, password: body.password, globalRole: body.globalRole, origin: "local" });
     request.log.info({ userId: user.id }, "user created");
+    await identity.audit.record(request, { action: "user.created", target: user.username, detail: `global role ${user.globalRole}` });
     response.status(201).location(`/v1/users/${user.id}`).json(userJson(user));
   });
 
@@ -56,6 +57,8 @@ export function userRoutes(identity: GatewayIdentity): Router {
     const body = parseInput(updateUserBody, request.body);
     const user = await identity.users.update(request.params.userId, body);
     request.log.info({ userId: user.id, globalRole: body.globalRole }, "user updated");
+    const changed = [body.password !== undefined ? "password" : "", body.globalRole ? `global role ${body.globalRole}` : ""].filter(Boolean).join(", ");
+    await identity.audit.record(request, { action: "user.updated", target: user.username, detail: changed });
     response.json(userJson(user));
   });
 
@@ -66,6 +69,7 @@ export function userRoutes(identity: GatewayIdentity): Router {
     await identity.apiKeys.deleteAllOf(user.id);
     await identity.memberships.removeUser(user.id);
     request.log.info({ userId: user.id }, "user deleted");
+    await identity.audit.record(request, { action: "user.deleted", target: user.username });
     response.status(204).end();
   });
 

@@ -1,0 +1,80 @@
+import { randomBytes } from "node:crypto";
+import type { Request } from "express";
+import { identityScope } from "@qamesh/identity";
+import type { Logger } from "@qamesh/logger";
+import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
+import type { DocumentStore, StoredDocument } from "@qamesh/ports";
+
+export type AuditAction =
+  | "login.succeeded"
+  | "login.failed"
+  | "login.revoked"
+  | "logout"
+  | "api-key.created"
+  | "api-key.deleted"
+  | "user.created"
+  | "user.updated"
+  | "user.deleted"
+  | "membership.set"
+  | "membership.removed"
+  | "project.created"
+  | "project.deleted"
+  | "source.created"
+  | "source.deleted";
+
+/**
+ * Who did what, when, from where. A record of the project it concerns, or of the identity scope
+ * for logins, users and keys. Only ever inserted: nothing in qamesh updates or deletes one.
+ */
+export interface AuditRecord extends StoredDocument {
+  time: string;
+  actor: { userId: string; username: string } | null;
+  action: AuditAction;
+  /** What it was done to: a username, a key id, a source id... */
+  target: string;
+  address: string;
+  requestId: string;
+  detail: string;
+}
+
+const collection = "audit_log";
+
+/** The append-only audit trail of the gateway. */
+export class AuditLog {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Appends an entry about `request`. A failure to write is logged, not thrown: the action it
+   * describes has already happened and must not be reported as failed.
+   */
+  async record(request: Request, entry: { action: AuditAction; projectId?: string | undefined; target: string; detail?: string; actor?: AuditRecord["actor"] }): Promise<void> {
+    const time = new Date().toISOString();
+    const caller = request.caller as Request["caller"] | undefined;
+    const record: AuditRecord = {
+      // Time first, so ids sort in the order things happened.
+      id: `${time}-${randomBytes(6).toString("hex")}`,
+      projectId: entry.projectId ?? identityScope,
+      time,
+      actor: entry.actor !== undefined ? entry.actor : caller ? { userId: caller.principal.userId, username: caller.principal.username } : null,
+      action: entry.action,
+      target: entry.target,
+      address: request.ip ?? "",
+      requestId: request.requestId,
+      detail: entry.detail ?? "",
+    };
+    await this.store
+      .collection<AuditRecord>(collection)
+      .insert(record)
+      .catch((error: unknown) => this.logger.error({ err: error, action: entry.action }, "could not write the audit log"));
+  }
+
+  /** Newest first: one project's entries, or (projectId undefined) logins, users and keys. */
+  list(projectId: string | undefined, page: PageRequest): Promise<Page<AuditRecord>> {
+    return findPage(this.store.collection<AuditRecord>(collection), { projectId: projectId ?? identityScope }, { field: "id", direction: "desc" }, page);
+  }
+}
+
+export const auditIndexes = [{ collection, fields: ["projectId", "id"] }] as const;
