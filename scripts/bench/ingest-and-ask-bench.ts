@@ -12,6 +12,7 @@ import { chunkText } from "@qamesh/connector-worker";
 import { createLogger } from "@qamesh/logger";
 import { ephemeralStandaloneEnvironment, startStandalone } from "@qamesh/standalone";
 import { benchApi, percentile } from "./bench-api.js";
+import { authBench } from "./auth-bench.js";
 import { distributedBench } from "./distributed-bench.js";
 import { loadBench } from "./load-bench.js";
 import { writeCorpus } from "./generated-corpus.js";
@@ -59,6 +60,7 @@ try {
     `ask    (${queryCount} queries): p50 ${percentile(askLatencies, 50).toFixed(1)} ms, p95 ${percentile(askLatencies, 95).toFixed(1)} ms`,
   ];
   process.stdout.write(lines.join("\n") + "\n");
+  process.stdout.write((await authBench(running.gatewayUrl, "bench", directory)).join("\n") + "\n");
 } finally {
   await running.stop();
 }

@@ -16,6 +16,8 @@ export { gatewayConfigSchema, unthrottledRateLimits } from "./config.js";
 export { openApiDocument } from "./http/openapi-document.js";
 export { gatewayRecipe } from "./recipe.js";
 export { GatewayRateLimits } from "./http/rate-limits.js";
+export { gatewayIdentity } from "./identity.js";
+export { callerOf } from "./http/auth/authenticate.js";
 
 export interface GatewayAddresses {
   ingestion: string;

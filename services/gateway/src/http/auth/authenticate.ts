@@ -32,8 +32,7 @@ export function authenticate(identity: GatewayIdentity) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     response.setHeader("www-authenticate", 'Bearer realm="qamesh"');
     if (!match) return next(unauthenticated("this needs Authorization: Bearer <access token or API key>"));
-    const credential = match[1]!;
-    const caller = looksLikeApiKey(credential) ? await byApiKey(identity, credential) : await byAccessToken(identity, credential);
+    const caller = await callerOf(identity, match[1]!);
     if (!caller) return next(unauthenticated("the credential is not valid (expired, revoked or unknown)"));
     request.caller = caller;
     // The gRPC calls this request makes carry who it is for.
@@ -41,6 +40,11 @@ export function authenticate(identity: GatewayIdentity) {
     response.removeHeader("www-authenticate");
     next();
   };
+}
+
+/** The caller a bearer credential (access token or API key) stands for, if it is valid now. */
+export function callerOf(identity: GatewayIdentity, credential: string): Promise<Caller | undefined> {
+  return looksLikeApiKey(credential) ? byApiKey(identity, credential) : byAccessToken(identity, credential);
 }
 
 async function byAccessToken(identity: GatewayIdentity, token: string): Promise<Caller | undefined> {
