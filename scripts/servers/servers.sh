@@ -114,8 +114,12 @@ EOF
   if [[ ! -f "$data/meta.properties" ]]; then
     mkdir -p "$data"
     local cluster_id
-    cluster_id="$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
-    java -cp "$home/kafka/lib/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$config" --standalone \
+    # Kafka's own ids never start with "-" (the format tool would read one as an option): regenerate those.
+    cluster_id="$(python3 -c '
+import base64, uuid
+while (id := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"): pass
+print(id)')"
+    java -cp "$home/kafka/lib/*" kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$config" --standalone \
       >"$state/run/kafka-format.log" 2>&1 ||
       fail "could not format kafka's log directory: $(grep -m 1 -E 'Exception|Error' "$state/run/kafka-format.log" || tail -n 1 "$state/run/kafka-format.log")"
   fi
