@@ -1,24 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteDocumentStore } from "@qamesh/store-sqlite";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eachTestSqliteStore } from "@qamesh/testkit";
+import { beforeEach, describe, expect, it } from "vitest";
 import { Memberships } from "./memberships.js";
 
 describe("memberships", () => {
-  let directory: string;
-  let store: SqliteDocumentStore;
+  const stores = eachTestSqliteStore();
   let memberships: Memberships;
 
-  beforeEach(async () => {
-    directory = await mkdtemp(join(tmpdir(), "qamesh-members-"));
-    store = SqliteDocumentStore.open(join(directory, "identity.sqlite"));
-    memberships = new Memberships(store);
-  });
-
-  afterEach(async () => {
-    await store.close();
-    await rm(directory, { recursive: true, force: true });
+  beforeEach(() => {
+    memberships = new Memberships(stores.store());
   });
 
   it("keeps roles per project and lists a user's projects", async () => {

@@ -1,24 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteDocumentStore } from "@qamesh/store-sqlite";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eachTestSqliteStore } from "@qamesh/testkit";
+import { beforeEach, describe, expect, it } from "vitest";
 import { RefreshTokens } from "./refresh-tokens.js";
 
 describe("refresh tokens: rotation with reuse detection", () => {
-  let directory: string;
-  let store: SqliteDocumentStore;
+  const stores = eachTestSqliteStore();
   let tokens: RefreshTokens;
 
-  beforeEach(async () => {
-    directory = await mkdtemp(join(tmpdir(), "qamesh-refresh-"));
-    store = SqliteDocumentStore.open(join(directory, "identity.sqlite"));
-    tokens = new RefreshTokens(store);
-  });
-
-  afterEach(async () => {
-    await store.close();
-    await rm(directory, { recursive: true, force: true });
+  beforeEach(() => {
+    tokens = new RefreshTokens(stores.store());
   });
 
   it("exchanges each token once for the next of its family", async () => {
@@ -47,7 +36,7 @@ describe("refresh tokens: rotation with reuse detection", () => {
 
   it("refuses unknown and expired tokens, and every token of a family revoked by logout", async () => {
     expect(await tokens.rotate("qmr_made-up")).toEqual({ outcome: "refused" });
-    const later = new RefreshTokens(store, () => new Date(Date.now() + 31 * 24 * 3600 * 1000));
+    const later = new RefreshTokens(stores.store(), () => new Date(Date.now() + 31 * 24 * 3600 * 1000));
     const { token } = await tokens.start("alice");
     expect(await later.rotate(token)).toEqual({ outcome: "refused" });
     const login = await tokens.start("bob");

@@ -1,24 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteDocumentStore } from "@qamesh/store-sqlite";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eachTestSqliteStore } from "@qamesh/testkit";
+import { beforeEach, describe, expect, it } from "vitest";
 import { Users } from "./users.js";
 
 describe("users", () => {
-  let directory: string;
-  let store: SqliteDocumentStore;
+  const stores = eachTestSqliteStore();
   let users: Users;
 
-  beforeEach(async () => {
-    directory = await mkdtemp(join(tmpdir(), "qamesh-users-"));
-    store = SqliteDocumentStore.open(join(directory, "identity.sqlite"));
-    users = new Users(store);
-  });
-
-  afterEach(async () => {
-    await store.close();
-    await rm(directory, { recursive: true, force: true });
+  beforeEach(() => {
+    users = new Users(stores.store());
   });
 
   it("finds a local user by username and password, answering unknown user and wrong password alike", async () => {

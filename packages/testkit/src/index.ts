@@ -10,3 +10,5 @@ export * from "@qamesh/api-client";
 export * from "./end-to-end-suite.js";
 export * from "./private-server.js";
 export * from "./git-http-server.js";
+export * from "./temporary-sqlite-store.js";
+export * from "./captured-stdout.js";

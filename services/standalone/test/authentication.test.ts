@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger } from "@qamesh/logger";
-import { testRootPassword, temporaryDirectory } from "@qamesh/testkit";
+import { capturedStdout, testRootPassword, temporaryDirectory } from "@qamesh/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ephemeralStandaloneEnvironment, rootPasswordFile, startStandalone } from "../src/index.js";
 import { startHarness, type Harness } from "./standalone-harness.js";
@@ -106,30 +106,22 @@ describe("the first administrator", () => {
     const directory = await temporaryDirectory("root");
     const { QAMESH_ROOT_PASSWORD: _given, ...env } = ephemeralStandaloneEnvironment(directory.path);
     const logger = createLogger({ service: "test", level: "silent" });
-    let printed = "";
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
-      printed += chunk;
-      return true;
-    }) as typeof process.stdout.write;
-    let running;
-    try {
+    let running = undefined as Awaited<ReturnType<typeof startStandalone>> | undefined;
+    const printed = await capturedStdout(async () => {
       running = await startStandalone(env, logger);
-    } finally {
-      process.stdout.write = write;
-    }
+    });
     try {
       const file = rootPasswordFile(join(directory.path, "data"));
       const password = (await readFile(file, "utf8")).trim();
       expect(printed).toContain(password);
       expect((await stat(file)).mode & 0o777).toBe(0o600);
-      await running.stop();
+      await running!.stop();
       running = await startStandalone(env, logger);
       const login = await fetch(`${running.gatewayUrl}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "root", password }) });
       expect(login.status).toBe(200);
       expect((await readFile(file, "utf8")).trim()).toBe(password);
     } finally {
-      await running.stop();
+      await running?.stop();
       await directory.remove();
     }
   });

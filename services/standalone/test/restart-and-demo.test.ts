@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@qamesh/logger";
 import { startFirstRunDemo } from "../src/first-run-demo.js";
-import { testRootPassword } from "@qamesh/testkit";
+import { capturedStdout, testRootPassword } from "@qamesh/testkit";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 describe("standalone data across restarts, and the first-run demo", () => {
@@ -25,17 +25,7 @@ describe("standalone data across restarts, and the first-run demo", () => {
   });
 
   it("creates the demo project on an empty data directory, indexes the checkout, and prints how to ask", async () => {
-    let printed = "";
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
-      printed += chunk;
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      await startFirstRunDemo(harness.running.gatewayUrl, repositoryRoot, testRootPassword, createLogger({ service: "test", level: "silent" }));
-    } finally {
-      process.stdout.write = write;
-    }
+    const printed = await capturedStdout(() => startFirstRunDemo(harness.running.gatewayUrl, repositoryRoot, testRootPassword, createLogger({ service: "test", level: "silent" })));
     const runs = await harness.api("GET", "/v1/projects/demo/ingestions");
     expect(runs.body.runs).toHaveLength(1);
     const run = await harness.waitForRun("demo", runs.body.runs[0].id);
