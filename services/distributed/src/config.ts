@@ -14,4 +14,6 @@ export const distributedConfigSchema = z.object({
     .default("qamesh"),
   LOCAL_SOURCE_ROOTS: pathList(process.cwd()),
   GATEWAY_PORT: port(8080),
+  /** root's password on a fresh user store; without it one is generated into QAMESH_DATA_DIR/root-password. */
+  QAMESH_ROOT_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
 });

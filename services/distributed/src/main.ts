@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseConfigOrExit } from "@qamesh/config";
 import { startOrExit } from "@qamesh/service-runtime";
 import { distributedConfigSchema } from "./config.js";
@@ -24,11 +25,18 @@ const mesh = await startOrExit("distributed", () =>
     connectorWorkers: workers,
     localSourceRoots: config.LOCAL_SOURCE_ROOTS.join(":"),
     ports: { gateway: config.GATEWAY_PORT, ingestion: 50052, chat: 50053, toolRuntime: 50054, llmProfiles: 50055 },
+    ...(config.QAMESH_ROOT_PASSWORD ? { rootPassword: config.QAMESH_ROOT_PASSWORD } : {}),
   }),
 );
+const rootPasswordNote = config.QAMESH_ROOT_PASSWORD
+  ? "Log in as root with QAMESH_ROOT_PASSWORD."
+  : existsSync(join(dataDirectory, "root-password"))
+    ? `Log in as root with the password in ${join(dataDirectory, "root-password")} (POST /v1/auth/login).`
+    : "Log in with the users of the existing store.";
 process.stdout.write(
   `\nqamesh (distributed) is running: ${mesh.gatewayUrl}  (API description: ${mesh.gatewayUrl}/openapi.json)\n` +
     `  ${servers.KAFKA_BROKERS} Kafka · ${servers.MONGODB_URI} MongoDB · ${servers.CHROMA_URL} Chroma\n` +
+    `${rootPasswordNote}\n` +
     `Ctrl-C stops the services; npm run servers -- down stops the servers.\n`,
 );
 let stopping = false;
