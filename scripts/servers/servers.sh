@@ -2,9 +2,10 @@
 # Installs and runs the real servers of distributed mode on 127.0.0.1, without Docker:
 #   Kafka (KRaft, single node) from the broker jars on Maven Central, run with Java 17;
 #   FerretDB v1 (MongoDB wire protocol, SQLite backend) built from its Go module;
-#   Chroma from its PyPI package, in a virtualenv.
+#   Chroma from its PyPI package, in a virtualenv;
+#   OpenLDAP's slapd from the Debian packages (apt-get, as root), with a throwaway test directory.
 #
-#   scripts/servers/servers.sh up [kafka|mongodb|chroma]...   install if needed, start if not running
+#   scripts/servers/servers.sh up [kafka|mongodb|chroma|ldap]...   install if needed, start if not running
 #   scripts/servers/servers.sh down [name]...                 stop (data is kept)
 #   scripts/servers/servers.sh status                         one line per server; exit 1 if any is down
 #   scripts/servers/servers.sh env                            the variables the services read
@@ -24,7 +25,8 @@ kafka_port="${QAMESH_KAFKA_PORT:-19092}"
 kafka_controller_port="${QAMESH_KAFKA_CONTROLLER_PORT:-19093}"
 mongodb_port="${QAMESH_MONGODB_PORT:-27117}"
 chroma_port="${QAMESH_CHROMA_PORT:-18000}"
-all_servers=(kafka mongodb chroma)
+ldap_port="${QAMESH_LDAP_PORT:-13389}"
+all_servers=(kafka mongodb chroma ldap)
 
 say() { printf 'servers: %s\n' "$*" >&2; }
 fail() { say "$*"; exit 1; }
@@ -34,6 +36,7 @@ port_of() {
     kafka) echo "$kafka_port" ;;
     mongodb) echo "$mongodb_port" ;;
     chroma) echo "$chroma_port" ;;
+    ldap) echo "$ldap_port" ;;
     *) fail "unknown server '$1' (expected one of: ${all_servers[*]})" ;;
   esac
 }
@@ -86,6 +89,17 @@ install_chroma() {
   python3 -m venv "$venv" >&2 || fail "could not create the chroma virtualenv"
   "$venv/bin/pip" install -q -r "$here/chroma/requirements.txt" >&2 || fail "could not install chroma with pip"
   echo "$wanted" >"$stamp"
+}
+
+install_ldap() {
+  command -v slapd >/dev/null || [[ -x /usr/sbin/slapd ]] && return
+  [[ "$(id -u)" == 0 ]] || fail "ldap needs slapd from the Debian packages: run as root once, or apt-get install slapd ldap-utils"
+  command -v apt-get >/dev/null || fail "ldap needs slapd, and apt-get is not here to install it"
+  say "installing slapd from the Debian packages (first run only)"
+  echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
+  apt-get update -qq >&2 || fail "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slapd ldap-utils >&2 ||
+    fail "could not install slapd with apt-get"
 }
 
 # ---- start ----------------------------------------------------------------------------------
@@ -141,6 +155,22 @@ start_chroma() {
   echo $! >"$state/run/chroma.pid"
 }
 
+start_ldap() {
+  local directory="$state/data/ldap-config"
+  if [[ ! -d "$directory/cn=config" ]]; then
+    rm -rf "$directory" "$state/data/ldap" && mkdir -p "$directory" "$state/data/ldap"
+    sed "s|@STATE@|$state|g" "$here/ldap/config.ldif" >"$state/run/ldap-config.ldif"
+    slapadd -n0 -F "$directory" -l "$state/run/ldap-config.ldif" >"$state/run/ldap-setup.log" 2>&1 &&
+      slapadd -n1 -F "$directory" -l "$here/ldap/directory.ldif" >>"$state/run/ldap-setup.log" 2>&1 ||
+      fail "could not set up the ldap directory: $(tail -n 2 "$state/run/ldap-setup.log" | tr '\n' ' ')"
+  fi
+  local slapd_binary
+  slapd_binary="$(command -v slapd || echo /usr/sbin/slapd)"
+  # -d 0: stay in the foreground (no fork), so the pid below is slapd's own.
+  nohup "$slapd_binary" -F "$directory" -h "ldap://127.0.0.1:$ldap_port/" -d 0 >"$state/run/ldap.log" 2>&1 &
+  echo $! >"$state/run/ldap.pid"
+}
+
 wait_until_listening() {
   local name="$1" port
   port="$(port_of "$name")"
@@ -182,6 +212,7 @@ print_env() {
   echo "KAFKA_BROKERS=127.0.0.1:$kafka_port"
   echo "MONGODB_URI=mongodb://127.0.0.1:$mongodb_port/"
   echo "CHROMA_URL=http://127.0.0.1:$chroma_port"
+  echo "LDAP_URL=ldap://127.0.0.1:$ldap_port"
 }
 
 command="${1:-status}"

@@ -6,3 +6,4 @@ export * from "./api-keys.js";
 export * from "./users.js";
 export * from "./signing-keys-file.js";
 export * from "./memberships.js";
+export * from "./ldap-directory.js";

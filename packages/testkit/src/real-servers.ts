@@ -4,7 +4,7 @@
  */
 export const embeddedOnly = ["1", "true", "yes"].includes((process.env.QAMESH_EMBEDDED_ONLY ?? "").toLowerCase());
 
-export type RealServerVariable = "KAFKA_BROKERS" | "MONGODB_URI" | "CHROMA_URL";
+export type RealServerVariable = "KAFKA_BROKERS" | "MONGODB_URI" | "CHROMA_URL" | "LDAP_URL";
 
 /** The address the test setup exported, or a failure that says how to get one. */
 export function realServer(variable: RealServerVariable): string {

@@ -5,11 +5,13 @@ export interface RealServerAddresses {
   KAFKA_BROKERS: string;
   MONGODB_URI: string;
   CHROMA_URL: string;
+  /** The test directory (OpenLDAP); the mesh itself needs no LDAP. */
+  LDAP_URL?: string;
 }
 
 const script = fileURLToPath(new URL("../../../scripts/servers/servers.sh", import.meta.url));
 
-/** Installs (first time) and starts Kafka, FerretDB and Chroma on loopback; returns their addresses. */
+/** Installs (first time) and starts Kafka, FerretDB, Chroma and OpenLDAP on loopback; returns their addresses. */
 export function startRealServers(): RealServerAddresses {
   try {
     execFileSync(script, ["up"], { stdio: ["ignore", "ignore", "inherit"] });

@@ -3,7 +3,8 @@ import { grpcAddress, logLevel, port } from "@qamesh/config";
 import { parseSigningKeys } from "@qamesh/identity";
 import { documentStoreConfigShape } from "@qamesh/runtime-adapters";
 
-export const gatewayConfigSchema = z.object({
+export const gatewayConfigSchema = z
+  .object({
   GATEWAY_HOST: z.string().default("127.0.0.1"),
   GATEWAY_PORT: port(8080),
   INGESTION_ADDRESS: grpcAddress().default("127.0.0.1:50052"),
@@ -51,8 +52,24 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_ANSWERS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Proxies in front of the gateway whose X-Forwarded-For to believe (0: use the peer address). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Users may also log in with their LDAP directory account (ldap:// or ldaps://). */
+  LDAP_URL: z.string().regex(/^ldaps?:\/\/[^/\s]+\/?$/, "must be ldap://host:port or ldaps://host:port").optional(),
+  /** The read-only account qamesh searches the directory with. */
+  LDAP_BIND_DN: z.string().min(1).optional(),
+  LDAP_BIND_PASSWORD: z.string().min(1).optional(),
+  /** Where users are searched (e.g. ou=people,dc=example,dc=com), and by which attribute. */
+  LDAP_USER_BASE: z.string().min(1).optional(),
+  LDAP_USERNAME_ATTRIBUTE: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name").default("uid"),
+  /** Members (groupOfNames `member`) of this group are global admins. */
+  LDAP_ADMIN_GROUP_DN: z.string().min(1).optional(),
   LOG_LEVEL: logLevel(),
-});
+})
+  .superRefine((config, context) => {
+    if (!config.LDAP_URL) return;
+    for (const variable of ["LDAP_BIND_DN", "LDAP_BIND_PASSWORD", "LDAP_USER_BASE"] as const) {
+      if (!config[variable]) context.addIssue({ code: "custom", path: [variable], message: "is required with LDAP_URL" });
+    }
+  });
 
 /**
  * Limits high enough never to bind: for throwaway meshes (tests, benchmarks) that make thousands

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ApiKeys, Memberships, RefreshTokens, TokenSigner, TokenVerifier, Users, accessTokens, type SigningKeys } from "@qamesh/identity";
+import { ApiKeys, LdapDirectory, Memberships, RefreshTokens, TokenSigner, TokenVerifier, Users, accessTokens, type LdapSettings, type SigningKeys, type UserRecord } from "@qamesh/identity";
 import type { Logger } from "@qamesh/logger";
 import type { DocumentStore } from "@qamesh/ports";
 import { AuditLog } from "./audit/audit-log.js";
@@ -16,9 +16,11 @@ export interface GatewayIdentity {
   apiKeys: ApiKeys;
   accessTokenSigner: TokenSigner;
   accessTokenVerifier: TokenVerifier;
+  /** When configured: users who log in with their directory account. */
+  directory: LdapDirectory | undefined;
 }
 
-export async function gatewayIdentity(store: DocumentStore, keys: SigningKeys, logger: Logger): Promise<GatewayIdentity> {
+export async function gatewayIdentity(store: DocumentStore, keys: SigningKeys, logger: Logger, ldap?: LdapSettings): Promise<GatewayIdentity> {
   return {
     audit: new AuditLog(store, logger),
     users: new Users(store),
@@ -27,7 +29,25 @@ export async function gatewayIdentity(store: DocumentStore, keys: SigningKeys, l
     apiKeys: new ApiKeys(store),
     accessTokenSigner: await TokenSigner.create(accessTokens, keys.privateKey),
     accessTokenVerifier: await TokenVerifier.create(accessTokens, keys.publicKey),
+    directory: ldap ? new LdapDirectory(ldap) : undefined,
   };
+}
+
+/**
+ * The user a username and password stand for. A local account is checked against its argon2id
+ * hash; any other name, when a directory is configured, against the directory, and provisioned on
+ * its first login (a global admin while in the directory's admin group). A directory never logs
+ * in as a local account of the same name.
+ */
+export async function userForLogin(identity: GatewayIdentity, username: string, password: string): Promise<UserRecord | undefined> {
+  if (!password) return undefined;
+  const known = await identity.users.byUsername(username);
+  if (known?.origin === "local" || !identity.directory) return identity.users.withPassword(username, password);
+  const vouched = await identity.directory.authenticate(username, password);
+  if (!vouched) return undefined;
+  const globalRole = vouched.isAdmin ? "admin" : "user";
+  if (!known) return identity.users.create({ username: vouched.username, globalRole, origin: "ldap" });
+  return known.globalRole === globalRole ? known : identity.users.update(known.id, { globalRole });
 }
 
 export const rootUsername = "root";

@@ -35,7 +35,21 @@ export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType
         toolRuntime: config.TOOL_RUNTIME_ADDRESS,
         llmProfiles: config.LLM_PROFILES_ADDRESS,
       },
-      identity: await gatewayIdentity(store, keys, logger),
+      identity: await gatewayIdentity(
+        store,
+        keys,
+        logger,
+        config.LDAP_URL
+          ? {
+              url: config.LDAP_URL,
+              bindDn: config.LDAP_BIND_DN!,
+              bindPassword: config.LDAP_BIND_PASSWORD!,
+              userBase: config.LDAP_USER_BASE!,
+              usernameAttribute: config.LDAP_USERNAME_ATTRIBUTE,
+              adminGroupDn: config.LDAP_ADMIN_GROUP_DN,
+            }
+          : undefined,
+      ),
       root: { password: config.QAMESH_ROOT_PASSWORD, generatedPasswordFile: config.ROOT_PASSWORD_FILE },
     });
     return { service };

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { AppError } from "@qamesh/errors";
 import { accessTokens, refreshTokenLifetimeSeconds } from "@qamesh/identity";
-import type { GatewayIdentity } from "../../identity.js";
+import { userForLogin, type GatewayIdentity } from "../../identity.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { parseInput } from "../parse-input.js";
 
@@ -39,7 +39,7 @@ export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLim
     const body = parseInput(loginBody, request.body);
     await rateLimits.login(body.username, request.ip ?? "unknown");
     // An empty password is refused here, before any check: some directories take it for an anonymous bind.
-    const user = body.password ? await identity.users.withPassword(body.username, body.password) : undefined;
+    const user = await userForLogin(identity, body.username, body.password);
     if (!user) {
       request.log.info({ username: body.username }, "login refused");
       await identity.audit.record(request, { action: "login.failed", target: body.username, actor: null });
