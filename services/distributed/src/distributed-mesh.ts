@@ -76,6 +76,18 @@ export class DistributedMesh {
     return mesh;
   }
 
+  /**
+   * Starts one more gateway replica on its own port, sharing everything with the first (store,
+   * keys, rate-limit counters); resolves to its URL once it is ready.
+   */
+  async startGatewayReplica(): Promise<string> {
+    const port = await this.unusedPort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = this.spawn("gateway", { ...this.environment("gateway"), GATEWAY_PORT: String(port) }, `gateway-${port}`);
+    await waitFor(`gateway-${port}`, child, this.logFile(`gateway-${port}`), async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200, 120_000);
+    return url;
+  }
+
   /** Starts one more connector worker in the shared consumer group; resolves once it consumes. */
   async startConnectorWorker(): Promise<ChildProcess> {
     const index = this.workerCount++;
