@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ApiKeys, LdapDirectory, Memberships, RefreshTokens, TokenSigner, TokenVerifier, Users, accessTokens, type LdapSettings, type SigningKeys, type UserRecord } from "@qamesh/identity";
+import { isAppError } from "@qamesh/errors";
 import type { Logger } from "@qamesh/logger";
 import type { DocumentStore } from "@qamesh/ports";
 import { AuditLog } from "./audit/audit-log.js";
@@ -55,18 +56,24 @@ export const rootUsername = "root";
 /**
  * On a store with no users, creates `root` (global admin): with `password` when the deployment
  * gives one, else (one machine) with a generated one, printed once and written to
- * `generatedPasswordFile` (mode 0600). A restart finds users and changes nothing.
+ * `generatedPasswordFile` (mode 0600). A restart finds users and changes nothing; of several
+ * replicas starting together on an empty store, one creates root and the others carry on.
  */
 export async function bootstrapRoot(identity: GatewayIdentity, options: { password?: string | undefined; generatedPasswordFile?: string | undefined; logger: Logger }): Promise<void> {
   if (await identity.users.any()) return;
-  let password = options.password;
-  if (!password) {
-    if (!options.generatedPasswordFile) throw new Error("there are no users yet: set QAMESH_ROOT_PASSWORD to create the first administrator (root)");
-    password = randomBytes(18).toString("base64url");
+  if (!options.password && !options.generatedPasswordFile) throw new Error("there are no users yet: set QAMESH_ROOT_PASSWORD to create the first administrator (root)");
+  const password = options.password ?? randomBytes(18).toString("base64url");
+  try {
+    await identity.users.create({ username: rootUsername, password, globalRole: "admin", origin: "local" });
+  } catch (error) {
+    if (isAppError(error) && error.code === "already_exists") return;
+    throw error;
+  }
+  options.logger.info({ username: rootUsername }, "created the first administrator");
+  // Only the password root really has is written down and shown.
+  if (!options.password && options.generatedPasswordFile) {
     await mkdir(dirname(options.generatedPasswordFile), { recursive: true });
     await writeFile(options.generatedPasswordFile, `${password}\n`, { mode: 0o600 });
     process.stdout.write(`\nqamesh created the administrator "${rootUsername}" with the password ${password}\n(also in ${options.generatedPasswordFile}, readable by you only; it is not shown again)\n`);
   }
-  await identity.users.create({ username: rootUsername, password, globalRole: "admin", origin: "local" });
-  options.logger.info({ username: rootUsername }, "created the first administrator");
 }
