@@ -40,6 +40,14 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("gives every service the same mesh keys, on the volume they share", () => {
+    for (const name of applicationServices) {
+      const service = compose.services[name] as ComposeService & { volumes?: string[] };
+      expect(service.environment?.MESH_KEYS_FILE, name).toBe("/var/lib/qamesh/keys/mesh-keys.json");
+      expect(service.volumes, name).toContain("keys:/var/lib/qamesh/keys");
+    }
+  });
+
   it("points every peer address and server URL at a service of the file", () => {
     const names = new Set(Object.keys(compose.services));
     for (const service of Object.values(compose.services)) {

@@ -96,6 +96,24 @@ describe("Kubernetes manifests (deploy/kubernetes)", () => {
     }
   });
 
+  it("gives every service the mesh's public keys, and each private key only to the service that signs with it", () => {
+    const secretsOf = (name: string) =>
+      Object.fromEntries(
+        (named("Deployment", name).spec.template.spec.containers[0].env ?? [])
+          .filter((variable: any) => variable.valueFrom?.secretKeyRef)
+          .map((variable: any) => [variable.name, variable.valueFrom.secretKeyRef.key]),
+      );
+    const signers: Record<string, string> = { gateway: "GATEWAY_SIGNING_KEYS", "connector-worker": "SERVICE_SIGNING_KEYS" };
+    for (const name of Object.keys(serviceConfigSchemas)) {
+      const given = secretsOf(name);
+      expect(given.MESH_PUBLIC_KEYS, name).toBe("MESH_PUBLIC_KEYS");
+      for (const variable of Object.values(signers)) {
+        if (signers[name] === variable) expect(given[variable], name).toBe(variable);
+        else expect(given, `${name} must not hold ${variable}`).not.toHaveProperty(variable);
+      }
+    }
+  });
+
   it("mounts local-folder sources where ingestion accepts them into every connector worker too, which checks the same roots", () => {
     const mountsOf = (name: string) => named("Deployment", name).spec.template.spec.containers[0].volumeMounts.map((mount: any) => mount.mountPath);
     const rootsOf = (name: string) => containerEnvironment(named("Deployment", name).spec.template.spec.containers[0]).LOCAL_SOURCE_ROOTS;

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { callerOf, gatewayIdentity } from "@qamesh/gateway";
-import { generateSigningKeys, passwordCost } from "@qamesh/identity";
+import { passwordCost } from "@qamesh/identity";
+import { AssertionSigner, AssertionVerifier } from "@qamesh/mesh-auth";
+import { generateSigningKeys } from "@qamesh/signed-tokens";
 import { createLogger } from "@qamesh/logger";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { benchApi, percentile } from "./bench-api.js";
@@ -16,8 +18,10 @@ const summary = (values: number[]) => `p50 ${percentile(values, 50).toFixed(2)} 
 
 /**
  * What authentication costs: the gateway's check of a credential on its own (the exact code a
- * request runs, over an identity store of its own), search through the gateway with an access
- * token and with an API key, and login throughput with the argon2id cost in use.
+ * request runs, over an identity store of its own), what the mesh adds per call (the gateway
+ * signs an assertion once per request, every service verifies it on each call), search through
+ * the gateway with an access token and with an API key, and login throughput with the argon2id
+ * cost in use.
  */
 export async function authBench(gatewayUrl: string, projectId: string, workDirectory: string): Promise<string[]> {
   const store = SqliteDocumentStore.open(join(workDirectory, "auth-bench.sqlite"));
@@ -32,6 +36,17 @@ export async function authBench(gatewayUrl: string, projectId: string, workDirec
     for (let i = 0; i < rounds; i++) {
       tokenChecks.push(await time(() => callerOf(identity, accessToken)));
       keyChecks.push(await time(() => callerOf(identity, key)));
+    }
+    const meshKeys = { gateway: await generateSigningKeys(), service: await generateSigningKeys() };
+    const signer = await AssertionSigner.create("gateway", meshKeys.gateway);
+    const verifier = await AssertionVerifier.create({ gateway: meshKeys.gateway.publicKey, service: meshKeys.service.publicKey });
+    const principal = { kind: "user", userId: user.id, username: "bench", globalRole: "user", project: { id: projectId, role: "member" } } as const;
+    const signs: number[] = [];
+    const verifies: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      let assertion = "";
+      signs.push(await time(async () => (assertion = await signer.sign(principal))));
+      verifies.push(await time(() => verifier.verify(assertion)));
     }
     const logins: number[] = [];
     const loginStart = performance.now();
@@ -60,6 +75,7 @@ export async function authBench(gatewayUrl: string, projectId: string, workDirec
     return [
       `authentication (${rounds} rounds)`,
       `  credential check alone: access token ${summary(tokenChecks)}; API key ${summary(keyChecks)}`,
+      `  mesh assertion: signed once per request ${summary(signs)}; verified by each service called ${summary(verifies)}`,
       `  search through the gateway: with an access token ${summary(withToken)}; with an API key ${summary(withKey)}`,
       `  login (argon2id m=${passwordCost.memoryCost / 1024} MiB, t=${passwordCost.timeCost}, p=${passwordCost.parallelism}): ${summary(logins)} each, ${loginsPerSecond.toFixed(1)} logins/s on one connection`,
     ];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { authorizeGlobal, authorizeProject } from "./authorize.js";
 import { effectiveProjectRole, type Principal } from "./principal.js";
 
-const user = (project?: Principal["project"]): Principal => ({ userId: "u1", username: "alice", globalRole: "user", ...(project ? { project } : {}) });
+const user = (project?: Principal["project"]): Principal => ({ kind: "user", userId: "u1", username: "alice", globalRole: "user", ...(project ? { project } : {}) });
 const codeOf = (work: () => void) => {
   try {
     work();
@@ -30,11 +30,20 @@ describe("authorization", () => {
 
   it("lets project admins do everything in their project, and global admins everywhere", () => {
     expect(codeOf(() => authorizeProject(user({ id: "p1", role: "admin" }), "p1", "members.write"))).toBe("allowed");
-    const root: Principal = { userId: "root", username: "root", globalRole: "admin" };
+    const root: Principal = { kind: "user", userId: "root", username: "root", globalRole: "admin" };
     expect(codeOf(() => authorizeProject(root, "any", "project.delete"))).toBe("allowed");
     expect(codeOf(() => authorizeGlobal(root, "users.manage"))).toBe("allowed");
     expect(codeOf(() => authorizeGlobal(user(), "users.manage"))).toBe("permission_denied");
     expect(codeOf(() => authorizeGlobal(user(), "projects.create"))).toBe("allowed");
+  });
+
+  it("lets the mesh's own services use any project's models and do nothing else", () => {
+    const worker = { kind: "service", service: "connector-worker" } as const;
+    expect(codeOf(() => authorizeProject(worker, "p1", "models.use"))).toBe("allowed");
+    for (const permission of ["project.read", "search", "sources.write", "project.delete"] as const) {
+      expect(codeOf(() => authorizeProject(worker, "p1", permission)), permission).toBe("permission_denied");
+    }
+    expect(codeOf(() => authorizeGlobal(worker, "projects.create"))).toBe("permission_denied");
   });
 
   it("never lets an API key act with more than its owner has, and narrows it to its projects and role", () => {

@@ -3,17 +3,23 @@ import {
   globalRolePermissions,
   permissionDescriptions,
   projectRolePermissions,
+  servicePermissions,
   type GlobalPermission,
   type ProjectPermission,
 } from "./permission-table.js";
-import type { Principal } from "./principal.js";
+import type { CallPrincipal } from "./principal.js";
 
 /**
  * Throws unless `principal` may do `permission` in `projectId`. A caller who is not a member
  * learns nothing of the project: the answer is the same 404 as for a project that does not
- * exist. A member lacking the permission gets 403. Global admins may do everything everywhere.
+ * exist. A member lacking the permission gets 403. Global admins may do everything everywhere;
+ * the mesh's services only what the service column of the table allows.
  */
-export function authorizeProject(principal: Principal, projectId: string, permission: ProjectPermission): void {
+export function authorizeProject(principal: CallPrincipal, projectId: string, permission: ProjectPermission): void {
+  if (principal.kind === "service") {
+    if (!servicePermissions[permission]) throw new AppError("permission_denied", `a mesh service may not ${permissionDescriptions[permission]}`);
+    return;
+  }
   if (principal.globalRole === "admin") return;
   const role = principal.project?.id === projectId ? principal.project.role : undefined;
   if (role === undefined) throw notFound(`project ${projectId} not found`);
@@ -22,9 +28,9 @@ export function authorizeProject(principal: Principal, projectId: string, permis
   }
 }
 
-/** Throws 403 unless the principal's global role has `permission`. */
-export function authorizeGlobal(principal: Principal, permission: GlobalPermission): void {
-  if (!globalRolePermissions[principal.globalRole][permission]) {
+/** Throws 403 unless the principal is a user whose global role has `permission`. */
+export function authorizeGlobal(principal: CallPrincipal, permission: GlobalPermission): void {
+  if (principal.kind === "service" || !globalRolePermissions[principal.globalRole][permission]) {
     throw new AppError("permission_denied", `only a global admin may ${permissionDescriptions[permission]}`);
   }
 }

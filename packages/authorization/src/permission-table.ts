@@ -10,6 +10,7 @@ export const projectPermissions = [
   "search",
   "ask",
   "chat",
+  "models.use",
   "members.read",
   "members.write",
   "audit.read",
@@ -40,6 +41,7 @@ export const projectRolePermissions: Record<ProjectRole, Record<ProjectPermissio
     search: true,
     ask: true,
     chat: true,
+    "models.use": true,
     "members.read": true,
     "members.write": true,
     "audit.read": true,
@@ -55,10 +57,33 @@ export const projectRolePermissions: Record<ProjectRole, Record<ProjectPermissio
     search: true,
     ask: true,
     chat: true,
+    "models.use": true,
     "members.read": false,
     "members.write": false,
     "audit.read": false,
   },
+};
+
+/**
+ * What the mesh's own services may do in any project for work no user asked for (a connector
+ * worker embedding what it indexes): use the project's models, nothing else. A service's
+ * credential stolen still reads no project and changes nothing.
+ */
+export const servicePermissions: Record<ProjectPermission, boolean> = {
+  "project.read": false,
+  "project.update": false,
+  "project.delete": false,
+  "sources.read": false,
+  "sources.write": false,
+  "ingestions.read": false,
+  "ingestions.start": false,
+  search: false,
+  ask: false,
+  chat: false,
+  "models.use": true,
+  "members.read": false,
+  "members.write": false,
+  "audit.read": false,
 };
 
 export const globalRolePermissions: Record<GlobalRole, Record<GlobalPermission, boolean>> = {
@@ -78,6 +103,7 @@ export const permissionDescriptions: Record<ProjectPermission | GlobalPermission
   search: "search the project",
   ask: "ask about the project",
   chat: "chat about the project",
+  "models.use": "use the project's models",
   "members.read": "list the project's members",
   "members.write": "change the project's members",
   "audit.read": "read the project's audit log",

@@ -1,15 +1,30 @@
 import type { GlobalRole, ProjectRole } from "./permission-table.js";
 
 /**
- * Who a call is for, as the gateway asserts it to the services: the user, their global role,
- * and their role in the one project the call is about (none when the call is about no project
- * or they are not a member). An API key's narrowing is already applied.
+ * A user as the gateway asserts them to the services: their global role, and their role in the
+ * one project the call is about (none when the call is about no project or they are not a
+ * member). An API key's narrowing is already applied.
  */
 export interface Principal {
+  kind: "user";
   userId: string;
   username: string;
   globalRole: GlobalRole;
   project?: { id: string; role: ProjectRole };
+}
+
+/** One of the mesh's own services, doing work no user asked for (indexing). */
+export interface ServicePrincipal {
+  kind: "service";
+  service: string;
+}
+
+/** Whoever a call inside the mesh is for. */
+export type CallPrincipal = Principal | ServicePrincipal;
+
+/** How a principal is named in logs and audit entries. */
+export function principalName(principal: CallPrincipal): string {
+  return principal.kind === "user" ? principal.username : `service:${principal.service}`;
 }
 
 /**

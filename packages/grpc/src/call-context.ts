@@ -9,11 +9,9 @@ export const metadataKeys = {
 
 /** What a handler knows about the call it serves. */
 export interface CallContext {
-  /** Everything the interceptors read from the call (request id, principal, deadline). */
+  /** Everything the interceptors read from the call (request id, deadline, and the principal the guard verified). */
   values: ContextValues;
   requestId: string;
-  /** Who is calling, as the gateway established it ("anonymous" until auth exists). */
-  principal: string;
   /** A logger already carrying the request id and method. */
   logger: Logger;
   /** Aborted when the client cancels or the deadline passes. */

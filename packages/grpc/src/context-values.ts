@@ -26,6 +26,13 @@ export class ContextValues {
     this.values.set(key.id, value);
     return this;
   }
+
+  /** Values to change for part of the work without changing them for the rest. */
+  copy(): ContextValues {
+    const copy = new ContextValues();
+    for (const [id, value] of this.values) copy.values.set(id, value);
+    return copy;
+  }
 }
 
 const currentValues = new AsyncLocalStorage<ContextValues>();

@@ -20,7 +20,7 @@ export interface GrpcClientOptions {
  * A typed client for a protobuf-es service: unary methods return promises, server streams
  * async iterables. gRPC failures come back as AppErrors with the same closed codes. A call made
  * while serving another (or an HTTP request, or an event) carries that call's request id,
- * principal and remaining deadline, through the interceptors.
+ * credential and remaining deadline, through the interceptors.
  */
 export function createGrpcClient<S extends GenService<GenServiceMethods>>(
   service: S,
@@ -40,39 +40,41 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
   const interceptors = options.interceptors ?? standardInterceptors;
   for (const method of service.methods) {
     const definition = grpcMethodDefinition(service, method);
-    const metadataFor = () => {
+    const metadataFor = async () => {
       const metadata = new Metadata();
       const outbound = { method: definition.path, metadata, values: currentContextValues() };
-      for (const interceptor of interceptors) interceptor.outbound?.(outbound);
+      for (const interceptor of interceptors) await interceptor.outbound?.(outbound);
       return metadata;
     };
     if (method.methodKind === "unary") {
-      methods[method.localName] = (request: unknown, callOptions: CallOptions = {}) =>
-        new Promise((resolve, reject) => {
+      methods[method.localName] = async (request: unknown, callOptions: CallOptions = {}) => {
+        const metadata = await metadataFor();
+        return new Promise((resolve, reject) => {
           const call = client.makeUnaryRequest(
             definition.path,
             definition.requestSerialize,
             definition.responseDeserialize,
             toMessage(method.input, request),
-            metadataFor(),
+            metadata,
             grpcOptions(callOptions, options.defaultTimeoutMs ?? 120_000),
             (error: ServiceError | null, response?: unknown) =>
               error ? reject(fromGrpcError(error, options.peer)) : resolve(response),
           );
-          callOptions.signal?.addEventListener("abort", () => call.cancel(), { once: true });
+          cancelOnAbort(call, callOptions.signal);
         });
+      };
     } else if (method.methodKind === "server_streaming") {
       methods[method.localName] = (request: unknown, callOptions: CallOptions = {}) =>
-        streamResponses(() => {
+        streamResponses(async () => {
           const call = client.makeServerStreamRequest(
             definition.path,
             definition.requestSerialize,
             definition.responseDeserialize,
             toMessage(method.input, request),
-            metadataFor(),
+            await metadataFor(),
             grpcOptions(callOptions, undefined),
           );
-          callOptions.signal?.addEventListener("abort", () => call.cancel(), { once: true });
+          cancelOnAbort(call, callOptions.signal);
           return call;
         }, options.peer);
     }
@@ -80,11 +82,17 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
   return methods as ServiceClient<S>;
 }
 
+/** A signal that fired while the call was being prepared (its credential signed) cancels it at once. */
+function cancelOnAbort(call: { cancel(): void }, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) call.cancel();
+  else signal?.addEventListener("abort", () => call.cancel(), { once: true });
+}
+
 async function* streamResponses(
-  start: () => AsyncIterable<unknown> & { cancel(): void },
+  start: () => Promise<AsyncIterable<unknown> & { cancel(): void }>,
   peer: string,
 ): AsyncIterable<unknown> {
-  const call = start();
+  const call = await start();
   try {
     for await (const message of call) yield message;
   } catch (error) {

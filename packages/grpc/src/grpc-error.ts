@@ -33,6 +33,12 @@ export function fromGrpcError(error: ServiceError, peer: string): AppError {
   if (!fromHandler && error.code === GrpcStatus.RESOURCE_EXHAUSTED) {
     return new AppError("internal", `the response from ${peer} was too large to pass on`, { cause: error });
   }
+  // Callers are authenticated at the gateway; a service refusing the mesh's own credential is the
+  // deployment's fault (keys that differ between services, clocks apart), not the caller's: a 401
+  // would send a client to log in again for nothing.
+  if (error.code === GrpcStatus.UNAUTHENTICATED) {
+    return new AppError("unavailable", `${peer} refused the mesh's credential (${error.details}); check that every service trusts the same mesh keys`, { cause: error });
+  }
   const field = error.metadata?.get(metadataKeys.errorField)[0];
   return new AppError(errorCodeFromGrpcStatus(error.code), error.details, {
     cause: error,

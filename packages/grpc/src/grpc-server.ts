@@ -16,7 +16,8 @@ import { ContextValues, runWithContextValues } from "./context-values.js";
 import { toGrpcStatus } from "./grpc-error.js";
 import { grpcServiceDefinition } from "./grpc-service-definition.js";
 import { HealthRegistry } from "./health-registry.js";
-import { principalKey, requestIdKey, standardInterceptors, type CallInterceptor } from "./interceptors/index.js";
+import { Health } from "@qamesh/proto/grpc/health/v1/health_pb.js";
+import { requestIdKey, standardInterceptors, type CallInterceptor } from "./interceptors/index.js";
 import type { ServiceImplementation } from "./service-types.js";
 
 /** How long handlers of calls cut at the end of the grace period get to notice before shutdown stops waiting. */
@@ -26,8 +27,12 @@ type AnyHandler = (request: unknown, context: CallContext) => Promise<unknown> |
 
 export interface GrpcServerOptions {
   logger: Logger;
-  /** What reads call data from incoming calls; the standard ones by default. */
-  interceptors?: readonly CallInterceptor[];
+  /**
+   * Decides who may call, after the standard interceptors have read the call's data: it throws
+   * to refuse a call (the status of its error goes back) and records the verified caller in the
+   * call's values. Every server has one; there is no open default.
+   */
+  guard: CallInterceptor;
 }
 
 /**
@@ -138,7 +143,10 @@ export class GrpcServer {
     call.end();
   }
 
-  /** Runs the interceptors over the incoming call; one that throws refuses it. */
+  /**
+   * Runs the interceptors over the incoming call; one that throws refuses it. Health is open to
+   * everyone: probes (Kubernetes' own among them) carry no credential, and it reveals nothing.
+   */
   private async contextFor(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, method: DescMethod): Promise<CallContext> {
     const controller = new AbortController();
     call.on("cancelled", () => controller.abort());
@@ -146,12 +154,12 @@ export class GrpcServer {
     const values = new ContextValues();
     const deadline = Number(call.getDeadline());
     const inbound = { method: `/${method.parent.typeName}/${method.name}`, metadata: call.metadata, deadline: Number.isFinite(deadline) ? deadline : undefined, values };
-    for (const interceptor of this.options.interceptors ?? standardInterceptors) await interceptor.inbound?.(inbound);
+    const open = method.parent.typeName === Health.typeName;
+    for (const interceptor of open ? standardInterceptors : [...standardInterceptors, this.options.guard]) await interceptor.inbound?.(inbound);
     const requestId = values.get(requestIdKey);
     return {
       values,
       requestId,
-      principal: values.get(principalKey),
       logger: this.options.logger.child({ requestId, rpc: `${method.parent.typeName}/${method.name}` }),
       signal: controller.signal,
     };

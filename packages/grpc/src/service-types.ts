@@ -20,7 +20,7 @@ export type ServiceImplementation<S extends GenService<GenServiceMethods>> = {
 };
 
 /**
- * Per-call options a client may pass. Request id, principal and the inherited deadline are not
+ * Per-call options a client may pass. Request id, credential and the inherited deadline are not
  * among them: they come from the call being served (see context-values.ts).
  */
 export interface CallOptions {

@@ -6,22 +6,43 @@ import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_prof
 import { status } from "@grpc/grpc-js";
 import {
   ContextValues,
+  createContextKey,
   createGrpcClient,
+  credentialKey,
   deadlineKey,
   GrpcServer,
   livenessService,
-  principalKey,
+  presentedCredential,
   requestIdKey,
   runWithContextValues,
   toGrpcStatus,
   type CallContext,
+  type CallInterceptor,
 } from "../src/index.js";
 import { eventually } from "@qamesh/testkit";
 
 const logger = createLogger({ service: "test", level: "silent" });
 
+/** Who the test guard let in: the credential itself (the real guard verifies a signed assertion). */
+const callerKey = createContextKey<string | undefined>(undefined, "test caller");
+
+/** Lets in calls presenting a credential starting with "ok-", and forwards it, as the mesh's guard does. */
+const testGuard: CallInterceptor = {
+  name: "test guard",
+  inbound(call) {
+    const credential = presentedCredential(call.metadata);
+    if (!credential?.startsWith("ok-")) throw new AppError("unauthenticated", "no acceptable credential");
+    call.values.set(callerKey, credential).set(credentialKey, () => Promise.resolve(credential));
+  },
+};
+
+const asCaller = (credential: string, requestId?: string) => {
+  const values = new ContextValues().set(credentialKey, () => Promise.resolve(credential));
+  return requestId ? values.set(requestIdKey, requestId) : values;
+};
+
 describe("gRPC bridge", () => {
-  const server = new GrpcServer({ logger });
+  const server = new GrpcServer({ logger, guard: testGuard });
   const seen: CallContext[] = [];
   let address = "";
 
@@ -64,11 +85,27 @@ describe("gRPC bridge", () => {
   });
 
   const client = () => createGrpcClient(LlmProfilesService, address, { peer: "llm-profiles" });
+  /** Runs `work` as a caller the guard lets in. */
+  const asAlice = <T>(work: () => T) => runWithContextValues(asCaller("ok-alice"), work);
+
+  it("refuses a call without an acceptable credential before its handler runs, and leaves health open", async () => {
+    const before = seen.length;
+    const missing = await client().resolveProfile({ projectId: "p1" }).catch((e: unknown) => e);
+    const wrong = await runWithContextValues(asCaller("forged"), () => client().resolveProfile({ projectId: "p1" })).catch((e: unknown) => e);
+    for (const error of [missing, wrong]) {
+      // A peer refusing the mesh's own credential is the deployment's fault, not the end user's: never a 401.
+      expect(error).toMatchObject({ code: "unavailable", message: expect.stringContaining("llm-profiles refused the mesh's credential") });
+      expect(((error as AppError).cause as { code: number }).code).toBe(status.UNAUTHENTICATED);
+    }
+    expect(seen.length).toBe(before);
+    const health = createGrpcClient(Health, address, { peer: "health" });
+    expect((await health.check({ service: "" })).status).toBe(ServingStatus.SERVING);
+  });
 
   it("round-trips protobuf messages through async handlers", async () => {
-    const profile = await client().resolveProfile({ projectId: "p1" });
+    const profile = await asAlice(() => client().resolveProfile({ projectId: "p1" }));
     expect(profile).toMatchObject({ provider: "extractive", model: "p1" });
-    const embedded = await client().embed({ texts: ["abc", "de"] });
+    const embedded = await asAlice(() => client().embed({ texts: ["abc", "de"] }));
     expect(embedded.embeddings.map((e) => e.values)).toEqual([[3], [2]]);
   });
 
@@ -77,38 +114,37 @@ describe("gRPC bridge", () => {
     ["bad", "invalid_argument", "projectId is malformed", "projectId"],
     ["down", "unavailable", "the model server is down", undefined],
   ])("maps a thrown %s error to the same code on the client", async (projectId, code, message, field) => {
-    const error = await client().resolveProfile({ projectId }).catch((e: unknown) => e);
+    const error = await asAlice(() => client().resolveProfile({ projectId })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code, message, field });
   });
 
   it("turns an unexpected exception into internal without leaking its message", async () => {
-    const error = await client().resolveProfile({ projectId: "bug" }).catch((e: unknown) => e);
+    const error = await asAlice(() => client().resolveProfile({ projectId: "bug" })).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "internal", message: "internal error" });
   });
 
   it("streams server responses and delivers an error raised mid-stream after the items before it", async () => {
     const deltas: string[] = [];
     const stream = client().complete({ projectId: "fail-midway", messages: [{ role: "user", content: "a" }, { role: "user", content: "b" }] });
-    const error = await (async () => {
+    const error = await asAlice(async () => {
       for await (const chunk of stream) deltas.push(chunk.delta);
-    })().catch((e: unknown) => e);
+    }).catch((e: unknown) => e);
     expect(deltas).toEqual(["a", "b"]);
     expect(error).toMatchObject({ code: "unavailable", message: "the model stopped answering" });
   });
 
-  it("carries the request id and principal of the call being served to the calls it makes", async () => {
-    const values = new ContextValues().set(requestIdKey, "req-42").set(principalKey, "alice");
-    await runWithContextValues(values, () => client().resolveProfile({ projectId: "p2" }));
-    expect(seen.at(-1)).toMatchObject({ requestId: "req-42", principal: "alice" });
-    // Outside any call: a fresh request id, the anonymous principal.
-    await client().resolveProfile({ projectId: "p3" });
+  it("carries the request id and credential of the work being done to the calls it makes", async () => {
+    await runWithContextValues(asCaller("ok-alice", "req-42"), () => client().resolveProfile({ projectId: "p2" }));
+    expect(seen.at(-1)).toMatchObject({ requestId: "req-42" });
+    expect(seen.at(-1)!.values.get(callerKey)).toBe("ok-alice");
+    // Without a request id of its own: a fresh one.
+    await asAlice(() => client().resolveProfile({ projectId: "p3" }));
     expect(seen.at(-1)!.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(seen.at(-1)!.principal).toBe("anonymous");
   });
 
-  it("passes the caller's request id, principal and deadline on to the calls made while serving it", async () => {
-    const relay = new GrpcServer({ logger });
+  it("passes the caller's request id, credential and deadline on to the calls made while serving it", async () => {
+    const relay = new GrpcServer({ logger, guard: testGuard });
     let inheritedError: unknown;
     relay.add(LlmProfilesService, {
       async resolveProfile(_request, context) {
@@ -124,17 +160,17 @@ describe("gRPC bridge", () => {
     });
     const relayAddress = `127.0.0.1:${await relay.listen("127.0.0.1", 0)}`;
     const relayClient = createGrpcClient(LlmProfilesService, relayAddress, { peer: "relay" });
-    const caller = new ContextValues().set(requestIdKey, "req-relayed").set(principalKey, "bob");
-    await runWithContextValues(caller, () => relayClient.resolveProfile({}, { timeoutMs: 300 })).catch(() => undefined);
+    await runWithContextValues(asCaller("ok-bob", "req-relayed"), () => relayClient.resolveProfile({}, { timeoutMs: 300 })).catch(() => undefined);
     await eventually(() => expect(inheritedError).toMatchObject({ code: "deadline_exceeded" }), 5000);
     // Two hops away from the caller, with no handler copying anything.
-    expect(seen.at(-1)).toMatchObject({ requestId: "req-relayed", principal: "bob" });
+    expect(seen.at(-1)).toMatchObject({ requestId: "req-relayed" });
+    expect(seen.at(-1)!.values.get(callerKey)).toBe("ok-bob");
     relayClient.close();
     await relay.shutdown(100);
   });
 
   it("reports a response over the message size limit as internal, never as 'slow down' (429)", async () => {
-    const error = await client().embed({ texts: ["huge"] }).catch((e: unknown) => e);
+    const error = await asAlice(() => client().embed({ texts: ["huge"] })).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "internal", message: "the response from llm-profiles was too large to pass on" });
   });
 
@@ -193,7 +229,7 @@ describe("error code table", () => {
 
 describe("a server stream whose caller went away", () => {
   it("is released, so the server shuts down instead of waiting for it forever", async () => {
-    const server = new GrpcServer({ logger });
+    const server = new GrpcServer({ logger, guard: testGuard });
     let finished = false;
     server.add(LlmProfilesService, {
       async resolveProfile() {
@@ -215,13 +251,16 @@ describe("a server stream whose caller went away", () => {
     const client = createGrpcClient(LlmProfilesService, address, { peer: "llm-profiles" });
     const controller = new AbortController();
     let received = 0;
-    try {
-      for await (const _ of client.complete({}, { signal: controller.signal })) {
-        if (++received === 3) controller.abort();
+    await runWithContextValues(asCaller("ok-alice"), async () => {
+      try {
+        for await (const _ of client.complete({}, { signal: controller.signal })) {
+          if (++received === 3) controller.abort();
+        }
+      } catch (error) {
+        expect((error as AppError).code).toBe("cancelled");
       }
-    } catch (error) {
-      expect((error as AppError).code).toBe("cancelled");
-    }
+    });
+    expect(received).toBeGreaterThanOrEqual(3);
     // The grace period is far longer than the test's timeout: only a released stream lets this end.
     await server.shutdown(600_000);
     expect(finished).toBe(true);

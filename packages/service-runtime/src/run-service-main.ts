@@ -1,5 +1,6 @@
 import { parseConfigOrExit } from "@qamesh/config";
 import { createLogger } from "@qamesh/logger";
+import type { MeshTrustConfig } from "@qamesh/mesh-auth";
 import { AdapterPool } from "@qamesh/runtime-adapters";
 import type { z } from "zod";
 import { shutdownOnSignal, startOrExit } from "./process-signals.js";
@@ -11,7 +12,7 @@ import { startService } from "./start-service.js";
  * gracefully by SIGTERM. A bad variable (exit 2) or a failed start (exit 1) ends the process
  * with one line.
  */
-export async function runServiceMain<Schema extends z.ZodType, Service extends MeshService>(recipe: ServiceRecipe<Schema, Service>): Promise<void> {
+export async function runServiceMain<Schema extends z.ZodType<MeshTrustConfig>, Service extends MeshService>(recipe: ServiceRecipe<Schema, Service>): Promise<void> {
   const config = parseConfigOrExit(recipe.name, recipe.configSchema, process.env);
   const level = (config as { LOG_LEVEL?: string }).LOG_LEVEL;
   const logger = createLogger({ service: recipe.name, ...(level ? { level } : {}) });

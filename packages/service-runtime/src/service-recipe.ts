@@ -1,5 +1,6 @@
 import type { GrpcServer } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
+import type { MeshTrustConfig } from "@qamesh/mesh-auth";
 import type { AdapterPool } from "@qamesh/runtime-adapters";
 import type { z } from "zod";
 import type { Lifecycle } from "./lifecycle.js";
@@ -24,10 +25,11 @@ export interface ComposeContext<Config> {
 }
 
 /**
- * How to build a service from its validated environment: its composition root. A service's
+ * How to build a service from its validated environment: its composition root. Every service's
+ * configuration says which mesh keys it trusts (meshTrustConfigShape). A service's
  * main runs it alone; standalone runs every recipe in one process, with the same code.
  */
-export interface ServiceRecipe<Schema extends z.ZodType, Service extends MeshService = MeshService> {
+export interface ServiceRecipe<Schema extends z.ZodType<MeshTrustConfig>, Service extends MeshService = MeshService> {
   name: string;
   configSchema: Schema;
   compose(context: ComposeContext<z.infer<Schema>>): Promise<{

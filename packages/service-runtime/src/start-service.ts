@@ -1,4 +1,5 @@
 import { GrpcServer } from "@qamesh/grpc";
+import { AssertionVerifier, principalGuard, thumbprint, trustedKeys, type MeshTrustConfig } from "@qamesh/mesh-auth";
 import type { Logger } from "@qamesh/logger";
 import type { AdapterPool } from "@qamesh/runtime-adapters";
 import type { z } from "zod";
@@ -16,9 +17,10 @@ export interface RunningService<Service extends MeshService> {
 
 /**
  * Composes the service from its validated configuration, registers it on its own gRPC server,
- * starts it and listens. Anything opened before a failure is closed again.
+ * starts it and listens. Anything opened before a failure is closed again. The server takes
+ * calls only with an assertion signed by keys of the mesh (its guard; health stays open).
  */
-export async function startService<Schema extends z.ZodType, Service extends MeshService>(
+export async function startService<Schema extends z.ZodType<MeshTrustConfig>, Service extends MeshService>(
   recipe: ServiceRecipe<Schema, Service>,
   config: z.infer<Schema>,
   logger: Logger,
@@ -27,7 +29,7 @@ export async function startService<Schema extends z.ZodType, Service extends Mes
   const lifecycle = new Lifecycle();
   try {
     const { service, grpc } = await recipe.compose({ config, logger, lifecycle, adapters });
-    const server = grpc ? new GrpcServer({ logger }) : undefined;
+    const server = grpc ? new GrpcServer({ logger, guard: await meshGuard(config, logger) }) : undefined;
     if (server) service.register(server);
     await service.start();
     lifecycle.onStop("service", () => service.stop());
@@ -38,4 +40,11 @@ export async function startService<Schema extends z.ZodType, Service extends Mes
     await lifecycle.stop(logger);
     throw error;
   }
+}
+
+async function meshGuard(config: MeshTrustConfig, logger: Logger) {
+  const keys = await trustedKeys(config);
+  // Fingerprints an operator can compare between services when calls are refused.
+  logger.info({ gatewayKey: await thumbprint(keys.gateway), serviceKey: await thumbprint(keys.service) }, "taking calls asserted by these mesh keys");
+  return principalGuard(await AssertionVerifier.create(keys));
 }

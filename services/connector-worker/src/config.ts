@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { meshTrustConfigShape, signingKeysSetting } from "@qamesh/mesh-auth";
 import { grpcAddress, logLevel, pathList, port } from "@qamesh/config";
 import { documentStoreConfigShape, eventBusConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
@@ -29,5 +30,11 @@ export const connectorWorkerConfigSchema = z.object({
   INDEXING_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(500),
   ...secretsConfigShape,
   ...outboundConfigShape,
+  ...meshTrustConfigShape,
+  /**
+   * The services' key pair (a Kubernetes Secret): indexing calls the models as the service
+   * itself, not as any user. Without it, the pair in MESH_KEYS_FILE.
+   */
+  SERVICE_SIGNING_KEYS: signingKeysSetting(),
   LOG_LEVEL: logLevel(),
 });

@@ -1,3 +1,4 @@
+import { AssertionSigner, meshSigningKeys } from "@qamesh/mesh-auth";
 import { projectModelsClient } from "@qamesh/mesh-clients";
 import { openSecretBox } from "@qamesh/secrets";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
@@ -5,6 +6,7 @@ import { AllowedRoots, outboundPolicyFromConfig } from "@qamesh/source-safety";
 import { connectorWorkerIndexes } from "./app/indexed-files.js";
 import { removedSourcesIndexes } from "./app/removed-sources.js";
 import { connectorWorkerConfigSchema } from "./config.js";
+import { connectorWorkerPrincipal } from "./consumers/worker-subscriptions.js";
 import { createConnectorWorker } from "./index.js";
 
 /**
@@ -20,6 +22,8 @@ export const connectorWorkerRecipe: ServiceRecipe<typeof connectorWorkerConfigSc
     const bus = await adapters.eventBus(config, "connector-worker", logger, lifecycle);
     const store = await adapters.documentStore(config, config.WORKER_DB_FILE, [...connectorWorkerIndexes, ...removedSourcesIndexes], logger, lifecycle);
     const vectorIndex = await adapters.vectorIndex(config, lifecycle);
+    const serviceKeys = await meshSigningKeys("service", config.SERVICE_SIGNING_KEYS, config, "SERVICE_SIGNING_KEYS");
+    const serviceCredential = (await AssertionSigner.create("service", serviceKeys)).credentialFor(connectorWorkerPrincipal);
     const service = createConnectorWorker({
       bus,
       store,
@@ -35,7 +39,7 @@ export const connectorWorkerRecipe: ServiceRecipe<typeof connectorWorkerConfigSc
       },
       batchSize: config.INGESTION_BATCH_SIZE,
       retry: { attempts: config.INDEXING_RETRY_ATTEMPTS, backoffMs: config.INDEXING_RETRY_BACKOFF_MS },
-    });
+    }, serviceCredential);
     return { service, grpc: { host: config.CONNECTOR_WORKER_GRPC_HOST, port: config.CONNECTOR_WORKER_GRPC_PORT } };
   },
 };

@@ -126,6 +126,8 @@ export class DistributedMesh {
     const localSourceRoots = { LOCAL_SOURCE_ROOTS: this.options.localSourceRoots ?? this.options.dataDirectory };
     // Ingestion seals source credentials, workers open them: one key file for both.
     const encryptionKey = { ENCRYPTION_KEY_FILE: join(this.options.dataDirectory, "encryption.key") };
+    // The gateway and the workers sign, every service verifies: one machine, one key file for all.
+    const meshKeys = { MESH_KEYS_FILE: join(this.options.dataDirectory, "mesh-keys.json") };
     const mongodb = (service: string) => ({ MONGODB_URI: servers.MONGODB_URI, MONGODB_DATABASE: `${namespace}_${service}` });
     const own: Record<ServiceName, Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles) },
@@ -143,11 +145,10 @@ export class DistributedMesh {
         GATEWAY_PORT: String(this.ports.gateway),
         ...addresses,
         ...mongodb("gateway"),
-        SIGNING_KEY_FILE: join(this.options.dataDirectory, "signing-keys.json"),
         ...(this.options.rootPassword ? { QAMESH_ROOT_PASSWORD: this.options.rootPassword } : { ROOT_PASSWORD_FILE: join(this.options.dataDirectory, "root-password") }),
       },
     };
-    return { LOG_LEVEL: "info", ...this.options.env, ...own[name] };
+    return { LOG_LEVEL: "info", ...this.options.env, ...meshKeys, ...own[name] };
   }
 
   /** A free port no process of this mesh was given yet (workers may start side by side). */

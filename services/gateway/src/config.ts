@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { meshTrustConfigShape, signingKeysSetting } from "@qamesh/mesh-auth";
 import { grpcAddress, logLevel, port } from "@qamesh/config";
-import { parseSigningKeys } from "@qamesh/identity";
 import { documentStoreConfigShape } from "@qamesh/runtime-adapters";
 
 export const gatewayConfigSchema = z
@@ -16,20 +16,10 @@ export const gatewayConfigSchema = z
   ...documentStoreConfigShape("gateway"),
   /**
    * The gateway's ES256 key pair, `{"privateKey": <JWK>, "publicKey": <JWK>}` (a Kubernetes
-   * Secret). Without it, a pair generated into SIGNING_KEY_FILE (mode 0600).
+   * Secret): it signs access tokens and the assertions that tell the services who a request is
+   * for. Without it, the gateway pair in MESH_KEYS_FILE.
    */
-  GATEWAY_SIGNING_KEYS: z
-    .string()
-    .optional()
-    .superRefine((value, context) => {
-      if (value === undefined) return;
-      try {
-        parseSigningKeys(value);
-      } catch (error) {
-        context.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    }),
-  SIGNING_KEY_FILE: z.string().min(1).default("./data/signing-keys.json"),
+  GATEWAY_SIGNING_KEYS: signingKeysSetting(),
   /** The first administrator's password, used once, on a store without users. */
   QAMESH_ROOT_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   /** Without QAMESH_ROOT_PASSWORD: generate root's password and write it here (standalone does). */
@@ -62,6 +52,7 @@ export const gatewayConfigSchema = z
   LDAP_USERNAME_ATTRIBUTE: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name").default("uid"),
   /** Members (groupOfNames `member`) of this group are global admins. */
   LDAP_ADMIN_GROUP_DN: z.string().min(1).optional(),
+  ...meshTrustConfigShape,
   LOG_LEVEL: logLevel(),
 })
   .superRefine((config, context) => {

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ApiKeys, LdapDirectory, Memberships, RefreshTokens, TokenSigner, TokenVerifier, Users, accessTokens, type LdapSettings, type SigningKeys, type UserRecord } from "@qamesh/identity";
+import { ApiKeys, LdapDirectory, Memberships, RefreshTokens, Users, accessTokens, type LdapSettings, type UserRecord } from "@qamesh/identity";
+import { AssertionSigner } from "@qamesh/mesh-auth";
+import { TokenSigner, TokenVerifier, type SigningKeys } from "@qamesh/signed-tokens";
 import { isAppError } from "@qamesh/errors";
 import type { Logger } from "@qamesh/logger";
 import type { DocumentStore } from "@qamesh/ports";
@@ -17,6 +19,8 @@ export interface GatewayIdentity {
   apiKeys: ApiKeys;
   accessTokenSigner: TokenSigner;
   accessTokenVerifier: TokenVerifier;
+  /** Tells the services who each request is for (same key pair, another kind of token). */
+  assertions: AssertionSigner;
   /** When configured: users who log in with their directory account. */
   directory: LdapDirectory | undefined;
 }
@@ -30,6 +34,7 @@ export async function gatewayIdentity(store: DocumentStore, keys: SigningKeys, l
     apiKeys: new ApiKeys(store),
     accessTokenSigner: await TokenSigner.create(accessTokens, keys.privateKey),
     accessTokenVerifier: await TokenVerifier.create(accessTokens, keys.publicKey),
+    assertions: await AssertionSigner.create("gateway", keys),
     directory: ldap ? new LdapDirectory(ldap) : undefined,
   };
 }

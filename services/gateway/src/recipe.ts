@@ -1,4 +1,5 @@
-import { identityIndexes, parseSigningKeys, signingKeysFromFile } from "@qamesh/identity";
+import { identityIndexes } from "@qamesh/identity";
+import { meshSigningKeys } from "@qamesh/mesh-auth";
 import { openRateLimiter } from "@qamesh/runtime-adapters";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
 import { GatewayRateLimits } from "./http/rate-limits.js";
@@ -22,7 +23,7 @@ export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType
       requestsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
       answersPerMinute: config.RATE_LIMIT_ANSWERS_PER_MINUTE,
     });
-    const keys = config.GATEWAY_SIGNING_KEYS ? parseSigningKeys(config.GATEWAY_SIGNING_KEYS) : await signingKeysFromFile(config.SIGNING_KEY_FILE);
+    const keys = await meshSigningKeys("gateway", config.GATEWAY_SIGNING_KEYS, config, "GATEWAY_SIGNING_KEYS");
     const service = createGateway({
       logger,
       http: { host: config.GATEWAY_HOST, port: config.GATEWAY_PORT },

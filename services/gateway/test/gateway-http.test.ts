@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { generateSigningKeys } from "@qamesh/identity";
+import { generateSigningKeys } from "@qamesh/signed-tokens";
 import { createLogger } from "@qamesh/logger";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { gatewayClient, temporaryDirectory, testRootPassword } from "@qamesh/testkit";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { generateSigningKeys } from "@qamesh/identity";
+import { generateSigningKeys } from "@qamesh/signed-tokens";
 import { createLogger } from "@qamesh/logger";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { temporaryDirectory } from "@qamesh/testkit";

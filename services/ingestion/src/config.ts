@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { meshTrustConfigShape } from "@qamesh/mesh-auth";
 import { logLevel, pathList, port } from "@qamesh/config";
 import { documentStoreConfigShape, eventBusConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
@@ -15,5 +16,6 @@ export const ingestionConfigSchema = z.object({
   LOCAL_SOURCE_ROOTS: pathList(process.cwd()),
   ...secretsConfigShape,
   ...outboundConfigShape,
+  ...meshTrustConfigShape,
   LOG_LEVEL: logLevel(),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { meshTrustConfigShape } from "@qamesh/mesh-auth";
 import { logLevel, port } from "@qamesh/config";
 
 /** Which models answer and embed; shared by the standalone process and this service's own main. */
@@ -31,6 +32,7 @@ export const llmProfilesConfigSchema = z
   .object({
     LLM_PROFILES_GRPC_HOST: z.string().default("127.0.0.1"),
     LLM_PROFILES_GRPC_PORT: port(50055),
+    ...meshTrustConfigShape,
     LOG_LEVEL: logLevel(),
     ...modelSettingsShape,
   })

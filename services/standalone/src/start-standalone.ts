@@ -6,6 +6,7 @@ import { gatewayRecipe } from "@qamesh/gateway";
 import { ingestionRecipe } from "@qamesh/ingestion";
 import { llmProfilesRecipe } from "@qamesh/llm-profiles";
 import type { Logger } from "@qamesh/logger";
+import type { MeshTrustConfig } from "@qamesh/mesh-auth";
 import { AdapterPool } from "@qamesh/runtime-adapters";
 import { startService, type MeshService, type RunningService, type ServiceRecipe } from "@qamesh/service-runtime";
 import { toolRuntimeRecipe } from "@qamesh/tool-runtime";
@@ -40,9 +41,11 @@ export async function startStandalone(env: Record<string, string | undefined>, l
     VECTOR_DIR: join(dataDir, "vectors"),
     // Ingestion seals source credentials and the worker opens them: one key for both.
     ENCRYPTION_KEY_FILE: join(dataDir, "encryption.key"),
+    // The gateway and the worker sign, every service verifies: one set of mesh keys for all.
+    MESH_KEYS_FILE: join(dataDir, "mesh-keys.json"),
   };
   const addresses: Record<string, string> = {};
-  const environments: [ServiceRecipe<z.ZodType, MeshService>, () => Record<string, string | undefined>][] = [
+  const environments: [ServiceRecipe<z.ZodType<MeshTrustConfig>, MeshService>, () => Record<string, string | undefined>][] = [
     [llmProfilesRecipe, () => ({ ...shared, LLM_PROFILES_GRPC_HOST: loopback, LLM_PROFILES_GRPC_PORT: String(own.LLM_PROFILES_GRPC_PORT) })],
     [toolRuntimeRecipe, () => ({ ...shared, ...addresses, TOOL_RUNTIME_GRPC_HOST: loopback, TOOL_RUNTIME_GRPC_PORT: String(own.TOOL_RUNTIME_GRPC_PORT) })],
     [chatRecipe, () => ({ ...shared, ...addresses, CHAT_GRPC_HOST: loopback, CHAT_GRPC_PORT: String(own.CHAT_GRPC_PORT) })],
@@ -86,7 +89,6 @@ export async function startStandalone(env: Record<string, string | undefined>, l
         GATEWAY_HOST: own.GATEWAY_HOST,
         GATEWAY_PORT: String(own.GATEWAY_PORT),
         GATEWAY_DB_FILE: join(dataDir, "gateway.sqlite"),
-        SIGNING_KEY_FILE: join(dataDir, "signing-keys.json"),
         // Without QAMESH_ROOT_PASSWORD, root's generated password is printed once and kept here.
         ROOT_PASSWORD_FILE: rootPasswordFile(dataDir),
       }),

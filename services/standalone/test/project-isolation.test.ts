@@ -1,9 +1,8 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openApiDocument } from "@qamesh/gateway";
 import { gatewayClient, type GatewayClient } from "@qamesh/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "./standalone-harness.js";
+import { projectsAAndB, startHarness, type Harness } from "./standalone-harness.js";
 
 const password = "a-long-user-password-42";
 
@@ -23,14 +22,7 @@ describe("project roles and isolation through the public API", () => {
     bobId = (await harness.api("GET", "/v1/users")).body.users.find((user: { username: string }) => user.username === "bob").id;
     alice = gatewayClient(() => harness.gatewayUrl, { username: "alice", password });
     bob = gatewayClient(() => harness.gatewayUrl, { username: "bob", password });
-    const docs = join(harness.root, "docs");
-    await mkdir(docs);
-    await writeFile(join(docs, "secret.md"), "# B\n\nProject B's launch codes are in the blue binder.\n");
-    projectA = (await alice.api("POST", "/v1/projects", { name: "A" })).body.id;
-    projectB = (await alice.api("POST", "/v1/projects", { name: "B" })).body.id;
-    sourceB = (await alice.api("POST", `/v1/projects/${projectB}/sources`, { type: "local", path: docs })).body.id;
-    runB = (await alice.api("POST", `/v1/projects/${projectB}/ingestions`, {})).body.id;
-    await alice.waitForRun(projectB, runB);
+    ({ projectA, projectB, sourceB, runB } = await projectsAAndB(alice, harness.root));
     expect((await alice.api("PUT", `/v1/projects/${projectA}/members/${bobId}`, { role: "member" })).status).toBe(200);
   });
 

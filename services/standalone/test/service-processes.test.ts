@@ -64,11 +64,13 @@ describe("the mesh as separate processes (embedded adapters on a shared data dir
       TOOL_RUNTIME_ADDRESS: `127.0.0.1:${ports.tools}`,
       LLM_PROFILES_ADDRESS: `127.0.0.1:${ports.llm}`,
     };
-    const shared = { BUS_FILE: join(data, "bus.sqlite"), VECTOR_DIR: join(data, "vectors") };
+    // Every process reads the same mesh keys (and ingestion and the worker the same secrets key).
+    const keys = { MESH_KEYS_FILE: join(data, "mesh-keys.json"), ENCRYPTION_KEY_FILE: join(data, "encryption.key") };
+    const shared = { BUS_FILE: join(data, "bus.sqlite"), VECTOR_DIR: join(data, "vectors"), ...keys };
     const environments: Record<(typeof services)[number], Record<string, string>> = {
-      "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(ports.llm) },
+      "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(ports.llm), ...keys },
       "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(ports.tools), ...addresses, ...shared },
-      chat: { CHAT_GRPC_PORT: String(ports.chat), ...addresses },
+      chat: { CHAT_GRPC_PORT: String(ports.chat), ...addresses, ...keys },
       ingestion: { INGESTION_GRPC_PORT: String(ports.ingestion), INGESTION_DB_FILE: join(data, "ingestion.sqlite"), LOCAL_SOURCE_ROOTS: root, ...shared },
       "connector-worker": {
         CONNECTOR_WORKER_GRPC_PORT: String(ports.worker),
@@ -81,8 +83,8 @@ describe("the mesh as separate processes (embedded adapters on a shared data dir
       gateway: {
         GATEWAY_PORT: String(ports.gateway),
         GATEWAY_DB_FILE: join(data, "gateway.sqlite"),
-        SIGNING_KEY_FILE: join(data, "signing-keys.json"),
         QAMESH_ROOT_PASSWORD: testRootPassword,
+        ...keys,
         ...addresses,
       },
     };

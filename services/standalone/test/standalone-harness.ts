@@ -1,5 +1,7 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { createLogger } from "@qamesh/logger";
-import { gatewayClient, temporaryDirectory, type MeshHarness } from "@qamesh/testkit";
+import { gatewayClient, temporaryDirectory, type GatewayClient, type MeshHarness } from "@qamesh/testkit";
 import { ephemeralStandaloneEnvironment, startStandalone, type RunningStandalone } from "../src/index.js";
 
 export interface Harness extends MeshHarness {
@@ -43,4 +45,20 @@ export async function startHarness(settings: Record<string, string> = {}, option
       await directory.remove();
     },
   };
+}
+
+/**
+ * Projects A (empty) and B, made by `client` (their admin), B with an indexed folder under
+ * `root` holding one secret: what isolation tests try to reach from outside B.
+ */
+export async function projectsAAndB(client: GatewayClient, root: string): Promise<{ projectA: string; projectB: string; sourceB: string; runB: string; docs: string }> {
+  const docs = join(root, "docs");
+  await mkdir(docs);
+  await writeFile(join(docs, "secret.md"), "# B\n\nProject B's launch codes are in the blue binder.\n");
+  const projectA = (await client.api("POST", "/v1/projects", { name: "A" })).body.id;
+  const projectB = (await client.api("POST", "/v1/projects", { name: "B" })).body.id;
+  const sourceB = (await client.api("POST", `/v1/projects/${projectB}/sources`, { type: "local", path: docs })).body.id;
+  const runB = (await client.api("POST", `/v1/projects/${projectB}/ingestions`, {})).body.id;
+  await client.waitForRun(projectB, runB);
+  return { projectA, projectB, sourceB, runB, docs };
 }

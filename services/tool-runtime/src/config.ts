@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { meshTrustConfigShape } from "@qamesh/mesh-auth";
 import { grpcAddress, logLevel, port } from "@qamesh/config";
 import { vectorIndexConfigShape } from "@qamesh/runtime-adapters";
 
@@ -7,5 +8,6 @@ export const toolRuntimeConfigSchema = z.object({
   TOOL_RUNTIME_GRPC_PORT: port(50054),
   LLM_PROFILES_ADDRESS: grpcAddress().default("127.0.0.1:50055"),
   ...vectorIndexConfigShape,
+  ...meshTrustConfigShape,
   LOG_LEVEL: logLevel(),
 });

@@ -4,6 +4,7 @@ import type { ProjectModels, VectorIndex } from "@qamesh/ports";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { unavailable } from "@qamesh/errors";
 import { builtInTools } from "./app/built-in-tools.js";
+import { toolUseCases } from "./app/tool-use-cases.js";
 import { toolRuntimeHandlers } from "./grpc/tool-runtime-handlers.js";
 
 export { toolRuntimeConfigSchema } from "./config.js";
@@ -27,7 +28,7 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
   };
   return {
     register(server: GrpcServer) {
-      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, builtInTools(searchDeps)));
+      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtInTools(searchDeps))));
       server.health.addDependencyCheck(() => deps.vectorIndex.ping());
     },
     async start() {},

@@ -29,5 +29,6 @@ export interface OutboundCall {
 export interface CallInterceptor {
   readonly name: string;
   inbound?(call: InboundCall): void | Promise<void>;
-  outbound?(call: OutboundCall): void;
+  /** May be asynchronous: a credential may need signing first. */
+  outbound?(call: OutboundCall): void | Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import type { CallSignal, ProjectModels, Retrieval } from "@qamesh/ports";
@@ -23,10 +24,12 @@ type AskEventInit = MessageInitShape<typeof AskEventSchema>;
  */
 export async function* answerQuestion(
   deps: AnswerDeps,
+  principal: CallPrincipal,
   input: { projectId: string; question: string },
   call: CallSignal,
 ): AsyncIterable<AskEventInit> {
   if (!input.projectId) throw invalidArgument("projectId", "projectId is required");
+  authorizeProject(principal, input.projectId, "ask");
   const question = input.question.trim();
   if (!question) throw invalidArgument("question", "question must not be empty");
   if (question.length > textLimits.question) throw invalidArgument("question", `question must be at most ${textLimits.question} characters`);

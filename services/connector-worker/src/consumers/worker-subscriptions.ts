@@ -1,5 +1,7 @@
 import { decodeEvent, topics } from "@qamesh/events";
-import { ContextValues, requestIdKey, runWithContextValues } from "@qamesh/grpc";
+import { ContextValues, requestIdKey, runWithContextValues, type CredentialSource } from "@qamesh/grpc";
+import type { ServicePrincipal } from "@qamesh/authorization";
+import { actAs } from "@qamesh/mesh-auth";
 import { requestIdHeader, type BusEvent, type Subscription } from "@qamesh/ports";
 import { discoverSource } from "../app/discover-source.js";
 import { indexBatch } from "../app/index-batch.js";
@@ -17,13 +19,23 @@ const forEvent = (deps: WorkerDeps, event: BusEvent): WorkerDeps => ({
   logger: deps.logger.child({ requestId: requestIdOf(event), eventId: event.id, topic: event.topic }),
 });
 
-/** Handles an event as part of the request that caused it: calls made meanwhile carry its id. */
-const asPartOfRequest =
-  (handler: (event: BusEvent) => Promise<void>) =>
-  (event: BusEvent): Promise<void> =>
-    runWithContextValues(new ContextValues().set(requestIdKey, requestIdOf(event)), () => handler(event));
+/** Who indexing is done for: the worker itself (what it may do is the service column of the permission table). */
+export const connectorWorkerPrincipal: ServicePrincipal = { kind: "service", service: "connector-worker" };
 
-export async function subscribeWorker(deps: WorkerDeps): Promise<Subscription[]> {
+/** `serviceCredential`: the worker's own assertion, with which it calls the models for no user. */
+export async function subscribeWorker(deps: WorkerDeps, serviceCredential: CredentialSource): Promise<Subscription[]> {
+  /**
+   * Handles an event as part of the request that caused it (calls made meanwhile carry its id),
+   * and as the worker itself: the user who asked is long gone, and an event proves nothing of them.
+   */
+  const asPartOfRequest =
+    (handler: (event: BusEvent) => Promise<void>) =>
+    (event: BusEvent): Promise<void> => {
+      const values = new ContextValues().set(requestIdKey, requestIdOf(event));
+      actAs(values, connectorWorkerPrincipal, serviceCredential);
+      return runWithContextValues(values, () => handler(event));
+    };
+
   return Promise.all([
     deps.bus.subscribe({
       group: workerGroup,

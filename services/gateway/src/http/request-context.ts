@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "@qamesh/logger";
 import { randomUUID } from "node:crypto";
-import { ContextValues, principalKey, requestIdKey, runWithContextValues } from "@qamesh/grpc";
+import { ContextValues, requestIdKey, runWithContextValues } from "@qamesh/grpc";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -14,8 +14,8 @@ const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Gives every request an id (the caller's x-request-id if sane) and runs the rest of its handling
- * inside its context values, so every gRPC call it makes carries the request id and principal
- * without a handler passing them.
+ * inside its context values, so every gRPC call it makes carries the request id, and the
+ * principal once authentication has established it, without a handler passing them.
  */
 export function requestContext(logger: Logger) {
   return (request: Request, response: Response, next: NextFunction) => {
@@ -27,8 +27,7 @@ export function requestContext(logger: Logger) {
     response.on("finish", () =>
       request.log.info({ method: request.method, path: request.path, status: response.statusCode, ms: Date.now() - started }, "request"),
     );
-    // "anonymous" until the gateway authenticates callers.
-    const values = new ContextValues().set(requestIdKey, request.requestId).set(principalKey, "anonymous");
+    const values = new ContextValues().set(requestIdKey, request.requestId);
     runWithContextValues(values, next);
   };
 }

@@ -1,3 +1,4 @@
+import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { failedPrecondition, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox } from "@qamesh/outbox";
@@ -28,10 +29,11 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
      * Creates the run and its `ingestion.requested` event in one transaction and returns at
      * once; workers do the rest.
      */
-    async start(input: { projectId: string; sourceId: string; mode: RunMode }, requestId: string): Promise<RunRecord> {
-      await projects.get(input.projectId);
+    async start(principal: CallPrincipal, input: { projectId: string; sourceId: string; mode: RunMode }, requestId: string): Promise<RunRecord> {
+      authorizeProject(principal, input.projectId, "ingestions.start");
+      await projects.existing(input.projectId);
       const targets: SourceRecord[] = input.sourceId
-        ? [await sources.get(input.projectId, input.sourceId)]
+        ? [await sources.existing(input.projectId, input.sourceId)]
         : await sources.all(input.projectId);
       if (targets.length === 0) throw failedPrecondition(`project ${input.projectId} has no sources to ingest`);
       const run: RunRecord = {
@@ -66,13 +68,15 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
     },
 
     /** A page of the project's runs, newest first. */
-    async list(projectId: string, page: PageRequest): Promise<Page<RunRecord>> {
-      await projects.get(projectId);
+    async list(principal: CallPrincipal, projectId: string, page: PageRequest): Promise<Page<RunRecord>> {
+      authorizeProject(principal, projectId, "ingestions.read");
+      await projects.existing(projectId);
       return findPage(runs, { projectId }, { field: "createTime", direction: "desc" }, page);
     },
 
-    async get(projectId: string, runId: string): Promise<RunRecord> {
-      await projects.get(projectId);
+    async get(principal: CallPrincipal, projectId: string, runId: string): Promise<RunRecord> {
+      authorizeProject(principal, projectId, "ingestions.read");
+      await projects.existing(projectId);
       const run = await runs.get(projectId, runId);
       if (!run) throw notFound(`ingestion run ${runId} not found in project ${projectId}`);
       return run;

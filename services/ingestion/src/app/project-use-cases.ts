@@ -1,3 +1,4 @@
+import { authorizeGlobal, authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox, newEventId } from "@qamesh/outbox";
@@ -31,7 +32,8 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
   };
 
   return {
-    async create(input: { id: string; name: string; description: string }): Promise<ProjectRecord> {
+    async create(principal: CallPrincipal, input: { id: string; name: string; description: string }): Promise<ProjectRecord> {
+      authorizeGlobal(principal, "projects.create");
       const id = input.id || `p-${randomBytes(5).toString("hex")}`;
       if (!projectIdPattern.test(id)) {
         throw invalidArgument("id", "id must be 1-63 lowercase letters, digits or '-', starting with a letter or digit");
@@ -42,19 +44,27 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
       return project;
     },
 
-    /** A page of all projects, oldest first. */
-    list(page: PageRequest): Promise<Page<ProjectRecord>> {
+    /** A page of all projects, oldest first (members list theirs through the gateway's memberships). */
+    async list(principal: CallPrincipal, page: PageRequest): Promise<Page<ProjectRecord>> {
+      authorizeGlobal(principal, "projects.list-all");
       return findPage(projects, {}, { field: "createTime", direction: "asc" }, page, "across projects");
     },
 
-    async get(projectId: string): Promise<ProjectRecord> {
+    async get(principal: CallPrincipal, projectId: string): Promise<ProjectRecord> {
+      authorizeProject(principal, projectId, "project.read");
+      return this.existing(projectId);
+    },
+
+    /** The project, for a use case that has authorized its principal already; 404 when it is gone. */
+    async existing(projectId: string): Promise<ProjectRecord> {
       const project = projectId ? await projects.get(projectId, projectId) : undefined;
       if (!project) throw notFound(`project ${projectId} not found`);
       return project;
     },
 
-    async update(projectId: string, patch: { name?: string | undefined; description?: string | undefined }): Promise<ProjectRecord> {
-      const project = await this.get(projectId);
+    async update(principal: CallPrincipal, projectId: string, patch: { name?: string | undefined; description?: string | undefined }): Promise<ProjectRecord> {
+      authorizeProject(principal, projectId, "project.update");
+      const project = await this.existing(projectId);
       const updated: ProjectRecord = {
         ...project,
         ...(patch.name === undefined ? {} : { name: validName(patch.name) }),
@@ -66,8 +76,9 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
     },
 
     /** Removes the project with its sources and runs; workers drop its chunks on the event. */
-    async delete(projectId: string): Promise<void> {
-      await this.get(projectId);
+    async delete(principal: CallPrincipal, projectId: string): Promise<void> {
+      authorizeProject(principal, projectId, "project.delete");
+      await this.existing(projectId);
       await store.transaction(async (tx) => {
         const sources = await tx.collection<SourceRecord>(collections.sources).find({ projectId });
         await tx.collection<SourceRecord>(collections.sources).delete({ projectId });

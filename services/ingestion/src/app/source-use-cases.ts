@@ -1,3 +1,4 @@
+import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { alreadyExists, invalidArgument, isAppError, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox, newEventId } from "@qamesh/outbox";
@@ -32,10 +33,12 @@ export function sourceUseCases({ store, projects, allowedRoots, secrets, outboun
      * same repository and branch, cannot be added to a project twice (409 naming the existing one).
      */
     async create(
+      principal: CallPrincipal,
       projectId: string,
       input: { name: string; spec: SourceSpecRecord | undefined; credentials?: GitCredentials | undefined },
     ): Promise<SourceRecord> {
-      await projects.get(projectId);
+      authorizeProject(principal, projectId, "sources.write");
+      await projects.existing(projectId);
       if (!input.spec) throw invalidArgument("spec", "a source needs a type: local (with path) or git (with url)");
       const { spec, credentials } = await validateSourceSpec(input.spec, input.credentials, { allowedRoots, outboundPolicy });
       const id = `s-${randomBytes(5).toString("hex")}`;
@@ -63,26 +66,29 @@ export function sourceUseCases({ store, projects, allowedRoots, secrets, outboun
     },
 
     /** A page of the project's sources, oldest first. */
-    async list(projectId: string, page: PageRequest): Promise<Page<SourceRecord>> {
-      await projects.get(projectId);
+    async list(principal: CallPrincipal, projectId: string, page: PageRequest): Promise<Page<SourceRecord>> {
+      authorizeProject(principal, projectId, "sources.read");
+      await projects.existing(projectId);
       return findPage(sources, { projectId }, { field: "createTime", direction: "asc" }, page);
     },
 
-    /** Every source of the project, for a run over all of them. */
+    /** Every source of the project, for a run over all of them (its use case has authorized). */
     async all(projectId: string): Promise<SourceRecord[]> {
-      await projects.get(projectId);
+      await projects.existing(projectId);
       return sources.find({ projectId }, { sort: { field: "createTime", direction: "asc" } });
     },
 
-    async get(projectId: string, sourceId: string): Promise<SourceRecord> {
+    /** One source, for a use case that has authorized its principal already. */
+    async existing(projectId: string, sourceId: string): Promise<SourceRecord> {
       const source = await sources.get(projectId, sourceId);
       if (!source) throw notFound(`source ${sourceId} not found in project ${projectId}`);
       return source;
     },
 
     /** Removes the source; workers drop its chunks when the event arrives. */
-    async delete(projectId: string, sourceId: string): Promise<void> {
-      await this.get(projectId, sourceId);
+    async delete(principal: CallPrincipal, projectId: string, sourceId: string): Promise<void> {
+      authorizeProject(principal, projectId, "sources.write");
+      await this.existing(projectId, sourceId);
       await store.transaction(async (tx) => {
         await tx.collection<SourceRecord>(collections.sources).delete({ projectId, id: sourceId });
         await tx.collection<SourceKeyRecord>(sourceKeysCollection).delete({ projectId, sourceId });

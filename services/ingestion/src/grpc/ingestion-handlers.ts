@@ -1,4 +1,5 @@
 import type { ServiceImplementation } from "@qamesh/grpc";
+import { callPrincipal } from "@qamesh/mesh-auth";
 import type { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { IngestionRunUseCases } from "../app/ingestion-run-use-cases.js";
 import type { ProjectUseCases } from "../app/project-use-cases.js";
@@ -6,6 +7,7 @@ import { sourceSpecRecord } from "../app/source-spec-message.js";
 import type { SourceUseCases } from "../app/source-use-cases.js";
 import { projectMessage, runMessage, runModeRecord, sourceMessage } from "./ingestion-messages.js";
 
+/** Every handler passes the principal its guard verified to the use case, which authorizes it. */
 export function ingestionHandlers(useCases: {
   projects: ProjectUseCases;
   sources: SourceUseCases;
@@ -13,41 +15,41 @@ export function ingestionHandlers(useCases: {
 }): ServiceImplementation<typeof IngestionService> {
   const { projects, sources, runs } = useCases;
   return {
-    createProject: async (request) => projectMessage(await projects.create(request)),
-    listProjects: async (request) => {
-      const page = await projects.list(pageRequest(request.page));
+    createProject: async (request, context) => projectMessage(await projects.create(callPrincipal(context.values), request)),
+    listProjects: async (request, context) => {
+      const page = await projects.list(callPrincipal(context.values), pageRequest(request.page));
       return { projects: page.items.map(projectMessage), nextPageToken: page.nextToken };
     },
-    getProject: async (request) => projectMessage(await projects.get(request.projectId)),
-    updateProject: async (request) =>
-      projectMessage(await projects.update(request.projectId, { name: request.name, description: request.description })),
-    deleteProject: async (request) => {
-      await projects.delete(request.projectId);
+    getProject: async (request, context) => projectMessage(await projects.get(callPrincipal(context.values), request.projectId)),
+    updateProject: async (request, context) =>
+      projectMessage(await projects.update(callPrincipal(context.values), request.projectId, { name: request.name, description: request.description })),
+    deleteProject: async (request, context) => {
+      await projects.delete(callPrincipal(context.values), request.projectId);
       return {};
     },
-    createSource: async (request) =>
+    createSource: async (request, context) =>
       sourceMessage(
-        await sources.create(request.projectId, {
+        await sources.create(callPrincipal(context.values), request.projectId, {
           name: request.name,
           spec: sourceSpecRecord(request.spec),
           credentials: request.gitCredentials && { username: request.gitCredentials.username, secret: request.gitCredentials.secret },
         }),
       ),
-    listSources: async (request) => {
-      const page = await sources.list(request.projectId, pageRequest(request.page));
+    listSources: async (request, context) => {
+      const page = await sources.list(callPrincipal(context.values), request.projectId, pageRequest(request.page));
       return { sources: page.items.map(sourceMessage), nextPageToken: page.nextToken };
     },
-    deleteSource: async (request) => {
-      await sources.delete(request.projectId, request.sourceId);
+    deleteSource: async (request, context) => {
+      await sources.delete(callPrincipal(context.values), request.projectId, request.sourceId);
       return {};
     },
     startIngestion: async (request, context) =>
-      runMessage(await runs.start({ projectId: request.projectId, sourceId: request.sourceId, mode: runModeRecord(request.mode) }, context.requestId)),
-    listIngestionRuns: async (request) => {
-      const page = await runs.list(request.projectId, pageRequest(request.page));
+      runMessage(await runs.start(callPrincipal(context.values), { projectId: request.projectId, sourceId: request.sourceId, mode: runModeRecord(request.mode) }, context.requestId)),
+    listIngestionRuns: async (request, context) => {
+      const page = await runs.list(callPrincipal(context.values), request.projectId, pageRequest(request.page));
       return { runs: page.items.map(runMessage), nextPageToken: page.nextToken };
     },
-    getIngestionRun: async (request) => runMessage(await runs.get(request.projectId, request.runId)),
+    getIngestionRun: async (request, context) => runMessage(await runs.get(callPrincipal(context.values), request.projectId, request.runId)),
   };
 }
 

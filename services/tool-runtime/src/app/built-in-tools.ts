@@ -1,4 +1,5 @@
-import { invalidArgument, notFound } from "@qamesh/errors";
+import type { CallPrincipal } from "@qamesh/authorization";
+import { invalidArgument } from "@qamesh/errors";
 import { maxSearchResults } from "@qamesh/limits";
 import { semanticSearch, type SemanticSearchDeps } from "./semantic-search.js";
 
@@ -6,7 +7,8 @@ export interface ToolDefinition {
   name: string;
   description: string;
   parametersJsonSchema: Record<string, unknown>;
-  run(projectId: string, args: Record<string, unknown>): Promise<unknown>;
+  /** Runs for `principal`, who the tool authorizes for what it does. */
+  run(principal: CallPrincipal, projectId: string, args: Record<string, unknown>): Promise<unknown>;
 }
 
 /** The tools every project has. Custom tools defined by admins join these in a later step. */
@@ -24,10 +26,10 @@ export function builtInTools(deps: SemanticSearchDeps): ToolDefinition[] {
         required: ["query"],
         additionalProperties: false,
       },
-      async run(projectId, args) {
+      async run(principal, projectId, args) {
         if (typeof args.query !== "string") throw invalidArgument("arguments.query", "query must be a string");
         if (args.k !== undefined && typeof args.k !== "number") throw invalidArgument("arguments.k", "k must be a number");
-        const hits = await semanticSearch(deps, { projectId, query: args.query, k: (args.k as number | undefined) ?? 8 });
+        const hits = await semanticSearch(deps, principal, { projectId, query: args.query, k: (args.k as number | undefined) ?? 8 });
         return hits.map((hit) => ({
           path: hit.chunk.path,
           sourceId: hit.chunk.sourceId,
@@ -40,10 +42,4 @@ export function builtInTools(deps: SemanticSearchDeps): ToolDefinition[] {
       },
     },
   ];
-}
-
-export function findTool(tools: readonly ToolDefinition[], name: string): ToolDefinition {
-  const tool = tools.find((candidate) => candidate.name === name);
-  if (!tool) throw notFound(`no tool named "${name}"`);
-  return tool;
 }

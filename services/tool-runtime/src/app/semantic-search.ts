@@ -1,7 +1,7 @@
+import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument } from "@qamesh/errors";
 import { maxPassageChars, maxSearchResults, textLimits } from "@qamesh/limits";
 import type { VectorHit, VectorIndex } from "@qamesh/ports";
-
 
 /** Turns a query into a vector; the llm-profiles service does it so keys stay there. */
 export type QueryEmbedder = (projectId: string, query: string) => Promise<number[]>;
@@ -14,9 +14,11 @@ export interface SemanticSearchDeps {
 /** Ranked chunks of one project for a natural-language query. */
 export async function semanticSearch(
   deps: SemanticSearchDeps,
+  principal: CallPrincipal,
   input: { projectId: string; query: string; k: number },
 ): Promise<VectorHit[]> {
   if (!input.projectId) throw invalidArgument("projectId", "projectId is required");
+  authorizeProject(principal, input.projectId, "search");
   if (!input.query.trim()) throw invalidArgument("query", "query must not be empty");
   if (input.query.length > textLimits.query) throw invalidArgument("query", `query must be at most ${textLimits.query} characters`);
   if (!Number.isInteger(input.k) || input.k < 1 || input.k > maxSearchResults) {

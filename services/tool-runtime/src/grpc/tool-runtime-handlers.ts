@@ -3,15 +3,15 @@ import type { ServiceImplementation } from "@qamesh/grpc";
 import { invalidArgument } from "@qamesh/errors";
 import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
-import { findTool, type ToolDefinition } from "../app/built-in-tools.js";
+import { callPrincipal } from "@qamesh/mesh-auth";
 import { semanticSearch, type SemanticSearchDeps } from "../app/semantic-search.js";
+import type { ToolUseCases } from "../app/tool-use-cases.js";
 
-export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: readonly ToolDefinition[]): ServiceImplementation<typeof ToolRuntimeService> {
+export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCases): ServiceImplementation<typeof ToolRuntimeService> {
   return {
-    async listTools(request) {
-      if (!request.projectId) throw invalidArgument("projectId", "projectId is required");
+    async listTools(request, context) {
       return {
-        tools: tools.map((tool) => ({
+        tools: tools.list(callPrincipal(context.values), request.projectId).map((tool) => ({
           name: tool.name,
           description: tool.description,
           parametersJsonSchema: JSON.stringify(tool.parametersJsonSchema),
@@ -20,15 +20,13 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: readonly To
       };
     },
 
-    async invokeTool(request) {
-      if (!request.projectId) throw invalidArgument("projectId", "projectId is required");
-      const tool = findTool(tools, request.toolName);
+    async invokeTool(request, context) {
       const args = parseArguments(request.argumentsJson);
-      return { resultJson: JSON.stringify(await tool.run(request.projectId, args)) };
+      return { resultJson: JSON.stringify(await tools.invoke(callPrincipal(context.values), request.projectId, request.toolName, args)) };
     },
 
-    async search(request) {
-      const hits = await semanticSearch(deps, { projectId: request.projectId, query: request.query, k: request.k || 8 });
+    async search(request, context) {
+      const hits = await semanticSearch(deps, callPrincipal(context.values), { projectId: request.projectId, query: request.query, k: request.k || 8 });
       return {
         hits: hits.map((hit) => ({
           chunkId: hit.chunk.id,

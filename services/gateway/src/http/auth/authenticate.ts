@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Principal } from "@qamesh/authorization";
 import { AppError } from "@qamesh/errors";
-import { currentContextValues, principalKey } from "@qamesh/grpc";
+import { currentContextValues } from "@qamesh/grpc";
+import { actAs } from "@qamesh/mesh-auth";
 import { looksLikeApiKey, type ApiKeyRecord } from "@qamesh/identity";
 import type { GatewayIdentity } from "../../identity.js";
 
@@ -35,8 +36,8 @@ export function authenticate(identity: GatewayIdentity) {
     const caller = await callerOf(identity, match[1]!);
     if (!caller) return next(unauthenticated("the credential is not valid (expired, revoked or unknown)"));
     request.caller = caller;
-    // The gRPC calls this request makes carry who it is for.
-    currentContextValues().set(principalKey, caller.principal.username);
+    // The gRPC calls this request makes assert who it is for.
+    actAs(currentContextValues(), caller.principal, identity.assertions.credentialFor(caller.principal));
     response.removeHeader("www-authenticate");
     next();
   };
@@ -53,12 +54,12 @@ async function byAccessToken(identity: GatewayIdentity, token: string): Promise<
   if (!claims || !familyId || !(await identity.refreshTokens.isActive(familyId))) return undefined;
   const user = await identity.users.get(claims.sub);
   if (!user) return undefined;
-  return { principal: { userId: user.id, username: user.username, globalRole: user.globalRole }, via: { kind: "access token", familyId } };
+  return { principal: { kind: "user", userId: user.id, username: user.username, globalRole: user.globalRole }, via: { kind: "access token", familyId } };
 }
 
 async function byApiKey(identity: GatewayIdentity, key: string): Promise<Caller | undefined> {
   const record = await identity.apiKeys.authenticate(key);
   const user = record && (await identity.users.get(record.userId));
   if (!record || !user) return undefined;
-  return { principal: { userId: user.id, username: user.username, globalRole: user.globalRole }, via: { kind: "api key", key: record } };
+  return { principal: { kind: "user", userId: user.id, username: user.username, globalRole: user.globalRole }, via: { kind: "api key", key: record } };
 }

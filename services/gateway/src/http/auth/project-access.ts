@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { authorizeProject, effectiveProjectRole, type Principal, type ProjectPermission, type ProjectRole } from "@qamesh/authorization";
+import { currentContextValues } from "@qamesh/grpc";
+import { actAs } from "@qamesh/mesh-auth";
 import type { GatewayIdentity } from "../../identity.js";
 import type { Caller } from "./authenticate.js";
 
@@ -12,12 +14,15 @@ declare module "express-serve-static-core" {
 
 /**
  * For every route under /v1/projects/{projectId}: the caller's role there, from their
- * membership (global admins are admins everywhere) narrowed by the API key they call with.
- * Authorization itself happens in the handlers, through `authorizedProjectId`.
+ * membership (global admins are admins everywhere) narrowed by the API key they call with. The
+ * services are told that role, and check it again themselves; the gateway's own check happens
+ * in the handlers, through `authorizedProjectId`.
  */
 export function projectAccess(identity: GatewayIdentity) {
   return async (request: Request, _response: Response, next: NextFunction) => {
-    request.projectPrincipal = await projectPrincipalOf(identity, request.caller, String(request.params.projectId));
+    const principal = await projectPrincipalOf(identity, request.caller, String(request.params.projectId));
+    request.projectPrincipal = principal;
+    actAs(currentContextValues(), principal, identity.assertions.credentialFor(principal));
     next();
   };
 }

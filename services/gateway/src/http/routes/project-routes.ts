@@ -5,7 +5,8 @@ import { invalidArgument, isAppError } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import type { GatewayIdentity } from "../../identity.js";
 import type { Peers } from "../../peers.js";
-import { authorizedProjectId } from "../auth/project-access.js";
+import { runAs } from "@qamesh/mesh-auth";
+import { authorizedProjectId, projectPrincipalOf } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { projectJson } from "../presenters.js";
@@ -48,13 +49,15 @@ export function projectRoutes(peers: Peers, identity: GatewayIdentity): Router {
     const memberships = (await identity.memberships.ofUser(principal.userId)).filter((membership) => !allowed || allowed.includes(membership.projectId));
     const offset = offsetOf(page.pageToken);
     const slice = memberships.slice(offset, offset + page.pageSize);
+    // Each project is read as the caller acting in that project: the service checks that role.
     const projects = await Promise.all(
-      slice.map((membership) =>
-        peers.ingestion.getProject({ projectId: membership.projectId }).catch((error: unknown) => {
+      slice.map(async (membership) => {
+        const inProject = await projectPrincipalOf(identity, request.caller, membership.projectId);
+        return runAs(inProject, identity.assertions.credentialFor(inProject), () => peers.ingestion.getProject({ projectId: membership.projectId })).catch((error: unknown) => {
           if (isAppError(error) && error.code === "not_found") return undefined;
           throw error;
-        }),
-      ),
+        });
+      }),
     );
     const next = offset + page.pageSize < memberships.length ? Buffer.from(JSON.stringify({ offset: offset + page.pageSize })).toString("base64url") : "";
     response.json({ projects: projects.filter((project) => project !== undefined).map(projectJson), ...nextCursor(next) });

@@ -1,7 +1,10 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { exportJWK, SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { accessTokens, generateSigningKeys, internalAssertions, TokenSigner, TokenVerifier } from "./signed-tokens.js";
+import { generateSigningKeys, TokenSigner, TokenVerifier, type TokenKind } from "./signed-tokens.js";
+
+const accessTokens: TokenKind = { issuer: "qamesh", audience: "qamesh-api", type: "at+jwt", lifetimeSeconds: 900 };
+const otherKind: TokenKind = { issuer: "qamesh-gateway", audience: "qamesh-mesh", type: "qamesh-assertion+jwt", lifetimeSeconds: 60 };
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
 
@@ -35,7 +38,7 @@ describe("signed tokens", async () => {
     expect(await refused(await signWith(keys.privateKey, {}))).toBe(false);
     expect(await refused(await signWith(keys.privateKey, { aud: "someone-else" }))).toBe(true);
     expect(await refused(await signWith(keys.privateKey, { iss: "someone-else" }))).toBe(true);
-    const assertion = await (await TokenSigner.create(internalAssertions, keys.privateKey)).sign("user-1", {});
+    const assertion = await (await TokenSigner.create(otherKind, keys.privateKey)).sign("user-1", {});
     expect(await refused(assertion)).toBe(true);
     const other = await TokenSigner.create(accessTokens, (await generateSigningKeys()).privateKey);
     expect(await refused(await other.sign("user-1", {}))).toBe(true);

@@ -14,16 +14,7 @@ export interface TokenKind {
   lifetimeSeconds: number;
 }
 
-/** An access token for the public API: short-lived, used as `Authorization: Bearer`. */
-export const accessTokens: TokenKind = { issuer: "qamesh", audience: "qamesh-api", type: "at+jwt", lifetimeSeconds: 900 };
-
-/**
- * What the gateway asserts to the services about the principal of one call: a minute is
- * plenty for a call, and a captured assertion is soon useless.
- */
-export const internalAssertions: TokenKind = { issuer: "qamesh-gateway", audience: "qamesh-mesh", type: "qamesh-assertion+jwt", lifetimeSeconds: 60 };
-
-/** An ES256 key pair as JWKs: the private half signs (gateway), the public half verifies (everyone). */
+/** An ES256 key pair as JWKs: the private half signs, the public half verifies. */
 export interface SigningKeys {
   privateKey: JWK;
   publicKey: JWK;

@@ -1,0 +1,2 @@
+export * from "./signed-tokens.js";
+export * from "./signing-keys-file.js";
