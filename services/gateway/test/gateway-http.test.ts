@@ -7,6 +7,8 @@ import { gatewayClient, temporaryDirectory, testRootPassword } from "@qamesh/tes
 import type { openApiDocument } from "../src/index.js";
 import { openRateLimiter } from "@qamesh/runtime-adapters";
 import { createGateway, GatewayRateLimits } from "../src/index.js";
+import { requestBodies } from "../src/http/request-bodies.js";
+import { maxSearchResults, textLimits } from "@qamesh/limits";
 import { gatewayIdentity } from "../src/identity.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
@@ -74,6 +76,23 @@ describe("OpenAPI document", () => {
       .sort();
     const routes = routesOf(gateway.app).sort();
     expect(documented).toEqual(routes);
+  });
+
+  it("describes every request body with the schema its route validates with, and leaves no reference dangling", async () => {
+    const served = (await (await fetch(`${url}/openapi.json`)).json()) as { components: { schemas: Record<string, any> } };
+    const references = [...JSON.stringify(served).matchAll(/"#\/components\/schemas\/(\w+)"/g)].map((match) => match[1]!);
+    for (const name of new Set(references)) expect(served.components.schemas, `dangling reference to ${name}`).toHaveProperty(name);
+    for (const name of Object.keys(requestBodies)) expect(references, `${name} is never used`).toContain(name);
+    // The route's own limits, not a hand-kept copy: these drifted apart before.
+    expect(served.components.schemas.Search.properties.k.maximum).toBe(maxSearchResults);
+    expect(served.components.schemas.UpdateProject.properties.name.maxLength).toBe(textLimits.name);
+    expect(served.components.schemas.CreateSource.oneOf.map((variant: any) => variant.properties.type.const).sort()).toEqual(["git", "local"]);
+    const invalid = await fetch(`${url}/v1/projects`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: await client.authorization() },
+      body: JSON.stringify({ name: "x".repeat(served.components.schemas.CreateProject.properties.name.maxLength + 1) }),
+    });
+    expect(invalid.status).toBe(400);
   });
 });
 

@@ -1,9 +1,10 @@
-import { textLimits } from "@qamesh/limits";
 import { nextCursorProperty, pageParameters } from "./page-query.js";
+import { requestBodySchemas } from "./request-bodies.js";
 
 /**
  * The public API, described for clients and code generators. A test checks that every route
- * the gateway serves is listed here and nothing else is.
+ * the gateway serves is listed here and nothing else is; request bodies are generated from the
+ * routes' own validation (request-bodies.ts), responses described here by hand.
  */
 const error = { $ref: "#/components/schemas/Error" };
 const json = (schema: unknown) => ({ "application/json": { schema } });
@@ -117,7 +118,7 @@ export const openApiDocument = {
       parameters: [projectId, { name: "userId", in: "path", required: true, schema: { type: "string" } }],
       put: {
         summary: "Add a member or change their role (project admins); the last admin cannot be demoted",
-        requestBody: { required: true, content: json({ type: "object", required: ["role"], properties: { role: { enum: ["admin", "member"] } } }) },
+        requestBody: { required: true, content: json(ref("SetMember")) },
         responses: { "200": { description: "The membership", content: json(ref("Member")) }, ...errors(400, 401, 403, 404, 409) },
       },
       delete: { summary: "Remove a member (project admins); the last admin cannot be removed", responses: { "204": { description: "Removed" }, ...errors(401, 403, 404, 409) } },
@@ -209,23 +210,12 @@ export const openApiDocument = {
   components: {
     securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An access token from /v1/auth/login, or an API key (qm_...)" } },
     schemas: {
-      Login: { type: "object", required: ["username", "password"], properties: { username: { type: "string" }, password: { type: "string", writeOnly: true } } },
-      Refresh: { type: "object", properties: { refreshToken: { type: "string", description: "omit to use the cookie" } } },
+      // What clients send: generated from the schemas the routes validate with.
+      ...requestBodySchemas(),
       Tokens: {
         type: "object",
         required: ["accessToken", "tokenType", "expiresIn", "refreshToken"],
         properties: { accessToken: { type: "string" }, tokenType: { const: "Bearer" }, expiresIn: { type: "integer", description: "seconds" }, refreshToken: { type: "string" } },
-      },
-      CreateApiKey: {
-        type: "object",
-        required: ["name"],
-        additionalProperties: false,
-        properties: {
-          name: { type: "string", maxLength: textLimits.name },
-          projectIds: { type: "array", items: { type: "string" }, description: "only these projects (default: all of the owner's)" },
-          role: { enum: ["admin", "member"], description: "at most this role (never more than the owner has)" },
-          expiresAt: { type: "string", format: "date-time" },
-        },
       },
       AuditEntry: {
         type: "object",
@@ -249,13 +239,6 @@ export const openApiDocument = {
           memberships: { type: "array", items: { type: "object", properties: { projectId: { type: "string" }, role: { enum: ["admin", "member"] } } } },
         },
       },
-      CreateUser: {
-        type: "object",
-        required: ["username", "password"],
-        additionalProperties: false,
-        properties: { username: { type: "string" }, password: { type: "string", minLength: 12, writeOnly: true }, globalRole: { enum: ["admin", "user"], default: "user" } },
-      },
-      UpdateUser: { type: "object", additionalProperties: false, properties: { password: { type: "string", minLength: 12, writeOnly: true }, globalRole: { enum: ["admin", "user"] } } },
       User: {
         type: "object",
         properties: {
@@ -290,43 +273,14 @@ export const openApiDocument = {
           },
         },
       },
-      CreateProject: {
-        type: "object",
-        required: ["name"],
-        properties: { name: { type: "string", maxLength: textLimits.name }, description: { type: "string", maxLength: textLimits.description }, id: { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,62}$" } },
-      },
-      UpdateProject: { type: "object", properties: { name: { type: "string" }, description: { type: "string" } }, additionalProperties: false },
       Project: {
         type: "object",
         properties: { id: { type: "string" }, name: { type: "string" }, description: { type: "string" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } },
-      },
-      CreateSource: {
-        oneOf: [
-          { type: "object", required: ["type", "path"], properties: { type: { const: "local" }, name: { type: "string" }, path: { type: "string", description: "absolute directory inside the allowed roots" } } },
-          {
-            type: "object",
-            required: ["type", "url"],
-            properties: {
-              type: { const: "git" },
-              name: { type: "string" },
-              url: { type: "string", description: "https, ssh, git or file URL; credentials in an https URL are taken out and kept as `credentials`" },
-              branch: { type: "string", description: "defaults to the remote HEAD" },
-              credentials: {
-                type: "object",
-                description: "HTTP basic credentials for an https URL (a token as password). Write-only: sealed at rest, never returned",
-                required: ["password"],
-                properties: { username: { type: "string", default: "x-access-token" }, password: { type: "string", writeOnly: true } },
-                additionalProperties: false,
-              },
-            },
-          },
-        ],
       },
       Source: {
         type: "object",
         properties: { id: { type: "string" }, projectId: { type: "string" }, name: { type: "string" }, type: { enum: ["local", "git"] }, path: { type: "string" }, url: { type: "string" }, branch: { type: ["string", "null"] }, hasCredentials: { type: "boolean", description: "whether credentials are stored (they are never shown)" }, createdAt: { type: "string", format: "date-time" } },
       },
-      StartIngestion: { type: "object", properties: { sourceId: { type: "string", description: "only this source; all when absent" }, mode: { enum: ["full", "incremental"], default: "incremental" } } },
       IngestionRun: {
         type: "object",
         properties: {
@@ -345,9 +299,7 @@ export const openApiDocument = {
           finishedAt: { type: ["string", "null"], format: "date-time" },
         },
       },
-      Search: { type: "object", required: ["query"], properties: { query: { type: "string" }, k: { type: "integer", minimum: 1, maximum: 50, default: 8 } } },
       SearchHit: { type: "object", properties: { chunkId: { type: "string" }, score: { type: "number" }, text: { type: "string" }, ...reference } },
-      Ask: { type: "object", required: ["question"], properties: { question: { type: "string", maxLength: textLimits.question } } },
       Citation: { type: "object", properties: { index: { type: "integer", description: "the [n] the answer uses" }, ...reference, snippet: { type: "string" } } },
       Answer: {
         type: "object",

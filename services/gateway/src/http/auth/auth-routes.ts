@@ -1,14 +1,12 @@
 import { Router, type Request, type Response } from "express";
-import { z } from "zod";
 import { AppError } from "@qamesh/errors";
 import { accessTokens, refreshTokenLifetimeSeconds } from "@qamesh/identity";
 import { userForLogin, type GatewayIdentity } from "../../identity.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { parseInput } from "../parse-input.js";
+import { requestBodies } from "../request-bodies.js";
 
 const refreshCookie = "qamesh_refresh";
-const loginBody = z.object({ username: z.string().min(1, "username must not be empty").max(200), password: z.string().max(1024) });
-const refreshBody = z.object({ refreshToken: z.string().max(200).optional() });
 
 /** One message for an unknown user and a wrong password: which one it was is not said. */
 const loginRefused = () => new AppError("unauthenticated", "unknown user or wrong password");
@@ -36,7 +34,7 @@ export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLim
   };
 
   router.post("/v1/auth/login", async (request, response) => {
-    const body = parseInput(loginBody, request.body);
+    const body = parseInput(requestBodies.Login, request.body);
     await rateLimits.login(body.username, request.ip ?? "unknown");
     // An empty password is refused here, before any check: some directories take it for an anonymous bind.
     const user = await userForLogin(identity, body.username, body.password);
@@ -52,7 +50,7 @@ export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLim
   });
 
   router.post("/v1/auth/refresh", async (request, response) => {
-    const token = parseInput(refreshBody, request.body).refreshToken ?? cookieValue(request, refreshCookie);
+    const token = parseInput(requestBodies.Refresh, request.body).refreshToken ?? cookieValue(request, refreshCookie);
     if (!token) throw refreshRefused();
     const result = await identity.refreshTokens.rotate(token);
     if (result.outcome === "reused") {
@@ -73,7 +71,7 @@ export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLim
   });
 
   router.post("/v1/auth/logout", async (request, response) => {
-    const token = parseInput(refreshBody, request.body).refreshToken ?? cookieValue(request, refreshCookie);
+    const token = parseInput(requestBodies.Refresh, request.body).refreshToken ?? cookieValue(request, refreshCookie);
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.header("authorization") ?? "")?.[1];
     const fromAccessToken = bearer ? await identity.accessTokenVerifier.verify(bearer).then((claims) => (typeof claims.fam === "string" ? claims.fam : undefined), () => undefined) : undefined;
     const familyId = token ? await identity.refreshTokens.familyOf(token) : fromAccessToken;

@@ -1,20 +1,10 @@
 import { Router } from "express";
-import { z } from "zod";
-import { textLimits } from "@qamesh/limits";
 import { AppError, notFound } from "@qamesh/errors";
 import type { ApiKeyRecord } from "@qamesh/identity";
 import type { Caller } from "../auth/authenticate.js";
 import type { GatewayIdentity } from "../../identity.js";
 import { parseInput } from "../parse-input.js";
-
-const createKeyBody = z
-  .object({
-    name: z.string().trim().min(1, "name must not be empty").max(textLimits.name),
-    projectIds: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be project ids")).min(1).max(200).optional(),
-    role: z.enum(["admin", "member"], "role must be admin or member").optional(),
-    expiresAt: z.iso.datetime({ offset: true, error: "expiresAt must be an ISO 8601 date-time" }).optional(),
-  })
-  .strict();
+import { requestBodies } from "../request-bodies.js";
 
 const keyJson = (key: ApiKeyRecord) => ({
   id: key.id,
@@ -30,7 +20,7 @@ export function apiKeyRoutes(identity: GatewayIdentity): Router {
   const router = Router();
 
   router.post("/v1/api-keys", async (request, response) => {
-    const body = parseInput(createKeyBody, request.body);
+    const body = parseInput(requestBodies.CreateApiKey, request.body);
     await refuseWiderThanOwner(identity, request.caller, body);
     const { record, key } = await identity.apiKeys.create(request.caller.principal.userId, {
       name: body.name,

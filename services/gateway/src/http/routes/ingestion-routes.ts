@@ -1,16 +1,11 @@
 import { Router } from "express";
-import { z } from "zod";
 import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { runJson } from "../presenters.js";
-
-const startIngestionBody = z.object({
-  sourceId: z.string().min(1).optional(),
-  mode: z.enum(["full", "incremental"], "mode must be full or incremental").default("incremental"),
-});
+import { requestBodies } from "../request-bodies.js";
 
 
 export function ingestionRoutes(peers: Peers): Router {
@@ -18,7 +13,7 @@ export function ingestionRoutes(peers: Peers): Router {
 
   /** Returns at once with the queued run; poll its URL for progress. */
   router.post("/v1/projects/:projectId/ingestions", async (request, response) => {
-    const body = parseInput(startIngestionBody, request.body);
+    const body = parseInput(requestBodies.StartIngestion, request.body);
     const run = await peers.ingestion.startIngestion(
       { projectId: authorizedProjectId(request, "ingestions.start"), sourceId: body.sourceId ?? "", mode: body.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL },
     );

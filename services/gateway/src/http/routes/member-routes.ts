@@ -1,11 +1,9 @@
 import { Router } from "express";
-import { z } from "zod";
 import { notFound } from "@qamesh/errors";
 import type { GatewayIdentity } from "../../identity.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { parseInput } from "../parse-input.js";
-
-const setMemberBody = z.object({ role: z.enum(["admin", "member"], "role must be admin or member") }).strict();
+import { requestBodies } from "../request-bodies.js";
 
 /** A project's members and their roles (project admins). The last admin cannot be removed or demoted. */
 export function memberRoutes(identity: GatewayIdentity): Router {
@@ -22,7 +20,7 @@ export function memberRoutes(identity: GatewayIdentity): Router {
 
   router.put("/v1/projects/:projectId/members/:userId", async (request, response) => {
     const projectId = authorizedProjectId(request, "members.write");
-    const { role } = parseInput(setMemberBody, request.body);
+    const { role } = parseInput(requestBodies.SetMember, request.body);
     const user = await identity.users.get(request.params.userId);
     if (!user) throw notFound(`user ${request.params.userId} not found`);
     await identity.memberships.set(projectId, user.id, role);

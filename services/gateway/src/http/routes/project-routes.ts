@@ -1,8 +1,6 @@
 import { Router } from "express";
-import { z } from "zod";
 import { authorizeGlobal } from "@qamesh/authorization";
 import { invalidArgument, isAppError } from "@qamesh/errors";
-import { textLimits } from "@qamesh/limits";
 import type { GatewayIdentity } from "../../identity.js";
 import type { Peers } from "../../peers.js";
 import { runAs } from "@qamesh/mesh-auth";
@@ -10,16 +8,7 @@ import { authorizedProjectId, projectPrincipalOf } from "../auth/project-access.
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { projectJson } from "../presenters.js";
-
-const createProjectBody = z.object({
-  name: z.string().min(1, "name must not be empty").max(textLimits.name),
-  description: z.string().max(textLimits.description).default(""),
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "id must be lowercase letters, digits or '-'").optional(),
-});
-
-const updateProjectBody = z
-  .object({ name: z.string().min(1, "name must not be empty").max(textLimits.name).optional(), description: z.string().max(textLimits.description).optional() })
-  .strict();
+import { requestBodies } from "../request-bodies.js";
 
 export function projectRoutes(peers: Peers, identity: GatewayIdentity): Router {
   const router = Router();
@@ -27,7 +16,7 @@ export function projectRoutes(peers: Peers, identity: GatewayIdentity): Router {
   /** Whoever creates a project becomes its admin. */
   router.post("/v1/projects", async (request, response) => {
     authorizeGlobal(request.caller.principal, "projects.create");
-    const body = parseInput(createProjectBody, request.body);
+    const body = parseInput(requestBodies.CreateProject, request.body);
     const project = await peers.ingestion.createProject({ name: body.name, description: body.description, id: body.id ?? "" });
     await identity.memberships.set(project.id, request.caller.principal.userId, "admin");
     request.log.info({ projectId: project.id }, "project created");
@@ -69,7 +58,7 @@ export function projectRoutes(peers: Peers, identity: GatewayIdentity): Router {
 
   router.patch("/v1/projects/:projectId", async (request, response) => {
     const projectId = authorizedProjectId(request, "project.update");
-    const body = parseInput(updateProjectBody, request.body);
+    const body = parseInput(requestBodies.UpdateProject, request.body);
     const project = await peers.ingestion.updateProject({
       projectId,
       ...(body.name === undefined ? {} : { name: body.name }),

@@ -1,7 +1,5 @@
 import { Router, type Response } from "express";
-import { z } from "zod";
 import { toAppError } from "@qamesh/errors";
-import { maxSearchResults, textLimits } from "@qamesh/limits";
 import type { Peers } from "../../peers.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { authorizedProjectId } from "../auth/project-access.js";
@@ -9,18 +7,7 @@ import { errorBody } from "../error-response.js";
 import { parseInput } from "../parse-input.js";
 import { citationJson, hitJson } from "../presenters.js";
 import { ServerSentEvents } from "../server-sent-events.js";
-
-const searchBody = z.object({
-  query: z.string().trim().min(1, "query must not be empty").max(textLimits.query),
-  k: z
-    .number(`must be a whole number from 1 to ${maxSearchResults}`)
-    .int(`must be a whole number from 1 to ${maxSearchResults}`)
-    .min(1, "must be at least 1")
-    .max(maxSearchResults, `must be at most ${maxSearchResults}`)
-    .default(8),
-});
-
-const askBody = z.object({ question: z.string().trim().min(1, "question must not be empty").max(textLimits.question) });
+import { requestBodies } from "../request-bodies.js";
 
 /**
  * Aborted when the client goes away before the answer is complete, so the services stop
@@ -39,7 +26,7 @@ export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits):
 
   router.post("/v1/projects/:projectId/search", async (request, response) => {
     const projectId = authorizedProjectId(request, "search");
-    const body = parseInput(searchBody, request.body);
+    const body = parseInput(requestBodies.Search, request.body);
     await peers.ingestion.getProject({ projectId });
     const { hits } = await peers.toolRuntime.search({ projectId, query: body.query, k: body.k });
     response.json({ hits: hits.map(hitJson) });
@@ -47,7 +34,7 @@ export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits):
 
   router.post("/v1/projects/:projectId/ask", async (request, response) => {
     const projectId = authorizedProjectId(request, "ask");
-    const body = parseInput(askBody, request.body);
+    const body = parseInput(requestBodies.Ask, request.body);
     await rateLimits.answer(projectId);
     await peers.ingestion.getProject({ projectId });
     const wantsStream = request.accepts(["application/json", "text/event-stream"]) === "text/event-stream";

@@ -1,6 +1,4 @@
 import { Router } from "express";
-import { z } from "zod";
-import { textLimits } from "@qamesh/limits";
 import { invalidArgument, isAppError } from "@qamesh/errors";
 import type { AuditLog } from "../../audit/audit-log.js";
 import type { Peers } from "../../peers.js";
@@ -8,31 +6,13 @@ import { authorizedProjectId } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { sourceJson } from "../presenters.js";
-
-const createSourceBody = z.discriminatedUnion(
-  "type",
-  [
-    z.object({ type: z.literal("local"), name: z.string().max(textLimits.name).default(""), path: z.string().min(1, "path must not be empty").max(textLimits.path) }),
-    z.object({
-      type: z.literal("git"),
-      name: z.string().max(textLimits.name).default(""),
-      url: z.string().min(1, "url must not be empty").max(textLimits.url),
-      branch: z.string().max(textLimits.branch).default(""),
-      // Write-only: sealed at rest, never shown again (sources say only hasCredentials).
-      credentials: z
-        .object({ username: z.string().min(1).max(200).default("x-access-token"), password: z.string().min(1, "password must not be empty").max(4096) })
-        .strict()
-        .optional(),
-    }),
-  ],
-  { error: "type must be local or git" },
-);
+import { requestBodies } from "../request-bodies.js";
 
 export function sourceRoutes(peers: Peers, audit: AuditLog): Router {
   const router = Router();
 
   router.post("/v1/projects/:projectId/sources", async (request, response) => {
-    const body = parseInput(createSourceBody, request.body);
+    const body = parseInput(requestBodies.CreateSource, request.body);
     const spec =
       body.type === "local"
         ? { kind: { case: "local" as const, value: { path: body.path } } }

@@ -1,16 +1,12 @@
 import { Router } from "express";
-import { z } from "zod";
 import { authorizeGlobal } from "@qamesh/authorization";
 import { notFound } from "@qamesh/errors";
 import type { UserRecord } from "@qamesh/identity";
 import type { GatewayIdentity } from "../../identity.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
+import { requestBodies } from "../request-bodies.js";
 
-const createUserBody = z
-  .object({ username: z.string().min(1).max(100), password: z.string().max(1024), globalRole: z.enum(["admin", "user"], "globalRole must be admin or user").default("user") })
-  .strict();
-const updateUserBody = z.object({ password: z.string().max(1024).optional(), globalRole: z.enum(["admin", "user"], "globalRole must be admin or user").optional() }).strict();
 
 const userJson = (user: UserRecord) => ({ id: user.id, username: user.username, globalRole: user.globalRole, origin: user.origin, createdAt: user.createTime, updatedAt: user.updateTime });
 
@@ -31,7 +27,7 @@ export function userRoutes(identity: GatewayIdentity): Router {
 
   router.post("/v1/users", async (request, response) => {
     authorizeGlobal(request.caller.principal, "users.manage");
-    const body = parseInput(createUserBody, request.body);
+    const body = parseInput(requestBodies.CreateUser, request.body);
     const user = await identity.users.create({ username: body.username, password: body.password, globalRole: body.globalRole, origin: "local" });
     request.log.info({ userId: user.id }, "user created");
     await identity.audit.record(request, { action: "user.created", target: user.username, detail: `global role ${user.globalRole}` });
@@ -54,7 +50,7 @@ export function userRoutes(identity: GatewayIdentity): Router {
 
   router.patch("/v1/users/:userId", async (request, response) => {
     authorizeGlobal(request.caller.principal, "users.manage");
-    const body = parseInput(updateUserBody, request.body);
+    const body = parseInput(requestBodies.UpdateUser, request.body);
     const user = await identity.users.update(request.params.userId, body);
     request.log.info({ userId: user.id, globalRole: body.globalRole }, "user updated");
     const changed = [body.password !== undefined ? "password" : "", body.globalRole ? `global role ${body.globalRole}` : ""].filter(Boolean).join(", ");

@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { maxSearchResults, textLimits } from "@qamesh/limits";
+
+/**
+ * Every request body the API takes, as the zod schema its route validates with. The OpenAPI
+ * document's request schemas are generated from these, so the description cannot drift from
+ * what the gateway accepts. Descriptions given with `.meta` appear in the document.
+ */
+
+const projectIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const writeOnly = { writeOnly: true } as const;
+
+const Login = z.object({ username: z.string().min(1, "username must not be empty").max(200), password: z.string().max(1024).meta(writeOnly) });
+
+const Refresh = z.object({ refreshToken: z.string().max(200).optional().meta({ description: "omit to use the cookie" }) });
+
+const CreateApiKey = z
+  .object({
+    name: z.string().trim().min(1, "name must not be empty").max(textLimits.name),
+    projectIds: z
+      .array(z.string().regex(projectIdPattern, "must be project ids"))
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: "only these projects (default: all of the owner's)" }),
+    role: z.enum(["admin", "member"], "role must be admin or member").optional().meta({ description: "at most this role (never more than the owner has)" }),
+    expiresAt: z.iso.datetime({ offset: true, error: "expiresAt must be an ISO 8601 date-time" }).optional(),
+  })
+  .strict();
+
+const globalRole = z.enum(["admin", "user"], "globalRole must be admin or user");
+/** The length rule is the user store's (it applies to every way a password is set); this bounds the work of hashing. */
+const newPassword = z.string().max(1024).meta({ ...writeOnly, description: "at least 12 characters" });
+
+const CreateUser = z.object({ username: z.string().min(1).max(100), password: newPassword, globalRole: globalRole.default("user") }).strict();
+
+const UpdateUser = z.object({ password: newPassword.optional(), globalRole: globalRole.optional() }).strict();
+
+const SetMember = z.object({ role: z.enum(["admin", "member"], "role must be admin or member") }).strict();
+
+const CreateProject = z.object({
+  name: z.string().min(1, "name must not be empty").max(textLimits.name),
+  description: z.string().max(textLimits.description).default(""),
+  id: z.string().regex(projectIdPattern, "id must be lowercase letters, digits or '-'").optional().meta({ description: "chosen by the server when absent" }),
+});
+
+const UpdateProject = z
+  .object({ name: z.string().min(1, "name must not be empty").max(textLimits.name).optional(), description: z.string().max(textLimits.description).optional() })
+  .strict();
+
+const CreateSource = z.discriminatedUnion(
+  "type",
+  [
+    z.object({
+      type: z.literal("local"),
+      name: z.string().max(textLimits.name).default(""),
+      path: z.string().min(1, "path must not be empty").max(textLimits.path).meta({ description: "absolute directory inside the allowed roots" }),
+    }),
+    z.object({
+      type: z.literal("git"),
+      name: z.string().max(textLimits.name).default(""),
+      url: z
+        .string()
+        .min(1, "url must not be empty")
+        .max(textLimits.url)
+        .meta({ description: "https, ssh, git or file URL; credentials in an https URL are taken out and kept as `credentials`" }),
+      branch: z.string().max(textLimits.branch).default("").meta({ description: "defaults to the remote HEAD" }),
+      credentials: z
+        .object({ username: z.string().min(1).max(200).default("x-access-token"), password: z.string().min(1, "password must not be empty").max(4096).meta(writeOnly) })
+        .strict()
+        .optional()
+        .meta({ description: "HTTP basic credentials for an https URL (a token as password). Write-only: sealed at rest, never returned" }),
+    }),
+  ],
+  { error: "type must be local or git" },
+);
+
+const StartIngestion = z.object({
+  sourceId: z.string().min(1).optional().meta({ description: "only this source; all when absent" }),
+  mode: z.enum(["full", "incremental"], "mode must be full or incremental").default("incremental"),
+});
+
+const Search = z.object({
+  query: z.string().trim().min(1, "query must not be empty").max(textLimits.query),
+  k: z
+    .number(`must be a whole number from 1 to ${maxSearchResults}`)
+    .int(`must be a whole number from 1 to ${maxSearchResults}`)
+    .min(1, "must be at least 1")
+    .max(maxSearchResults, `must be at most ${maxSearchResults}`)
+    .default(8),
+});
+
+const Ask = z.object({ question: z.string().trim().min(1, "question must not be empty").max(textLimits.question) });
+
+export const requestBodies = { Login, Refresh, CreateApiKey, CreateUser, UpdateUser, SetMember, CreateProject, UpdateProject, CreateSource, StartIngestion, Search, Ask };
+
+/** The request bodies as OpenAPI 3.1 (JSON Schema 2020-12) schemas: what a client may send. */
+export function requestBodySchemas(): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(requestBodies).map(([name, schema]): [string, Record<string, unknown>] => {
+      const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
+      return [name, jsonSchema];
+    }),
+  );
+}
