@@ -68,7 +68,7 @@ describe("gRPC bridge", () => {
           seen.push(context);
           await new Promise((resolve) => context.signal.addEventListener("abort", resolve));
         }
-        for (const message of request.messages) yield { delta: message.content };
+        for (const message of request.messages) yield { event: { case: "text", value: message.content } };
         if (request.projectId === "fail-midway") throw unavailable("the model stopped answering");
       },
       async embed(request) {
@@ -128,7 +128,7 @@ describe("gRPC bridge", () => {
     const deltas: string[] = [];
     const stream = client().complete({ projectId: "fail-midway", messages: [{ role: "user", content: "a" }, { role: "user", content: "b" }] });
     const error = await asAlice(async () => {
-      for await (const chunk of stream) deltas.push(chunk.delta);
+      for await (const chunk of stream) deltas.push(String(chunk.event.value));
     }).catch((e: unknown) => e);
     expect(deltas).toEqual(["a", "b"]);
     expect(error).toMatchObject({ code: "unavailable", message: "the model stopped answering" });
@@ -238,7 +238,7 @@ describe("a server stream whose caller went away", () => {
       async *complete() {
         try {
           // Far more messages than the stream buffers: the writer must wait for the reader.
-          for (let i = 0; i < 100_000; i++) yield { delta: `token ${i} `.repeat(50) };
+          for (let i = 0; i < 100_000; i++) yield { event: { case: "text", value: `token ${i} `.repeat(50) } };
         } finally {
           finished = true;
         }

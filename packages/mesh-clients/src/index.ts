@@ -1,2 +1,3 @@
+export * from "./completion-wire.js";
 export * from "./project-models-client.js";
 export * from "./retrieval-client.js";

@@ -11,9 +11,27 @@ export interface RecordedRequest {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the wire JSON of two protocols
 }
 
+/** A chat message as either protocol sends it (tool turns carry more fields). */
+export interface WireMessage {
+  role: string;
+  content?: string | null;
+  [field: string]: unknown;
+}
+
+/** What the scripted model does in one turn: write text, call tools, report token counts. */
+export interface ScriptedReply {
+  text?: string;
+  /**
+   * Calls it makes, in order. OpenAI's protocol streams each one's arguments in several
+   * fragments, as written (invalid JSON included); Ollama's sends each call whole, parsed.
+   */
+  toolCalls?: { name: string; arguments: string }[];
+  usage?: { promptTokens: number; completionTokens: number };
+}
+
 export interface FakeModelBehaviour {
-  /** The answer text for a chat request; it is streamed in small pieces. */
-  answer(messages: { role: string; content: string }[]): string;
+  /** The reply to a chat request (text alone, or a scripted turn); text is streamed in small pieces. */
+  answer(messages: WireMessage[], request: { tools?: unknown[] }): string | ScriptedReply;
   /** The vector for one input text. */
   embedding(text: string): number[];
   /** When set, every request fails with this HTTP status. */
@@ -82,32 +100,57 @@ function pieces(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
+const scripted = (reply: string | ScriptedReply): ScriptedReply => (typeof reply === "string" ? { text: reply } : reply);
+
+/** Cuts a call's arguments into three fragments, as streaming servers do. */
+function fragments(text: string): string[] {
+  const third = Math.ceil(text.length / 3);
+  return [text.slice(0, third), text.slice(third, 2 * third), text.slice(2 * third)].filter((piece) => piece.length > 0);
+}
+
 async function openAiChat(response: ServerResponse, body: any, behaviour: FakeModelBehaviour): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const answer = behaviour.answer(body.messages);
+  const reply = scripted(behaviour.answer(body.messages, body));
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  const chunk = (delta: object, finish: string | null) =>
-    `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const data = (payload: object) => `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model: body.model, ...payload })}\n\n`;
+  const chunk = (delta: object, finish: string | null) => data({ choices: [{ index: 0, delta, finish_reason: finish }] });
   response.write(chunk({ role: "assistant", content: "" }, null));
-  for (const piece of pieces(answer)) {
+  for (const piece of pieces(reply.text ?? "")) {
     if (response.destroyed) return;
     response.write(chunk({ content: piece }, null));
     if (behaviour.pieceDelayMs) await sleep(behaviour.pieceDelayMs);
   }
-  response.write(chunk({}, "stop"));
+  for (const [index, call] of (reply.toolCalls ?? []).entries()) {
+    // The first fragment of a call names it; the arguments follow in pieces.
+    response.write(chunk({ tool_calls: [{ index, id: `call_fake_${index}`, type: "function", function: { name: call.name, arguments: "" } }] }, null));
+    for (const piece of fragments(call.arguments)) response.write(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }, null));
+  }
+  response.write(chunk({}, reply.toolCalls?.length ? "tool_calls" : "stop"));
+  if (body.stream_options?.include_usage) {
+    const usage = reply.usage ?? { promptTokens: 0, completionTokens: 0 };
+    response.write(data({ choices: [], usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens } }));
+  }
   response.end("data: [DONE]\n\n");
 }
 
 async function ollamaChat(response: ServerResponse, body: any, behaviour: FakeModelBehaviour): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const answer = behaviour.answer(body.messages);
+  const reply = scripted(behaviour.answer(body.messages, body));
   response.writeHead(200, { "content-type": "application/x-ndjson" });
-  const line = (content: string, done: boolean) =>
-    JSON.stringify({ model: body.model, created_at: new Date(0).toISOString(), message: { role: "assistant", content }, done, ...(done ? { done_reason: "stop" } : {}) }) + "\n";
-  for (const piece of pieces(answer)) {
+  const line = (message: object, done: boolean) =>
+    JSON.stringify({
+      model: body.model,
+      created_at: new Date(0).toISOString(),
+      message: { role: "assistant", content: "", ...message },
+      done,
+      ...(done ? { done_reason: "stop", prompt_eval_count: reply.usage?.promptTokens ?? 0, eval_count: reply.usage?.completionTokens ?? 0 } : {}),
+    }) + "\n";
+  for (const piece of pieces(reply.text ?? "")) {
     if (response.destroyed) return;
-    response.write(line(piece, false));
+    response.write(line({ content: piece }, false));
     if (behaviour.pieceDelayMs) await sleep(behaviour.pieceDelayMs);
   }
-  response.end(line("", true));
+  // Ollama sends each call whole, its arguments parsed, without an id, one chunk per call.
+  for (const call of reply.toolCalls ?? []) response.write(line({ tool_calls: [{ function: { name: call.name, arguments: JSON.parse(call.arguments) } }] }, false));
+  response.end(line({}, true));
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

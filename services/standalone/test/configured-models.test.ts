@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { eventually, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer } from "@qamesh/testkit";
-import { startHarness, type Harness } from "./standalone-harness.js";
+import { projectModelsClient } from "@qamesh/mesh-clients";
+import type { CompletionEvent } from "@qamesh/ports";
+import { asMeshPrincipal, startHarness, type Harness } from "./standalone-harness.js";
 
 /** Cites whichever numbered passage of the system prompt mentions retries, like a grounded model would. */
 function groundedAnswer(messages: { role: string; content: string }[]): string {
@@ -42,6 +44,57 @@ describe("standalone with an OpenAI-compatible LLM configured", () => {
     expect(asked.body.citations).toHaveLength(1);
     expect(asked.body.citations[0]).toMatchObject({ path: "billing.md", startLine: 1, endLine: 3 });
     expect(model.requests.at(-1)!.headers.authorization).toBe("Bearer sk-test");
+  });
+
+  it("carries tools to the model and its tool calls and token counts back through the mesh (llm-profiles over gRPC)", async () => {
+    const calling = await startFakeModelServer({
+      answer: (messages) =>
+        messages.at(-1)!.role === "tool"
+          ? { text: `It says: ${messages.at(-1)!.content}`, usage: { promptTokens: 90, completionTokens: 6 } }
+          : { toolCalls: [{ name: "open_file", arguments: JSON.stringify({ path: "billing.md", startLine: 1 }) }], usage: { promptTokens: 80, completionTokens: 12 } },
+      embedding: () => [],
+    });
+    const mesh = await startHarness({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${calling.url}/v1`, LLM_MODEL: "gpt-tools" });
+    const models = projectModelsClient(`127.0.0.1:${mesh.running.grpcPorts["llm-profiles"]}`);
+    try {
+      const member = { kind: "user", userId: "u1", username: "alice", globalRole: "user", project: { id: "p1", role: "member" } } as const;
+      const tools = [{ name: "open_file", description: "numbered lines of a file", parametersJsonSchema: { type: "object", properties: { path: { type: "string" } } } }];
+      const collect = async (stream: AsyncIterable<CompletionEvent>) => {
+        const all: CompletionEvent[] = [];
+        for await (const event of stream) all.push(event);
+        return all;
+      };
+      const first = await asMeshPrincipal(mesh, member, () => collect(models.complete("p1", { messages: [{ role: "user", content: "How often?" }], documents: [], tools })));
+      const call = first.find((event) => event.type === "tool_call")!;
+      expect(call).toMatchObject({ type: "tool_call", call: { name: "open_file", argumentsJson: JSON.stringify({ path: "billing.md", startLine: 1 }) } });
+      expect(first).toContainEqual({ type: "usage", promptTokens: 80, completionTokens: 12 });
+      expect(calling.requests.at(-1)!.body.tools[0].function).toEqual({ name: "open_file", description: "numbered lines of a file", parameters: tools[0]!.parametersJsonSchema });
+      expect(await asMeshPrincipal(mesh, member, () => models.describe("p1"))).toEqual({ provider: "openai", model: "gpt-tools", callsTools: true });
+
+      const { call: asked } = call as Extract<CompletionEvent, { type: "tool_call" }>;
+      const second = await asMeshPrincipal(mesh, member, () =>
+        collect(
+          models.complete("p1", {
+            messages: [
+              { role: "user", content: "How often?" },
+              { role: "assistant", content: "", toolCalls: [asked] },
+              { role: "tool", toolCallId: asked.id, toolName: asked.name, content: "3: every 17 minutes" },
+            ],
+            documents: [],
+            tools,
+          }),
+        ),
+      );
+      expect(second.filter((event) => event.type === "text").map((event) => event.text).join("")).toBe("It says: 3: every 17 minutes");
+      expect(calling.requests.at(-1)!.body.messages.slice(-2)).toEqual([
+        { role: "assistant", content: null, tool_calls: [{ id: asked.id, type: "function", function: { name: "open_file", arguments: asked.argumentsJson } }] },
+        { role: "tool", tool_call_id: asked.id, content: "3: every 17 minutes" },
+      ]);
+    } finally {
+      models.close();
+      await mesh.stop();
+      await calling.close();
+    }
   });
 
   it("reports a failing model as 503 with the reason, and as an error event when streaming", async () => {

@@ -1,6 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { CallPrincipal } from "@qamesh/authorization";
+import { ContextValues, credentialKey, runWithContextValues } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
+import { AssertionSigner, meshSigners } from "@qamesh/mesh-auth";
+import { signingKeysFromFile } from "@qamesh/signed-tokens";
 import { gatewayClient, temporaryDirectory, type GatewayClient, type MeshHarness } from "@qamesh/testkit";
 import { ephemeralStandaloneEnvironment, startStandalone, type RunningStandalone } from "../src/index.js";
 
@@ -61,4 +65,15 @@ export async function projectsAAndB(client: GatewayClient, root: string): Promis
   const runB = (await client.api("POST", `/v1/projects/${projectB}/ingestions`, {})).body.id;
   await client.waitForRun(projectB, runB);
   return { projectA, projectB, sourceB, runB, docs };
+}
+
+/**
+ * Runs `work` as `principal` would be called by the gateway (or, for a service principal, by a
+ * worker): its gRPC calls carry an assertion signed with the harness's own mesh keys.
+ */
+export async function asMeshPrincipal<T>(harness: Harness, principal: CallPrincipal, work: () => Promise<T>): Promise<T> {
+  const keys = await signingKeysFromFile(join(harness.root, "data", "mesh-keys.json"), meshSigners);
+  const signer = await AssertionSigner.create(principal.kind === "user" ? "gateway" : "service", principal.kind === "user" ? keys.gateway : keys.service);
+  const token = await signer.sign(principal);
+  return runWithContextValues(new ContextValues().set(credentialKey, () => Promise.resolve(token)), work);
 }

@@ -45,9 +45,10 @@ export async function* answerQuestion(
 
   const documents = passages.map(({ reference, text }) => ({ title: `${reference.path}:${reference.startLine}-${reference.endLine}`, text }));
   let answer = "";
-  for await (const delta of deps.models.complete(input.projectId, { messages: [{ role: "user", content: question }], documents }, call)) {
-    answer += delta;
-    yield { event: { case: "token", value: delta } };
+  for await (const event of deps.models.complete(input.projectId, { messages: [{ role: "user", content: question }], documents }, call)) {
+    if (event.type !== "text") continue;
+    answer += event.text;
+    yield { event: { case: "token", value: event.text } };
   }
 
   const cited = citedPassageNumbers(answer, candidates.length);

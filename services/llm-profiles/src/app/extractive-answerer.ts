@@ -1,4 +1,4 @@
-import type { CompletionRequest, Llm, LlmDocument } from "@qamesh/ports";
+import type { CompletionEvent, CompletionRequest, Llm, LlmDocument } from "@qamesh/ports";
 import { textTokens } from "./text-tokens.js";
 
 const passagesToQuote = 3;
@@ -20,8 +20,13 @@ interface Quote {
  */
 export class ExtractiveAnswerer implements Llm {
   readonly name = "extractive";
+  readonly callsTools = false;
 
-  async *complete(request: CompletionRequest): AsyncIterable<string> {
+  async *complete(request: CompletionRequest): AsyncIterable<CompletionEvent> {
+    for await (const text of this.quote(request)) yield { type: "text", text };
+  }
+
+  private async *quote(request: CompletionRequest): AsyncIterable<string> {
     const question = [...request.messages].reverse().find((message) => message.role === "user")?.content ?? "";
     const quotes = bestQuotes(question, request.documents);
     if (quotes.length === 0) {

@@ -2,11 +2,10 @@ import { authorizeProject } from "@qamesh/authorization";
 import type { CallContext, ServiceImplementation } from "@qamesh/grpc";
 import { invalidArgument, unavailable } from "@qamesh/errors";
 import { callPrincipal } from "@qamesh/mesh-auth";
-import type { LlmMessage } from "@qamesh/ports";
+import { completionChunkMessage, completionRequestFromMessage } from "@qamesh/mesh-clients";
 import type { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import type { Models } from "../app/models-from-settings.js";
 
-const roles = new Set(["system", "user", "assistant"]);
 const maxTextsPerCall = 512;
 
 /** Every call is about one project, whose models the principal must be allowed to use. */
@@ -27,19 +26,18 @@ export function llmProfilesHandlers({ llm, embedder, settings }: Models): Servic
         embeddingProvider: settings.EMBEDDING_PROVIDER,
         embeddingModel: settings.EMBEDDING_MODEL ?? "",
         embeddingDimensions: embedder.dimensions,
+        callsTools: llm.callsTools,
       };
     },
 
     async *complete(request, context) {
       authorizeModels(context, request.projectId);
-      const messages: LlmMessage[] = request.messages.map((message, index) => {
-        if (!roles.has(message.role)) throw invalidArgument(`messages[${index}].role`, "role must be system, user or assistant");
-        return { role: message.role as LlmMessage["role"], content: message.content };
-      });
+      const completion = completionRequestFromMessage(request);
+      if ("invalidField" in completion) throw invalidArgument(completion.invalidField, completion.reason);
       try {
-        for await (const delta of llm.complete({ messages, documents: request.documents })) {
+        for await (const event of llm.complete(completion, { signal: context.signal })) {
           if (context.signal.aborted) return;
-          yield { delta };
+          yield completionChunkMessage(event);
         }
       } catch (error) {
         throw unavailable(`the language model (${llm.name}) failed: ${error instanceof Error ? error.message : String(error)}`, error);
