@@ -1,5 +1,6 @@
 import { createGrpcClient } from "@qamesh/grpc";
-import type { CallSignal, Retrieval } from "@qamesh/ports";
+import type { CallSignal, PassageReference, Retrieval } from "@qamesh/ports";
+import type { SourceReference } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 
 /** Retrieval served by the tool-runtime service at `address`. */
@@ -12,15 +13,20 @@ export function retrievalClient(address: string): Retrieval & { close(): void } 
         chunkId: hit.chunkId,
         score: hit.score,
         text: hit.text,
-        reference: {
-          sourceId: hit.reference?.sourceId ?? "",
-          path: hit.reference?.path ?? "",
-          startLine: hit.reference?.startLine ?? 0,
-          endLine: hit.reference?.endLine ?? 0,
-          commit: hit.reference?.commit ?? "",
-        },
+        reference: passageReference(hit.reference),
       }));
     },
     close: () => client.close(),
+  };
+}
+
+/** A reference off the wire (absent fields read as empty). */
+export function passageReference(reference: SourceReference | undefined): PassageReference {
+  return {
+    sourceId: reference?.sourceId ?? "",
+    path: reference?.path ?? "",
+    startLine: reference?.startLine ?? 0,
+    endLine: reference?.endLine ?? 0,
+    commit: reference?.commit ?? "",
   };
 }

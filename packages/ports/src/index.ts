@@ -6,3 +6,4 @@ export * from "./llm.js";
 export * from "./project-models.js";
 export * from "./retrieval.js";
 export * from "./rate-limiter.js";
+export * from "./project-tools.js";

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { eventually, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer } from "@qamesh/testkit";
+import { eventually, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
 import { projectModelsClient } from "@qamesh/mesh-clients";
 import type { CompletionEvent } from "@qamesh/ports";
-import { asMeshPrincipal, startHarness, type Harness } from "./standalone-harness.js";
+import { asMeshPrincipal, distractorFiles, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
-/** Cites whichever numbered passage of the system prompt mentions retries, like a grounded model would. */
-function groundedAnswer(messages: { role: string; content: string }[]): string {
-  const passages = messages[0]!.content.split(/\n\n(?=\[\d+\] )/);
+/** Searches first, then cites whichever numbered passage of the results mentions retries, like an agent would. */
+function agentAnswer(messages: WireMessage[]): string | ScriptedReply {
+  const results = messages.filter((message) => message.role === "tool").map((message) => String(message.content));
+  if (results.length === 0) return { toolCalls: [{ name: "semantic_search", arguments: JSON.stringify({ query: String(messages.at(-1)!.content) }) }] };
+  const passages = results.join("\n\n").split(/\n\n(?=\[\d+\] )/);
   const cited = passages.find((passage) => passage.includes("17 minutes"))?.match(/^\[(\d+)\]/)?.[1];
   return cited ? `Failed invoices are retried every 17 minutes [${cited}].` : "I could not find it.";
 }
@@ -19,16 +21,9 @@ describe("standalone with an OpenAI-compatible LLM configured", () => {
   let projectId: string;
 
   beforeAll(async () => {
-    model = await startFakeModelServer({ answer: groundedAnswer, embedding: () => [] });
+    model = await startFakeModelServer({ answer: agentAnswer, embedding: () => [] });
     harness = await startHarness({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${model.url}/v1`, LLM_MODEL: "gpt-test", LLM_API_KEY: "sk-test" });
-    const docs = join(harness.root, "docs");
-    await mkdir(docs, { recursive: true });
-    await writeFile(join(docs, "billing.md"), "# Billing\n\nFailed invoices are retried every 17 minutes.\n");
-    for (let i = 0; i < 4; i++) await writeFile(join(docs, `other-${i}.md`), `# Other ${i}\n\nInvoices are printed on page ${i}.\n`);
-    projectId = (await harness.api("POST", "/v1/projects", { name: "LLM" })).body.id;
-    await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "local", path: docs });
-    const run = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, {});
-    expect((await harness.waitForRun(projectId, run.body.id)).status).toBe("succeeded");
+    ({ projectId } = await projectWithFiles(harness, harness.root, "LLM", { "billing.md": "# Billing\n\nFailed invoices are retried every 17 minutes.\n", ...distractorFiles }));
   });
 
   afterAll(async () => {

@@ -52,19 +52,32 @@ export async function startHarness(settings: Record<string, string> = {}, option
 }
 
 /**
+ * A project named `name`, made by `client` (its admin), whose one source is a folder `root/docs`
+ * holding `files` (path: content), indexed before this returns.
+ */
+export async function projectWithFiles(client: GatewayClient, root: string, name: string, files: Record<string, string>): Promise<{ projectId: string; sourceId: string; runId: string; docs: string }> {
+  const docs = join(root, "docs");
+  await mkdir(docs, { recursive: true });
+  for (const [path, content] of Object.entries(files)) await writeFile(join(docs, path), content);
+  const projectId = (await client.api("POST", "/v1/projects", { name })).body.id;
+  const sourceId = (await client.api("POST", `/v1/projects/${projectId}/sources`, { type: "local", path: docs })).body.id;
+  const runId = (await client.api("POST", `/v1/projects/${projectId}/ingestions`, {})).body.id;
+  const run = await client.waitForRun(projectId, runId);
+  if (run.status !== "succeeded") throw new Error(`indexing ${docs} ended ${run.status}`);
+  return { projectId, sourceId, runId, docs };
+}
+
+/** A few small files about other things, so a search has to pick. */
+export const distractorFiles = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`other-${i}.md`, `# Other ${i}\n\nInvoices are printed on page ${i}.\n`]));
+
+/**
  * Projects A (empty) and B, made by `client` (their admin), B with an indexed folder under
  * `root` holding one secret: what isolation tests try to reach from outside B.
  */
 export async function projectsAAndB(client: GatewayClient, root: string): Promise<{ projectA: string; projectB: string; sourceB: string; runB: string; docs: string }> {
-  const docs = join(root, "docs");
-  await mkdir(docs);
-  await writeFile(join(docs, "secret.md"), "# B\n\nProject B's launch codes are in the blue binder.\n");
   const projectA = (await client.api("POST", "/v1/projects", { name: "A" })).body.id;
-  const projectB = (await client.api("POST", "/v1/projects", { name: "B" })).body.id;
-  const sourceB = (await client.api("POST", `/v1/projects/${projectB}/sources`, { type: "local", path: docs })).body.id;
-  const runB = (await client.api("POST", `/v1/projects/${projectB}/ingestions`, {})).body.id;
-  await client.waitForRun(projectB, runB);
-  return { projectA, projectB, sourceB, runB, docs };
+  const b = await projectWithFiles(client, root, "B", { "secret.md": "# B\n\nProject B's launch codes are in the blue binder.\n" });
+  return { projectA, projectB: b.projectId, sourceB: b.sourceId, runB: b.runId, docs: b.docs };
 }
 
 /**

@@ -5,11 +5,12 @@ import { textLimits } from "@qamesh/limits";
 import type { CallSignal, ProjectModels, Retrieval } from "@qamesh/ports";
 import { CitationSchema, type AskEventSchema, type Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
+import { agentAnswer, type AgentDeps } from "./agent-answer.js";
 import { citedPassageNumbers } from "./cited-passages.js";
 
 const passagesPerAnswer = 6;
 
-export interface AnswerDeps {
+export interface AnswerDeps extends AgentDeps {
   retrieval: Retrieval;
   models: ProjectModels;
 }
@@ -17,8 +18,9 @@ export interface AnswerDeps {
 type AskEventInit = MessageInitShape<typeof AskEventSchema>;
 
 /**
- * Retrieve, then generate: the project's closest passages are numbered and handed to the
- * model, whose answer streams out token by token. Citations go out first (retrieval is done
+ * A model that calls tools answers as an agent (agent-answer.ts). One that cannot (the offline
+ * extractive answerer) retrieves, then generates: the project's closest passages are numbered
+ * and handed to the model, whose answer streams out token by token. Citations go out first (retrieval is done
  * by then); the final event carries the passages the answer actually cited, in the order it
  * cited them, or every retrieved passage when it cited none.
  */
@@ -34,10 +36,13 @@ export async function* answerQuestion(
   if (!question) throw invalidArgument("question", "question must not be empty");
   if (question.length > textLimits.question) throw invalidArgument("question", `question must be at most ${textLimits.question} characters`);
 
-  const [passages, profile] = await Promise.all([
-    deps.retrieval.search(input.projectId, question, passagesPerAnswer, call),
-    deps.models.describe(input.projectId, call),
-  ]);
+  const profile = await deps.models.describe(input.projectId, call);
+  const provider = profile.provider === "extractive" ? "extractive" : `${profile.provider}:${profile.model}`;
+  if (profile.callsTools) {
+    yield* agentAnswer(deps, { projectId: input.projectId, question, provider }, call);
+    return;
+  }
+  const passages = await deps.retrieval.search(input.projectId, question, passagesPerAnswer, call);
   const candidates: Citation[] = passages.map((passage, index) =>
     create(CitationSchema, { index: index + 1, snippet: passage.text, reference: create(SourceReferenceSchema, passage.reference) }),
   );
@@ -53,6 +58,5 @@ export async function* answerQuestion(
 
   const cited = citedPassageNumbers(answer, candidates.length);
   const citations = cited.length > 0 ? cited.map((number) => candidates[number - 1]!) : candidates;
-  const provider = profile.provider === "extractive" ? "extractive" : `${profile.provider}:${profile.model}`;
   yield { event: { case: "done", value: { answer, citations, provider } } };
 }

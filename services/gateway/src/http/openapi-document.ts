@@ -199,7 +199,7 @@ export const openApiDocument = {
         responses: {
           "200": {
             description:
-              "The answer. As SSE: one `citations` event (the retrieved passages), `token` events ({text}), then `done` ({answer, citations, provider}) or `error`.",
+              "The answer. As SSE: `token` events ({text}); with a model that calls tools, `tool.started` ({callId, tool, arguments}) and `tool.finished` ({callId, failed, summary, references}) for each call; one `citations` event (the passages the answer may cite: retrieved ones, or those its tools read and it cited); then `done` ({answer, citations, provider}) or `error`.",
             content: { ...json(ref("Answer")), "text/event-stream": { schema: { type: "string" } } },
           },
           ...errors(400, 404, 503),

@@ -1,5 +1,6 @@
 import type { CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument } from "@qamesh/errors";
+import type { ToolResult } from "@qamesh/ports";
 import { maxSearchResults } from "@qamesh/limits";
 import { semanticSearch, type SemanticSearchDeps } from "./semantic-search.js";
 
@@ -7,8 +8,8 @@ export interface ToolDefinition {
   name: string;
   description: string;
   parametersJsonSchema: Record<string, unknown>;
-  /** Runs for `principal`, who the tool authorizes for what it does. */
-  run(principal: CallPrincipal, projectId: string, args: Record<string, unknown>): Promise<unknown>;
+  /** Runs for `principal`, who the tool authorizes for what it does: its result, and the passages it read. */
+  run(principal: CallPrincipal, projectId: string, args: Record<string, unknown>): Promise<{ result: unknown; passages: ToolResult["passages"] }>;
 }
 
 /** The tools every project has. Custom tools defined by admins join these in a later step. */
@@ -30,15 +31,14 @@ export function builtInTools(deps: SemanticSearchDeps): ToolDefinition[] {
         if (typeof args.query !== "string") throw invalidArgument("arguments.query", "query must be a string");
         if (args.k !== undefined && typeof args.k !== "number") throw invalidArgument("arguments.k", "k must be a number");
         const hits = await semanticSearch(deps, principal, { projectId, query: args.query, k: (args.k as number | undefined) ?? 8 });
-        return hits.map((hit) => ({
-          path: hit.chunk.path,
-          sourceId: hit.chunk.sourceId,
-          startLine: hit.chunk.startLine,
-          endLine: hit.chunk.endLine,
-          commit: hit.chunk.commit,
-          score: hit.score,
-          text: hit.chunk.text,
-        }));
+        // The texts travel as passages (which answers cite); the result says what was found.
+        return {
+          result: { found: hits.map((hit) => ({ path: hit.chunk.path, startLine: hit.chunk.startLine, endLine: hit.chunk.endLine, score: Number(hit.score.toFixed(4)) })) },
+          passages: hits.map((hit) => ({
+            reference: { sourceId: hit.chunk.sourceId, path: hit.chunk.path, startLine: hit.chunk.startLine, endLine: hit.chunk.endLine, commit: hit.chunk.commit },
+            text: hit.chunk.text,
+          })),
+        };
       },
     },
   ];

@@ -12,7 +12,7 @@ export function toolUseCases(tools: readonly ToolDefinition[]) {
     },
 
     /** Each tool authorizes what it does itself (semantic_search: the permission to search). */
-    invoke(principal: CallPrincipal, projectId: string, name: string, args: Record<string, unknown>): Promise<unknown> {
+    invoke(principal: CallPrincipal, projectId: string, name: string, args: Record<string, unknown>): ReturnType<ToolDefinition["run"]> {
       const tool = this.list(principal, projectId).find((candidate) => candidate.name === name);
       if (!tool) throw notFound(`no tool named "${name}"`);
       return tool.run(principal, projectId, args);

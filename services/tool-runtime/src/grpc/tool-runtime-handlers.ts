@@ -22,7 +22,8 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
 
     async invokeTool(request, context) {
       const args = parseArguments(request.argumentsJson);
-      return { resultJson: JSON.stringify(await tools.invoke(callPrincipal(context.values), request.projectId, request.toolName, args)) };
+      const { result, passages } = await tools.invoke(callPrincipal(context.values), request.projectId, request.toolName, args);
+      return { resultJson: JSON.stringify(result), passages: passages.map((passage) => ({ reference: create(SourceReferenceSchema, passage.reference), text: passage.text })) };
     },
 
     async search(request, context) {

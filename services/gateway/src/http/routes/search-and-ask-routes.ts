@@ -5,7 +5,7 @@ import type { GatewayRateLimits } from "../rate-limits.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { errorBody } from "../error-response.js";
 import { parseInput } from "../parse-input.js";
-import { citationJson, hitJson } from "../presenters.js";
+import { citationJson, hitJson, referenceJson } from "../presenters.js";
 import { ServerSentEvents } from "../server-sent-events.js";
 import { requestBodies } from "../request-bodies.js";
 
@@ -51,6 +51,8 @@ export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits):
         if (kind === "citations") events.send("citations", { citations: value.citations.map(citationJson) });
         else if (kind === "token") events.send("token", { text: value });
         else if (kind === "done") events.send("done", { answer: value.answer, citations: value.citations.map(citationJson), provider: value.provider });
+        else if (kind === "toolStarted") events.send("tool.started", { callId: value.callId, tool: value.tool, arguments: value.argumentsJson });
+        else if (kind === "toolFinished") events.send("tool.finished", { callId: value.callId, failed: value.failed, summary: value.summary, references: value.references.map(referenceJson) });
       }
     } catch (error) {
       const appError = toAppError(error);

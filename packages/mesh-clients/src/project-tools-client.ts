@@ -1,0 +1,26 @@
+import { invalidArgument } from "@qamesh/errors";
+import { createGrpcClient } from "@qamesh/grpc";
+import type { CallSignal, ProjectTools } from "@qamesh/ports";
+import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import { passageReference } from "./retrieval-client.js";
+
+/** ProjectTools served by the tool-runtime service at `address`. */
+export function projectToolsClient(address: string): ProjectTools & { close(): void } {
+  const client = createGrpcClient(ToolRuntimeService, address, { peer: "tool-runtime" });
+  const signalOf = (options?: CallSignal) => (options?.signal ? { signal: options.signal } : {});
+  return {
+    async list(projectId, options) {
+      const { tools } = await client.listTools({ projectId }, signalOf(options));
+      return tools.map((tool) => {
+        const parameters: unknown = JSON.parse(tool.parametersJsonSchema || "{}");
+        if (typeof parameters !== "object" || parameters === null) throw invalidArgument("parametersJsonSchema", `tool ${tool.name} has no JSON Schema object`);
+        return { name: tool.name, description: tool.description, parametersJsonSchema: parameters as Record<string, unknown> };
+      });
+    },
+    async invoke(projectId, name, argumentsJson, options) {
+      const response = await client.invokeTool({ projectId, toolName: name, argumentsJson }, signalOf(options));
+      return { resultJson: response.resultJson, passages: response.passages.map((passage) => ({ reference: passageReference(passage.reference), text: passage.text })) };
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeModelServer, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { distractorFiles, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
+
+/** The numbered passage of the tool results so far whose text mentions `words`. */
+function passageNumber(messages: WireMessage[], words: string): string | undefined {
+  for (const message of messages.filter((turn) => turn.role === "tool")) {
+    for (const block of String(message.content).split(/\n\n(?=\[\d+\] )/)) {
+      if (block.includes(words)) return block.match(/^\[(\d+)\]/)?.[1];
+    }
+  }
+  return undefined;
+}
+
+const toolTurns = (messages: WireMessage[]) => messages.filter((turn) => turn.role === "tool");
+const search = (query: string) => ({ name: "semantic_search", arguments: JSON.stringify({ query, k: 3 }) });
+
+interface SseEvent {
+  event: string;
+  data: any;
+}
+
+async function askStreaming(harness: Harness, projectId: string, question: string): Promise<SseEvent[]> {
+  const response = await fetch(`${harness.gatewayUrl}/v1/projects/${projectId}/ask`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream", authorization: await harness.authorization() },
+    body: JSON.stringify({ question }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.text())
+    .split("\n\n")
+    .filter(Boolean)
+    .map((block) => {
+      const [eventLine, dataLine] = block.split("\n");
+      return { event: eventLine!.slice("event: ".length), data: JSON.parse(dataLine!.slice("data: ".length)) };
+    });
+}
+
+describe.each([
+  { protocol: "OpenAI", settings: (url: string) => ({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${url}/v1`, LLM_MODEL: "gpt-agent" }), chatPath: "/v1/chat/completions" },
+  { protocol: "Ollama", settings: (url: string) => ({ LLM_PROVIDER: "ollama", LLM_BASE_URL: url, LLM_MODEL: "llama-agent" }), chatPath: "/api/chat" },
+])("the agent with a model speaking the $protocol protocol", ({ settings, chatPath }) => {
+  let model: FakeModelServer;
+  let harness: Harness;
+  let projectId: string;
+  /** What the scripted model does next; each test sets its own script. */
+  let script: (messages: WireMessage[], request: { tools?: unknown[] }) => ScriptedReply = () => ({ text: "unscripted" });
+  const chatRequests = () => model.requests.filter((request) => request.path === chatPath);
+
+  beforeAll(async () => {
+    model = await startFakeModelServer({ answer: (messages, request) => script(messages, request), embedding: () => [] });
+    harness = await startHarness({ ...settings(model.url), AGENT_MAX_STEPS: "4" });
+    ({ projectId } = await projectWithFiles(harness, harness.root, "Agent", {
+      "billing.md": "# Billing\n\nFailed invoices are retried every 17 minutes.\n",
+      "deploys.md": "# Deploys\n\nDeployments are frozen on Fridays.\n",
+      ...distractorFiles,
+    }));
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await model?.close();
+  });
+
+  it("runs two tool calls of one turn, numbers what they read, and cites the file that holds the answer", async () => {
+    model.requests.length = 0;
+    script = (messages) => {
+      if (toolTurns(messages).length === 0) return { text: "Let me look. ", toolCalls: [search("invoice retry interval"), search("deployment freeze")] };
+      const retries = passageNumber(messages, "17 minutes");
+      const freeze = passageNumber(messages, "frozen on Fridays");
+      return { text: `Failed invoices are retried every 17 minutes [${retries}]; deployments are frozen on Fridays [${freeze}].` };
+    };
+    const events = await askStreaming(harness, projectId, "How often are invoices retried, and when are deploys frozen?");
+    const started = events.filter((event) => event.event === "tool.started");
+    const finished = events.filter((event) => event.event === "tool.finished");
+    expect(started.map((event) => event.data.tool)).toEqual(["semantic_search", "semantic_search"]);
+    expect(finished.map((event) => event.data.callId).sort()).toEqual(started.map((event) => event.data.callId).sort());
+    expect(finished.every((event) => !event.data.failed && event.data.references.length > 0)).toBe(true);
+    const done = events.at(-1)!;
+    expect(done.event).toBe("done");
+    expect(done.data.answer).toMatch(/^Let me look\. Failed invoices are retried every 17 minutes \[\d+\]; deployments are frozen on Fridays \[\d+\]\.$/);
+    expect(done.data.answer).toBe(events.filter((event) => event.event === "token").map((event) => event.data.text).join(""));
+    expect(done.data.citations.map((citation: { path: string }) => citation.path)).toEqual(["billing.md", "deploys.md"]);
+    expect(done.data.citations[0]).toMatchObject({ startLine: 1, endLine: 3, snippet: expect.stringContaining("17 minutes") });
+    expect(done.data.provider).toMatch(/^(openai:gpt-agent|ollama:llama-agent)$/);
+    // The model got both results back, each answering its own call.
+    const second = chatRequests()[1]!.body.messages as WireMessage[];
+    expect(toolTurns(second)).toHaveLength(2);
+  });
+
+  it("returns an invalid call to the model as an error, which it corrects", async () => {
+    model.requests.length = 0;
+    script = (messages) => {
+      const results = toolTurns(messages);
+      if (results.length === 0) return { toolCalls: [{ name: "semantic_search", arguments: JSON.stringify({ k: "many" }) }] };
+      if (results.length === 1) return { toolCalls: [search("invoice retries")] };
+      return { text: `Every 17 minutes [${passageNumber(messages, "17 minutes")}].` };
+    };
+    const asked = await harness.api("POST", `/v1/projects/${projectId}/ask`, { question: "How often are invoices retried?" });
+    expect(asked.status).toBe(200);
+    expect(asked.body.answer).toMatch(/^Every 17 minutes \[\d+\]\.$/);
+    expect(asked.body.citations.map((citation: { path: string }) => citation.path)).toEqual(["billing.md"]);
+    const told = toolTurns(chatRequests()[1]!.body.messages as WireMessage[])[0]!;
+    expect(told.content).toMatch(/^error: invalid arguments: .*query/);
+    expect(told.content).toMatch(/k must be integer/);
+  });
+
+  it("stops a model that would call tools forever at the step limit, with an answer, running a repeated call once", async () => {
+    model.requests.length = 0;
+    script = (_messages, request) => (request.tools?.length ? { toolCalls: [search("invoice retries")] } : { text: "I kept searching; the last results say 17 minutes." });
+    const asked = await harness.api("POST", `/v1/projects/${projectId}/ask`, { question: "How often are invoices retried?" });
+    expect(asked.status).toBe(200);
+    expect(asked.body.answer).toBe("I kept searching; the last results say 17 minutes.");
+    const requests = chatRequests();
+    expect(requests).toHaveLength(4);
+    expect(requests.slice(0, 3).every((request) => request.body.tools?.length > 0)).toBe(true);
+    expect(requests[3]!.body.tools).toBeUndefined();
+    const results = toolTurns(requests[3]!.body.messages as WireMessage[]).map((turn) => String(turn.content));
+    expect(results[0]).toContain("[1] billing.md");
+    expect(results.slice(1).every((content) => content.includes("same call as"))).toBe(true);
+  });
+
+  it("keeps only the markers that name a passage it was given: no source list for [9] of fewer", async () => {
+    script = (messages) => (toolTurns(messages).length === 0 ? { toolCalls: [search("invoice retries")] } : { text: `Every 17 minutes [9][${passageNumber(messages, "17 minutes")}].` });
+    const asked = await harness.api("POST", `/v1/projects/${projectId}/ask`, { question: "How often are invoices retried?" });
+    expect(asked.body.answer).toMatch(/^Every 17 minutes \[\d\]\.$/);
+    expect(asked.body.citations).toHaveLength(1);
+    expect(asked.body.citations[0].path).toBe("billing.md");
+    script = (messages) => (toolTurns(messages).length === 0 ? { toolCalls: [search("invoice retries")] } : { text: "Every 17 minutes, I believe." });
+    const uncited = await harness.api("POST", `/v1/projects/${projectId}/ask`, { question: "How often are invoices retried?" });
+    expect(uncited.body.citations).toEqual([]);
+  });
+});
