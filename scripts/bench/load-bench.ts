@@ -11,6 +11,8 @@ import { benchApi, benchRootPassword, percentile } from "./bench-api.js";
 const searchSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const streamCount = Number(process.env.BENCH_STREAMS ?? 500);
 const run = promisify(execFile);
+/** A directory to write the server's CPU profile to (node --cpu-prof), to see where its time goes. */
+const serverProfileDirectory = process.env.BENCH_SERVER_PROFILE;
 
 /**
  * The load part of `npm run bench`, against `npm start`'s own process (so the server's CPU and
@@ -20,7 +22,8 @@ const run = promisify(execFile);
  */
 export async function loadBench(workDirectory: string, corpus: string, facts: readonly CorpusFact[]): Promise<string[]> {
   const port = await freePort();
-  const server = spawn(process.execPath, ["--import", "tsx", "services/standalone/src/main.ts"], {
+  const profile = serverProfileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${serverProfileDirectory}`] : [];
+  const server = spawn(process.execPath, [...profile, "--import", "tsx", "services/standalone/src/main.ts"], {
     env: {
       ...process.env,
       DATA_DIR: join(workDirectory, "load-data"),

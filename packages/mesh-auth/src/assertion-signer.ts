@@ -2,19 +2,28 @@ import type { CallPrincipal } from "@qamesh/authorization";
 import type { CredentialSource } from "@qamesh/grpc";
 import { TokenSigner, type SigningKeys, type TokenKind } from "@qamesh/signed-tokens";
 import { assertionClaims, serviceAssertions, userAssertions } from "./principal-assertions.js";
+import { ExpiringCache } from "./expiring-cache.js";
 import type { MeshSigner } from "./mesh-keys.js";
 
 const kinds: Record<MeshSigner, TokenKind> = { gateway: userAssertions, service: serviceAssertions };
 
+/** Principals whose assertion is kept for reuse: more than the users active at once. */
+const reusedAssertions = 10_000;
+
 /** Signs principal assertions as one of the mesh's signers (the gateway for users, a service for itself). */
 export class AssertionSigner {
+  private readonly reusable: ExpiringCache<Promise<string>>;
+
   private constructor(
     private readonly kind: TokenKind,
     private readonly signer: TokenSigner,
-  ) {}
+    private readonly clock: () => number,
+  ) {
+    this.reusable = new ExpiringCache(reusedAssertions, clock);
+  }
 
-  static async create(signer: MeshSigner, keys: SigningKeys): Promise<AssertionSigner> {
-    return new AssertionSigner(kinds[signer], await TokenSigner.create(kinds[signer], keys.privateKey));
+  static async create(signer: MeshSigner, keys: SigningKeys, clock: () => number = Date.now): Promise<AssertionSigner> {
+    return new AssertionSigner(kinds[signer], await TokenSigner.create(kinds[signer], keys.privateKey), clock);
   }
 
   sign(principal: CallPrincipal): Promise<string> {
@@ -24,25 +33,18 @@ export class AssertionSigner {
 
   /**
    * The credential of work done for `principal`: signed when a call first needs it (a request
-   * that makes no call signs nothing), then reused, and signed afresh once half its lifetime has
-   * passed, so work running for hours (indexing) never presents an expired one.
+   * that makes no call signs nothing), then reused for the same principal (the same user in the
+   * same project: their next requests too), and signed afresh once half its lifetime has passed,
+   * so work running for hours (indexing) never presents an expired one.
    */
-  credentialFor(principal: CallPrincipal, clock: () => number = Date.now): CredentialSource {
-    let current: { token: string; renewAt: number } | undefined;
-    let signing: Promise<string> | undefined;
+  credentialFor(principal: CallPrincipal): CredentialSource {
+    const key = JSON.stringify(assertionClaims(principal));
     return () => {
-      if (current && clock() < current.renewAt) return Promise.resolve(current.token);
-      signing ??= this.sign(principal).then(
-        (token) => {
-          current = { token, renewAt: clock() + (this.kind.lifetimeSeconds * 1000) / 2 };
-          signing = undefined;
-          return token;
-        },
-        (error: unknown) => {
-          signing = undefined;
-          throw error;
-        },
-      );
+      const reused = this.reusable.get(key);
+      if (reused) return reused;
+      const signing = this.sign(principal);
+      this.reusable.set(key, signing, this.clock() + (this.kind.lifetimeSeconds * 1000) / 2);
+      signing.catch(() => this.reusable.delete(key));
       return signing;
     };
   }

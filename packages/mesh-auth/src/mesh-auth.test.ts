@@ -33,17 +33,30 @@ describe("mesh assertions", async () => {
     for (const token of [userBySevice, serviceByGateway, "a.b.c", ""]) await expect(verifier.verify(token)).rejects.toMatchObject({ code: "unauthenticated" });
   });
 
-  it("signs a credential once, reuses it, and signs afresh after half its lifetime", async () => {
+  it("signs a credential once, reuses it for the same principal, and signs afresh after half its lifetime", async () => {
     let now = Date.now();
-    const credential = (await AssertionSigner.create("service", service)).credentialFor({ kind: "service", service: "w" }, () => now);
+    const signer = await AssertionSigner.create("gateway", gateway, () => now);
+    const credential = signer.credentialFor(alice);
     const [first, concurrent] = await Promise.all([credential(), credential()]);
     expect(concurrent).toBe(first);
+    // Alice's next request, in the same project: the same assertion; in another project: another.
+    expect(await signer.credentialFor({ ...alice })()).toBe(first);
+    expect(await signer.credentialFor({ ...alice, project: { id: "p2", role: "member" } })()).not.toBe(first);
     now += 60_000;
     expect(await credential()).toBe(first);
     now += 120_000;
     const renewed = await credential();
     expect(renewed).not.toBe(first);
-    expect(await verifier.verify(renewed)).toEqual({ kind: "service", service: "w" });
+    expect(await verifier.verify(renewed)).toEqual(alice);
+  });
+
+  it("remembers what it verified, but never a refusal", async () => {
+    const token = await (await AssertionSigner.create("gateway", gateway)).sign(alice);
+    const tampered = `${token.slice(0, -4)}AAAA`;
+    for (let i = 0; i < 2; i++) {
+      expect(await verifier.verify(token)).toEqual(alice);
+      await expect(verifier.verify(tampered)).rejects.toMatchObject({ code: "unauthenticated" });
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import type { CallPrincipal } from "@qamesh/authorization";
 import { AppError } from "@qamesh/errors";
 import { createContextKey, credentialKey, currentContextValues, presentedCredential, type CallInterceptor, type ContextValues } from "@qamesh/grpc";
 import { TokenVerifier } from "@qamesh/signed-tokens";
+import { ExpiringCache } from "./expiring-cache.js";
 import { principalFromClaims, serviceAssertions, userAssertions } from "./principal-assertions.js";
 import type { TrustedKeys } from "./mesh-keys.js";
 
@@ -11,8 +12,16 @@ export const principalKey = createContextKey<CallPrincipal | undefined>(undefine
 
 const notValid = () => new AppError("unauthenticated", "the principal assertion is not valid (expired, altered or not signed by the mesh)");
 
-/** Verifies assertions of both signers: each token by the key of the issuer it names, and nothing else. */
+/** Valid assertions remembered, so the calls of one request (and a user's next requests) are checked once. */
+const rememberedAssertions = 10_000;
+
+/**
+ * Verifies assertions of both signers: each token by the key of the issuer it names, and nothing
+ * else. A token verified once is believed until it expires (only valid ones are remembered).
+ */
 export class AssertionVerifier {
+  private readonly verified = new ExpiringCache<CallPrincipal>(rememberedAssertions);
+
   private constructor(private readonly verifiers: { gateway: TokenVerifier; service: TokenVerifier }) {}
 
   static async create(keys: TrustedKeys): Promise<AssertionVerifier> {
@@ -23,6 +32,8 @@ export class AssertionVerifier {
   }
 
   async verify(token: string): Promise<CallPrincipal> {
+    const known = this.verified.get(token);
+    if (known) return known;
     // The unverified issuer only picks the key; the verifier then checks it along with everything else.
     let issuer: unknown;
     try {
@@ -36,6 +47,7 @@ export class AssertionVerifier {
     });
     const principal = principalFromClaims(payload, signer);
     if (!principal) throw notValid();
+    this.verified.set(token, principal, (payload.exp ?? 0) * 1000);
     return principal;
   }
 }
