@@ -75,7 +75,7 @@ export async function authBench(gatewayUrl: string, projectId: string, workDirec
     return [
       `authentication (${rounds} rounds)`,
       `  credential check alone: access token ${summary(tokenChecks)}; API key ${summary(keyChecks)}`,
-      `  mesh assertion, when not reused: signing ${summary(signs)}; verifying ${summary(verifies)} (a user's assertion for a project is reused for 150 s, and each service verifies a token once)`,
+      `  mesh assertion, when not reused: signing ${summary(signs)}; verifying ${summary(verifies)} (a user's assertion for a project is reused for 2 minutes, and each service verifies a token once)`,
       `  search through the gateway: with an access token ${summary(withToken)}; with an API key ${summary(withKey)}`,
       `  login (argon2id m=${passwordCost.memoryCost / 1024} MiB, t=${passwordCost.timeCost}, p=${passwordCost.parallelism}): ${summary(logins)} each, ${loginsPerSecond.toFixed(1)} logins/s on one connection`,
     ];

@@ -34,8 +34,9 @@ export class AssertionSigner {
   /**
    * The credential of work done for `principal`: signed when a call first needs it (a request
    * that makes no call signs nothing), then reused for the same principal (the same user in the
-   * same project: their next requests too), and signed afresh once half its lifetime has passed,
-   * so work running for hours (indexing) never presents an expired one.
+   * same project: their next requests too), and signed afresh once a fifth of its lifetime has
+   * passed: the work a request starts always has most of the lifetime ahead of it, and work
+   * running for hours (indexing) never presents an expired one.
    */
   credentialFor(principal: CallPrincipal): CredentialSource {
     const key = JSON.stringify(assertionClaims(principal));
@@ -43,7 +44,7 @@ export class AssertionSigner {
       const reused = this.reusable.get(key);
       if (reused) return reused;
       const signing = this.sign(principal);
-      this.reusable.set(key, signing, this.clock() + (this.kind.lifetimeSeconds * 1000) / 2);
+      this.reusable.set(key, signing, this.clock() + (this.kind.lifetimeSeconds * 1000) / 5);
       signing.catch(() => this.reusable.delete(key));
       return signing;
     };

@@ -33,7 +33,7 @@ describe("mesh assertions", async () => {
     for (const token of [userBySevice, serviceByGateway, "a.b.c", ""]) await expect(verifier.verify(token)).rejects.toMatchObject({ code: "unauthenticated" });
   });
 
-  it("signs a credential once, reuses it for the same principal, and signs afresh after half its lifetime", async () => {
+  it("signs a credential once, reuses it for the same principal, and signs afresh after a fifth of its lifetime", async () => {
     let now = Date.now();
     const signer = await AssertionSigner.create("gateway", gateway, () => now);
     const credential = signer.credentialFor(alice);

@@ -3,11 +3,12 @@ import type { CallPrincipal } from "@qamesh/authorization";
 import type { TokenKind } from "@qamesh/signed-tokens";
 
 /**
- * How long an assertion is good for. Long enough for every call one request leads to (an answer
- * that searches, then streams from a slow model), short enough that one captured inside the
- * mesh is soon useless. Each request gets its own.
+ * How long an assertion is good for: long enough for every call one request leads to (an agent
+ * answer calling tools between the turns of a slow model), short enough that one captured inside
+ * the mesh is soon useless. Signers reuse one for a fifth of that (assertion-signer.ts), so a
+ * request always starts with at least eight minutes left.
  */
-const lifetimeSeconds = 300;
+const lifetimeSeconds = 600;
 
 /** What the gateway asserts about the user of one request. Only the gateway's key signs these. */
 export const userAssertions: TokenKind = { issuer: "qamesh-gateway", audience: "qamesh-mesh", type: "qamesh-assertion+jwt", lifetimeSeconds };
