@@ -88,6 +88,16 @@ describe.each([
     expect(toolTurns(second)).toHaveLength(2);
   });
 
+  it("lists the project's tools, the same ones the model is offered", async () => {
+    script = () => ({ text: "Nothing to look up." });
+    expect((await harness.api("POST", `/v1/projects/${projectId}/ask`, { question: "Hello?" })).status).toBe(200);
+    const listed = await harness.api("GET", `/v1/projects/${projectId}/tools`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.tools.find((tool: { name: string }) => tool.name === "semantic_search")).toMatchObject({ builtIn: true, parameters: { type: "object", required: ["query"] } });
+    const offered = chatRequests().at(-1)!.body.tools.map((tool: { function: { name: string; parameters: unknown } }) => ({ name: tool.function.name, parameters: tool.function.parameters }));
+    expect(offered).toEqual(listed.body.tools.map((tool: { name: string; parameters: unknown }) => ({ name: tool.name, parameters: tool.parameters })));
+  });
+
   it("returns an invalid call to the model as an error, which it corrects", async () => {
     model.requests.length = 0;
     script = (messages) => {

@@ -22,6 +22,7 @@ import { userRoutes } from "./routes/user-routes.js";
 import { projectRoutes } from "./routes/project-routes.js";
 import { searchAndAskRoutes } from "./routes/search-and-ask-routes.js";
 import { sourceRoutes } from "./routes/source-routes.js";
+import { toolRoutes } from "./routes/tool-routes.js";
 
 /**
  * The public HTTP surface. Express 5 forwards rejected async handlers to the error handler.
@@ -69,6 +70,7 @@ export function createGatewayApp(
   app.use(auditRoutes(identity));
   app.use(ingestionRoutes(peers));
   app.use(searchAndAskRoutes(peers, rateLimits));
+  app.use(toolRoutes(peers));
   app.use((request) => {
     throw notFound(`no route for ${request.method} ${request.path}`);
   });

@@ -191,6 +191,13 @@ export const openApiDocument = {
         responses: { "200": { description: "Hits, best first", content: json({ type: "object", properties: { hits: { type: "array", items: ref("SearchHit") } } }) }, ...errors(400, 404, 503) },
       },
     },
+    "/v1/projects/{projectId}/tools": {
+      parameters: [projectId],
+      get: {
+        summary: "The tools the project's agent may call",
+        responses: { "200": { description: "The catalog", content: json({ type: "object", properties: { tools: { type: "array", items: ref("Tool") } } }) }, ...errors(401, 404, 503) },
+      },
+    },
     "/v1/projects/{projectId}/ask": {
       parameters: [projectId],
       post: {
@@ -297,6 +304,15 @@ export const openApiDocument = {
           createdAt: { type: "string", format: "date-time" },
           startedAt: { type: ["string", "null"], format: "date-time" },
           finishedAt: { type: ["string", "null"], format: "date-time" },
+        },
+      },
+      Tool: {
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          description: { type: "string" },
+          parameters: { type: "object", description: "JSON Schema of the arguments" },
+          builtIn: { type: "boolean", description: "one of qamesh's own tools (not defined by an admin)" },
         },
       },
       SearchHit: { type: "object", properties: { chunkId: { type: "string" }, score: { type: "number" }, text: { type: "string" }, ...reference } },
