@@ -130,6 +130,21 @@ describe.each([
     expect(results.slice(1).every((content) => content.includes("same call as"))).toBe(true);
   });
 
+  it("runs at most eight calls of one turn and tells the model the rest were not run", async () => {
+    model.requests.length = 0;
+    script = (messages) =>
+      toolTurns(messages).length === 0 ? { toolCalls: Array.from({ length: 12 }, (_, i) => search(`invoices, take ${i}`)) } : { text: "Done." };
+    const events = await askStreaming(harness, projectId, "How often are invoices retried?");
+    const finished = events.filter((event) => event.event === "tool.finished");
+    expect(finished).toHaveLength(12);
+    expect(finished.filter((event) => event.data.failed).map((event) => event.data.summary)).toEqual(Array(4).fill("not run: at most 8 calls are run per turn"));
+    expect(events.at(-1)!.event).toBe("done");
+    // Every call was answered, the last four with the refusal.
+    const told = toolTurns(chatRequests()[1]!.body.messages as WireMessage[]).map((turn) => String(turn.content));
+    expect(told).toHaveLength(12);
+    expect(told.slice(8)).toEqual(Array(4).fill("error: not run: at most 8 calls are run per turn"));
+  });
+
   it("keeps only the markers that name a passage it was given: no source list for [9] of fewer", async () => {
     script = (messages) => (toolTurns(messages).length === 0 ? { toolCalls: [search("invoice retries")] } : { text: `Every 17 minutes [9][${passageNumber(messages, "17 minutes")}].` });
     const asked = await harness.api("POST", `/v1/projects/${projectId}/ask`, { question: "How often are invoices retried?" });

@@ -22,7 +22,8 @@ export interface AgentDeps {
   settings: AgentSettings;
 }
 
-/** Bounds on what goes back and forth: a model's arguments, and what one call returns to it. */
+/** Bounds on what goes back and forth: calls run per turn, a model's arguments, and what one call returns to it. */
+const maxCallsPerTurn = 8;
 const maxArgumentChars = 8_000;
 const maxToolMessageChars = 16_000;
 const summaryChars = 300;
@@ -64,7 +65,14 @@ export async function* agentAnswer(deps: AgentDeps, input: { projectId: string; 
     if (calls.length === 0 || lastStep) break;
     messages.push({ role: "assistant", content: text, toolCalls: calls });
     for (const toolCall of calls) yield { event: { case: "toolStarted", value: { callId: toolCall.id, tool: toolCall.name, argumentsJson: toolCall.argumentsJson.slice(0, maxArgumentChars) } } };
-    const results = await Promise.all(calls.map((toolCall) => runCall(deps, projectId, tools, toolCall, earlierCalls, call)));
+    // A model asking for more calls at once than are run gets the rest back as errors.
+    const results = await Promise.all(
+      calls.map((toolCall, index) =>
+        index < maxCallsPerTurn
+          ? runCall(deps, projectId, tools, toolCall, earlierCalls, call)
+          : Promise.resolve({ resultJson: "", passages: [], error: `not run: at most ${maxCallsPerTurn} calls are run per turn` }),
+      ),
+    );
     for (const [index, toolCall] of calls.entries()) {
       const result = results[index]!;
       const numbered = numberPassages(passages, fitting(result.passages));
