@@ -62,6 +62,15 @@ describe("gateway with its dependencies down", () => {
     expect(response.status).toBe(400);
   });
 
+  it("reports how long the credential check took (Server-Timing), only when it passed", async () => {
+    const accepted = await fetch(`${url}/v1/me`, { headers: { authorization: await client.authorization() } });
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers.get("server-timing")).toMatch(/^auth;dur=\d+\.\d{3}$/);
+    const refused = await fetch(`${url}/v1/me`, { headers: { authorization: "Bearer qm_not-a-key" } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("server-timing")).toBeNull();
+  });
+
   it("echoes a caller's request id", async () => {
     const response = await fetch(`${url}/health`, { headers: { "x-request-id": "trace-me-1" } });
     expect(response.headers.get("x-request-id")).toBe("trace-me-1");

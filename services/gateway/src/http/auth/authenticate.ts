@@ -5,6 +5,7 @@ import { currentContextValues } from "@qamesh/grpc";
 import { actAs } from "@qamesh/mesh-auth";
 import { looksLikeApiKey, type ApiKeyRecord } from "@qamesh/identity";
 import type { GatewayIdentity } from "../../identity.js";
+import { addServerTiming } from "../server-timing.js";
 
 /** The authenticated caller of a request, and how they proved it. */
 export interface Caller {
@@ -33,8 +34,11 @@ export function authenticate(identity: GatewayIdentity) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     response.setHeader("www-authenticate", 'Bearer realm="qamesh"');
     if (!match) return next(unauthenticated("this needs Authorization: Bearer <access token or API key>"));
+    const started = performance.now();
     const caller = await callerOf(identity, match[1]!);
     if (!caller) return next(unauthenticated("the credential is not valid (expired, revoked or unknown)"));
+    // Only a check that passed is timed out loud: a refusal says nothing about which check failed.
+    addServerTiming(response, "auth", performance.now() - started);
     request.caller = caller;
     // The gRPC calls this request makes assert who it is for.
     actAs(currentContextValues(), caller.principal, identity.assertions.credentialFor(caller.principal));
