@@ -87,7 +87,15 @@ export class RefreshTokens {
     await families.put({ ...family, revokeTime: this.clock().toISOString(), revokeReason: reason });
   }
 
-  /** The family a presented token or access token belongs to, if it exists and is not revoked. */
+  /** Every login of a user (a password reset): their refresh and access tokens stop working. */
+  async revokeAllOf(userId: string, reason: string): Promise<number> {
+    const families = await this.store.collection<RefreshFamilyRecord>(identityCollections.refreshFamilies).find({ projectId: identityScope, userId });
+    const active = families.filter((family) => family.revokeTime === null);
+    for (const family of active) await this.revokeFamily(family.id, reason);
+    return active.length;
+  }
+
+  /** Whether a family (a login) exists and is not revoked. */
   async isActive(familyId: string): Promise<boolean> {
     const family = await this.family(familyId);
     return family !== undefined && family.revokeTime === null;

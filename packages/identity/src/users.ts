@@ -63,6 +63,12 @@ export class Users {
     return findPage(this.users(), { projectId: identityScope }, { field: "createTime", direction: "asc" }, page);
   }
 
+  /** Whether anyone besides `userId` is a global admin (the last one may not go). */
+  async otherAdminThan(userId: string): Promise<boolean> {
+    const admins = await this.users().find({ projectId: identityScope, globalRole: "admin" }, { limit: 2 });
+    return admins.some((admin) => admin.id !== userId);
+  }
+
   async any(): Promise<boolean> {
     return (await this.users().find({ projectId: identityScope }, { limit: 1 })).length > 0;
   }

@@ -78,6 +78,31 @@ describe("authentication at the gateway", () => {
     expect((await raw("POST", "/v1/auth/logout", { refreshToken: tokens.refreshToken })).status).toBe(204);
     expect((await raw("GET", "/v1/projects", undefined, bearer(tokens.accessToken))).status).toBe(401);
     expect((await raw("POST", "/v1/auth/refresh", { refreshToken: tokens.refreshToken })).status).toBe(401);
+    // A client holding only its access token can log out too.
+    const other = (await login()).body;
+    expect((await raw("POST", "/v1/auth/logout", {}, bearer(other.accessToken))).status).toBe(204);
+    expect((await raw("POST", "/v1/auth/refresh", { refreshToken: other.refreshToken })).status).toBe(401);
+  });
+
+  it("ends every login of a user whose password is changed, and keeps the last global admin", async () => {
+    const username = "erin";
+    const created = await harness.api("POST", "/v1/users", { username, password: "erins-first-password" });
+    const loginAs = (password: string) => raw("POST", "/v1/auth/login", { username, password });
+    const [laptop, phone] = [(await loginAs("erins-first-password")).body, (await loginAs("erins-first-password")).body];
+    expect((await raw("PATCH", `/v1/users/${created.body.id}`, { password: "erins-second-password" }, bearer((await login()).body.accessToken))).status).toBe(200);
+    for (const tokens of [laptop, phone]) {
+      expect((await raw("GET", "/v1/me", undefined, bearer(tokens.accessToken))).status).toBe(401);
+      expect((await raw("POST", "/v1/auth/refresh", { refreshToken: tokens.refreshToken })).status).toBe(401);
+    }
+    expect((await loginAs("erins-second-password")).status).toBe(200);
+
+    const rootId = (await harness.api("GET", "/v1/me")).body.id;
+    expect((await harness.api("PATCH", `/v1/users/${rootId}`, { globalRole: "user" })).status).toBe(409);
+    expect((await harness.api("DELETE", `/v1/users/${rootId}`)).status).toBe(409);
+    // With another admin, root may go.
+    expect((await harness.api("PATCH", `/v1/users/${created.body.id}`, { globalRole: "admin" })).status).toBe(200);
+    expect((await harness.api("PATCH", `/v1/users/${rootId}`, { globalRole: "user" })).status).toBe(200);
+    expect((await harness.api("PATCH", `/v1/users/${rootId}`, { globalRole: "admin" }, bearer((await loginAs("erins-second-password")).body.accessToken))).status).toBe(200);
   });
 
   it("creates API keys shown once, usable as a bearer credential until deleted", async () => {

@@ -2,7 +2,7 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
-import type { CallSignal, ProjectModels, Retrieval } from "@qamesh/ports";
+import type { CallSignal, Retrieval } from "@qamesh/ports";
 import { CitationSchema, type AskEventSchema, type Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import { agentAnswer, type AgentDeps } from "./agent-answer.js";
@@ -10,9 +10,9 @@ import { citedPassageNumbers } from "./cited-passages.js";
 
 const passagesPerAnswer = 6;
 
+/** The agent's needs, and retrieval for a model that cannot call tools. */
 export interface AnswerDeps extends AgentDeps {
   retrieval: Retrieval;
-  models: ProjectModels;
 }
 
 type AskEventInit = MessageInitShape<typeof AskEventSchema>;

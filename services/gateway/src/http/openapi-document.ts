@@ -104,11 +104,11 @@ export const openApiDocument = {
       parameters: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }],
       get: { summary: "A user (global admins)", responses: { "200": { description: "The user", content: json(ref("User")) }, ...errors(401, 403, 404) } },
       patch: {
-        summary: "Change a user's password or global role (global admins)",
+        summary: "Change a user's password (which ends every login they have) or global role (global admins); the last global admin cannot be demoted",
         requestBody: { required: true, content: json(ref("UpdateUser")) },
-        responses: { "200": { description: "Updated", content: json(ref("User")) }, ...errors(400, 401, 403, 404) },
+        responses: { "200": { description: "Updated", content: json(ref("User")) }, ...errors(400, 401, 403, 404, 409) },
       },
-      delete: { summary: "Delete a user; their tokens, keys and memberships end at once (global admins)", responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) } },
+      delete: { summary: "Delete a user; their tokens, keys and memberships end at once (global admins); not the last global admin", responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 409) } },
     },
     "/v1/projects/{projectId}/members": {
       parameters: [projectId],

@@ -72,9 +72,7 @@ export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLim
 
   router.post("/v1/auth/logout", async (request, response) => {
     const token = parseInput(requestBodies.Refresh, request.body).refreshToken ?? cookieValue(request, refreshCookie);
-    const bearer = /^Bearer\s+(\S+)$/i.exec(request.header("authorization") ?? "")?.[1];
-    const fromAccessToken = bearer ? await identity.accessTokenVerifier.verify(bearer).then((claims) => (typeof claims.fam === "string" ? claims.fam : undefined), () => undefined) : undefined;
-    const familyId = token ? await identity.refreshTokens.familyOf(token) : fromAccessToken;
+    const familyId = token ? await identity.refreshTokens.familyOf(token) : await familyOfAccessToken(identity, request);
     if (familyId) {
       await identity.refreshTokens.revokeFamily(familyId, "logout");
       await identity.audit.record(request, { action: "logout", target: familyId, actor: null });
@@ -84,6 +82,14 @@ export function authRoutes(identity: GatewayIdentity, rateLimits: GatewayRateLim
   });
 
   return router;
+}
+
+/** The login an access token in the Authorization header belongs to, if it is one of ours. */
+async function familyOfAccessToken(identity: GatewayIdentity, request: Request): Promise<string | undefined> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.header("authorization") ?? "")?.[1];
+  if (!bearer) return undefined;
+  const claims = await identity.accessTokenVerifier.verify(bearer).catch(() => undefined);
+  return typeof claims?.fam === "string" ? claims.fam : undefined;
 }
 
 function cookieValue(request: Request, name: string): string | undefined {

@@ -29,8 +29,13 @@ export function projectAccess(identity: GatewayIdentity) {
 
 /** The caller as they act in one project: their membership, narrowed by the API key they use. */
 export async function projectPrincipalOf(identity: GatewayIdentity, caller: Caller, projectId: string): Promise<Principal> {
+  const member = caller.principal.globalRole === "admin" ? "admin" : await identity.memberships.role(projectId, caller.principal.userId);
+  return projectPrincipal(caller, projectId, member);
+}
+
+/** The caller in `projectId`, given their membership role there (none: not a member). */
+export function projectPrincipal(caller: Caller, projectId: string, member: ProjectRole | undefined): Principal {
   const { principal, via } = caller;
-  const member = principal.globalRole === "admin" ? "admin" : await identity.memberships.role(projectId, principal.userId);
   const role: ProjectRole | undefined = effectiveProjectRole(member, via.kind === "api key" ? { projectIds: via.key.projectIds ?? undefined, role: via.key.role ?? undefined } : undefined, projectId);
   // A narrowed API key of a global admin acts as that project role, not as a global admin.
   const narrowed = via.kind === "api key" && (via.key.projectIds !== null || via.key.role !== null);

@@ -4,7 +4,7 @@ import { invalidArgument, isAppError } from "@qamesh/errors";
 import type { GatewayIdentity } from "../../identity.js";
 import type { Peers } from "../../peers.js";
 import { runAs } from "@qamesh/mesh-auth";
-import { authorizedProjectId, projectPrincipalOf } from "../auth/project-access.js";
+import { authorizedProjectId, projectPrincipal } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { projectJson } from "../presenters.js";
@@ -40,8 +40,8 @@ export function projectRoutes(peers: Peers, identity: GatewayIdentity): Router {
     const slice = memberships.slice(offset, offset + page.pageSize);
     // Each project is read as the caller acting in that project: the service checks that role.
     const projects = await Promise.all(
-      slice.map(async (membership) => {
-        const inProject = await projectPrincipalOf(identity, request.caller, membership.projectId);
+      slice.map((membership) => {
+        const inProject = projectPrincipal(request.caller, membership.projectId, membership.role);
         return runAs(inProject, identity.assertions.credentialFor(inProject), () => peers.ingestion.getProject({ projectId: membership.projectId })).catch((error: unknown) => {
           if (isAppError(error) && error.code === "not_found") return undefined;
           throw error;

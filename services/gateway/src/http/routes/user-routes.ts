@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { authorizeGlobal } from "@qamesh/authorization";
-import { notFound } from "@qamesh/errors";
+import { failedPrecondition, notFound } from "@qamesh/errors";
 import type { UserRecord } from "@qamesh/identity";
 import type { GatewayIdentity } from "../../identity.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
@@ -51,9 +51,12 @@ export function userRoutes(identity: GatewayIdentity): Router {
   router.patch("/v1/users/:userId", async (request, response) => {
     authorizeGlobal(request.caller.principal, "users.manage");
     const body = parseInput(requestBodies.UpdateUser, request.body);
+    if (body.globalRole === "user") await keepAnAdmin(identity, request.params.userId, "demote");
     const user = await identity.users.update(request.params.userId, body);
-    request.log.info({ userId: user.id, globalRole: body.globalRole }, "user updated");
-    const changed = [body.password !== undefined ? "password" : "", body.globalRole ? `global role ${body.globalRole}` : ""].filter(Boolean).join(", ");
+    // A new password is a reset: whoever held the old one is logged out everywhere.
+    const endedLogins = body.password !== undefined ? await identity.refreshTokens.revokeAllOf(user.id, "password changed") : 0;
+    request.log.info({ userId: user.id, globalRole: body.globalRole, endedLogins }, "user updated");
+    const changed = [body.password !== undefined ? `password (${endedLogins} logins ended)` : "", body.globalRole ? `global role ${body.globalRole}` : ""].filter(Boolean).join(", ");
     await identity.audit.record(request, { action: "user.updated", target: user.username, detail: changed });
     response.json(userJson(user));
   });
@@ -61,6 +64,7 @@ export function userRoutes(identity: GatewayIdentity): Router {
   /** A deleted user's tokens and keys stop working at once (every request looks the user up). */
   router.delete("/v1/users/:userId", async (request, response) => {
     authorizeGlobal(request.caller.principal, "users.manage");
+    await keepAnAdmin(identity, request.params.userId, "delete");
     const user = await identity.users.delete(request.params.userId);
     await identity.apiKeys.deleteAllOf(user.id);
     await identity.memberships.removeUser(user.id);
@@ -70,4 +74,12 @@ export function userRoutes(identity: GatewayIdentity): Router {
   });
 
   return router;
+}
+
+/** Refuses to leave qamesh without a global admin: nobody could manage users again. */
+async function keepAnAdmin(identity: GatewayIdentity, userId: string, doing: "demote" | "delete"): Promise<void> {
+  const user = await identity.users.get(userId);
+  if (user?.globalRole === "admin" && !(await identity.users.otherAdminThan(userId))) {
+    throw failedPrecondition(`cannot ${doing} ${user.username}: they are the last global admin`);
+  }
 }
