@@ -13,6 +13,8 @@ export const textLimits = {
   branch: 200,
   question: 4000,
   query: 4000,
+  /** A chat message; longer than a question, for pasted code or logs. */
+  message: 16_000,
 } as const;
 
 /** Search hits one call may ask for. */

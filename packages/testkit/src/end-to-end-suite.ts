@@ -121,7 +121,7 @@ export function describeEndToEnd(mode: string, startMesh: () => Promise<MeshHarn
       expect(runs.body.runs.map((r: { id: string }) => r.id)).toEqual([incremental.body.id, started.body.id]);
     });
 
-    it("streams the answer as Server-Sent Events: citations, tokens, then the final answer", async () => {
+    it("streams the answer as Server-Sent Events: the search as a tool call, tokens, citations, then the final answer", async () => {
       const projects = await harness.api("GET", "/v1/projects");
       const projectId = projects.body.projects[0].id;
       const response = await fetch(`${harness.gatewayUrl}/v1/projects/${projectId}/ask`, {
@@ -137,9 +137,13 @@ export function describeEndToEnd(mode: string, startMesh: () => Promise<MeshHarn
           const [eventLine, dataLine] = block.split("\n");
           return { event: eventLine!.slice("event: ".length), data: JSON.parse(dataLine!.slice("data: ".length)) };
         });
-      expect(events[0]!.event).toBe("citations");
+      // Without an LLM the same loop runs: the search is made for the model, seen as a tool call.
+      expect(events.slice(0, 2).map((event) => event.event)).toEqual(["tool.started", "tool.finished"]);
+      expect(events[0]!.data.tool).toBe("semantic_search");
+      expect(events[1]!.data.references.map((reference: { path: string }) => reference.path)).toContain("services/billing/reconciler-config.ts");
       const tokens = events.filter((event) => event.event === "token");
       expect(tokens.length).toBeGreaterThan(1);
+      expect(events.at(-2)!.event).toBe("citations");
       const done = events.at(-1)!;
       expect(done.event).toBe("done");
       expect(done.data.answer).toBe(tokens.map((token) => token.data.text).join(""));

@@ -1,19 +1,50 @@
 import type { GrpcServer } from "@qamesh/grpc";
+import type { Logger } from "@qamesh/logger";
+import type { DocumentStore } from "@qamesh/ports";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { MeshService } from "@qamesh/service-runtime";
-import type { AnswerDeps } from "./app/answer-question.js";
+import { failAbandonedAnswers } from "./app/abandoned-answers.js";
+import type { AgentDeps } from "./app/agent-answer.js";
+import { AnswerLog } from "./app/answer-log.js";
+import type { AnswerSettings } from "./app/chat-deps.js";
+import { chatUseCases } from "./app/chat-use-cases.js";
+import { LiveAnswers } from "./app/live-answers.js";
+import { messageUseCases } from "./app/message-use-cases.js";
 import { chatHandlers } from "./grpc/chat-handlers.js";
 
 export { chatConfigSchema } from "./config.js";
 export { chatRecipe } from "./recipe.js";
+export { chatIndexes } from "./app/chat-records.js";
 
-/** The chat service as a value: answers questions over gRPC. */
-export function createChat(deps: AnswerDeps): MeshService {
+export interface ChatServiceDeps extends AgentDeps {
+  store: DocumentStore;
+  logger: Logger;
+  answers: AnswerSettings & { flushMs: number };
+  outliveCall<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The chat service as a value: chats and their answers over gRPC. While running it fails, every
+ * lease period, answers whose writing replica died; stopping it ends the answers it writes as
+ * failed (their clients learn why) before the store closes.
+ */
+export function createChat(given: ChatServiceDeps): MeshService {
+  const deps = { ...given, log: new AnswerLog(given.store, given.answers.flushMs), live: new LiveAnswers() };
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = () => failAbandonedAnswers(deps).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for abandoned answers"));
   return {
     register(server: GrpcServer) {
-      server.add(ChatService, chatHandlers(deps));
+      server.add(ChatService, chatHandlers({ agent: deps, chats: chatUseCases(deps), messages: messageUseCases(deps) }));
     },
-    async start() {},
-    async stop() {},
+    async start() {
+      await sweep();
+      sweeper = setInterval(() => void sweep(), deps.answers.leaseMs);
+    },
+    async stop() {
+      clearInterval(sweeper);
+      const running = deps.live.all();
+      for (const live of running) live.stop("shutdown");
+      await Promise.all(running.map((live) => live.finished));
+    },
   };
 }

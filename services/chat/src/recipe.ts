@@ -1,26 +1,30 @@
-import { projectModelsClient, projectToolsClient, retrievalClient } from "@qamesh/mesh-clients";
+import { outlivingTheCall } from "@qamesh/grpc";
+import { projectModelsClient, projectToolsClient } from "@qamesh/mesh-clients";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
-import { chatConfigSchema } from "./config.js";
+import { chatIndexes } from "./app/chat-records.js";
 import { ToolArguments } from "./app/tool-arguments.js";
+import { chatConfigSchema } from "./config.js";
 import { createChat } from "./index.js";
 
-/** chat from its environment: retrieval and tools from tool-runtime, models from llm-profiles. */
+/** chat from its environment: its store, tools from tool-runtime, models from llm-profiles. */
 export const chatRecipe: ServiceRecipe<typeof chatConfigSchema> = {
   name: "chat",
   configSchema: chatConfigSchema,
-  async compose({ config, lifecycle }) {
-    const retrieval = retrievalClient(config.TOOL_RUNTIME_ADDRESS);
-    lifecycle.onStop("tool-runtime client", () => retrieval.close());
+  async compose({ config, logger, lifecycle, adapters }) {
+    const store = await adapters.documentStore(config, config.CHAT_DB_FILE, chatIndexes, logger, lifecycle);
     const models = projectModelsClient(config.LLM_PROFILES_ADDRESS);
     lifecycle.onStop("llm-profiles client", () => models.close());
     const tools = projectToolsClient(config.TOOL_RUNTIME_ADDRESS);
-    lifecycle.onStop("tool-runtime tools client", () => tools.close());
+    lifecycle.onStop("tool-runtime client", () => tools.close());
     const service = createChat({
-      retrieval,
+      store,
+      logger,
       models,
       tools,
       toolArguments: new ToolArguments(),
       settings: { maxSteps: config.AGENT_MAX_STEPS, toolTimeoutMs: config.AGENT_TOOL_TIMEOUT_MS },
+      answers: { leaseMs: config.ANSWER_LEASE_MS, pollMs: config.ANSWER_POLL_MS, flushMs: config.ANSWER_FLUSH_MS },
+      outliveCall: outlivingTheCall,
     });
     return { service, grpc: { host: config.CHAT_GRPC_HOST, port: config.CHAT_GRPC_PORT } };
   },

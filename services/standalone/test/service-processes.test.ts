@@ -70,7 +70,7 @@ describe("the mesh as separate processes (embedded adapters on a shared data dir
     const environments: Record<(typeof services)[number], Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(ports.llm), ...keys },
       "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(ports.tools), ...addresses, ...shared },
-      chat: { CHAT_GRPC_PORT: String(ports.chat), ...addresses, ...keys },
+      chat: { CHAT_GRPC_PORT: String(ports.chat), CHAT_DB_FILE: join(data, "chat.sqlite"), ...addresses, ...keys },
       ingestion: { INGESTION_GRPC_PORT: String(ports.ingestion), INGESTION_DB_FILE: join(data, "ingestion.sqlite"), LOCAL_SOURCE_ROOTS: root, ...shared },
       "connector-worker": {
         CONNECTOR_WORKER_GRPC_PORT: String(ports.worker),

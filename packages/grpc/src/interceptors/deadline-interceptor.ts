@@ -1,4 +1,4 @@
-import { createContextKey } from "../context-values.js";
+import { createContextKey, currentContextValues, runWithContextValues } from "../context-values.js";
 import type { CallInterceptor } from "./call-interceptor.js";
 
 /** When the caller of the call being served gives up (epoch ms); undefined when it set no deadline. */
@@ -15,3 +15,11 @@ export const deadlineInterceptor: CallInterceptor = {
     if (call.deadline !== undefined && Number.isFinite(call.deadline)) call.values.set(deadlineKey, call.deadline);
   },
 };
+
+/**
+ * Runs work that outlives the call being served (an answer that goes on after its client left):
+ * the calls it makes still carry the call's request id and credential, but not its deadline.
+ */
+export function outlivingTheCall<T>(work: () => T): T {
+  return runWithContextValues(currentContextValues().copy().set(deadlineKey, undefined), work);
+}

@@ -1,12 +1,10 @@
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { toAppError } from "@qamesh/errors";
 import type { CallSignal, LlmMessage, LlmTool, Passage, ProjectModels, ProjectTools, ToolCall } from "@qamesh/ports";
-import { CitationSchema, type AskEventSchema } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
-import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
+import type { AnswerEvent } from "./answer-events.js";
+import { askUserTool, questionOf } from "./ask-user-tool.js";
+import type { AgentState, CitationRecord, QuestionRecord } from "./chat-records.js";
 import { citedPassageNumbers } from "./cited-passages.js";
 import type { ToolArguments } from "./tool-arguments.js";
-
-type AskEventInit = MessageInitShape<typeof AskEventSchema>;
 
 export interface AgentSettings {
   /** Model turns per answer; the last one must answer without tools. */
@@ -22,77 +20,181 @@ export interface AgentDeps {
   settings: AgentSettings;
 }
 
+/** One answer to write: the project, its model, the conversation before it and the question. */
+export interface AnswerInput {
+  projectId: string;
+  provider: string;
+  /** Whether the model calls tools; one that cannot gets a search done for it first. */
+  callsTools: boolean;
+  /** Earlier turns of the chat as the model should see them (summary included); empty for a one-shot ask. */
+  history: LlmMessage[];
+  question: string;
+  /** Whether the agent may ask the user (a chat can; a one-shot ask has nobody to answer). */
+  canAskUser: boolean;
+}
+
+type Usage = { promptTokens: number; completionTokens: number };
+
+export type AgentOutcome =
+  | { kind: "answered"; answer: string; citations: CitationRecord[]; usage: Usage; transcript: LlmMessage[] }
+  | { kind: "paused"; question: QuestionRecord; state: AgentState };
+
 /** Bounds on what goes back and forth: calls run per turn, a model's arguments, and what one call returns to it. */
 const maxCallsPerTurn = 8;
 const maxArgumentChars = 8_000;
 const maxToolMessageChars = 16_000;
 const summaryChars = 300;
+/** Passages a model that cannot call tools is given. */
+const passagesPerAnswer = 6;
 
 const instructions =
   "You answer questions about a software project. Use the tools to look things up in the project's code, tickets and docs before you answer. " +
   "Tool results number the passages they return, like [3]; cite every claim with those numbers in square brackets. " +
   "If the tools do not turn up the answer, say so.";
+const askingInstructions = " If the question is ambiguous, ask the user with ask_user instead of guessing.";
 
 /**
  * The agent: the model answers the question, calling the project's tools as it sees fit. Each
  * step streams the model's text and runs the calls it makes (in parallel, each with a timeout,
  * arguments checked against the tool's schema, an identical call answered from the first one);
  * the last step must answer without tools. Passages the tools return are numbered across the
- * answer, and only markers naming one of them become citations.
+ * answer, and only markers naming one of them become citations. A model that cannot call tools
+ * goes through the same steps with one search made for it. An ask_user call pauses the answer:
+ * its state comes back to be stored and resumed with the user's reply.
  */
-export async function* agentAnswer(deps: AgentDeps, input: { projectId: string; question: string; provider: string }, call: CallSignal): AsyncIterable<AskEventInit> {
+export async function* agentAnswer(deps: AgentDeps, input: AnswerInput, call: CallSignal): AsyncGenerator<AnswerEvent, AgentOutcome> {
+  if (!input.callsTools) return yield* retrieveThenAnswer(deps, input, call);
+  const system = instructions + (input.canAskUser ? askingInstructions : "");
+  const messages: LlmMessage[] = [{ role: "system", content: system }, ...input.history, { role: "user", content: input.question }];
+  const state: AgentState = { messages, turnStart: messages.length - 1, passages: [], earlierCalls: [], step: 0, answer: "", usage: { promptTokens: 0, completionTokens: 0 }, questionCallId: "" };
+  return yield* agentSteps(deps, input, state, call);
+}
+
+/** Continues a paused answer: the user's reply becomes the result of the question the agent asked. */
+export async function* resumeAgent(deps: AgentDeps, input: AnswerInput, paused: AgentState, reply: string, call: CallSignal): AsyncGenerator<AnswerEvent, AgentOutcome> {
+  const state: AgentState = { ...paused, messages: [...paused.messages, { role: "tool", toolCallId: paused.questionCallId, toolName: askUserTool.name, content: `The user answered: ${reply}` }] };
+  return yield* agentSteps(deps, input, state, call);
+}
+
+async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentState, call: CallSignal): AsyncGenerator<AnswerEvent, AgentOutcome> {
   const { projectId } = input;
-  const tools = await deps.tools.list(projectId, call);
-  const passages: Passage[] = [];
-  const earlierCalls = new Map<string, string>();
-  const messages: LlmMessage[] = [
-    { role: "system", content: instructions },
-    { role: "user", content: input.question },
-  ];
-  let answer = "";
-  for (let step = 1; step <= deps.settings.maxSteps; step++) {
-    const lastStep = step === deps.settings.maxSteps;
-    let text = "";
-    const calls: ToolCall[] = [];
-    for await (const event of deps.models.complete(projectId, { messages, documents: [], ...(lastStep ? {} : { tools }) }, call)) {
-      if (event.type === "text") {
-        text += event.text;
-        yield { event: { case: "token", value: event.text } };
-      } else if (event.type === "tool_call") calls.push(event.call);
-    }
+  const projectTools = await deps.tools.list(projectId, call);
+  const tools = input.canAskUser ? [...projectTools, askUserTool] : projectTools;
+  const earlierCalls = new Map(state.earlierCalls);
+  while (state.step < deps.settings.maxSteps) {
+    state.step++;
+    const lastStep = state.step === deps.settings.maxSteps;
+    const turn = yield* modelTurn(deps, projectId, { messages: state.messages, documents: [], ...(lastStep ? {} : { tools }) }, state.usage, call);
     // The answer is everything the user saw written, across steps.
-    answer += text;
-    if (calls.length === 0 || lastStep) break;
-    messages.push({ role: "assistant", content: text, toolCalls: calls });
-    for (const toolCall of calls) yield { event: { case: "toolStarted", value: { callId: toolCall.id, tool: toolCall.name, argumentsJson: toolCall.argumentsJson.slice(0, maxArgumentChars) } } };
-    // A model asking for more calls at once than are run gets the rest back as errors.
-    const results = await Promise.all(
-      calls.map((toolCall, index) =>
-        index < maxCallsPerTurn
-          ? runCall(deps, projectId, tools, toolCall, earlierCalls, call)
-          : Promise.resolve({ resultJson: "", passages: [], error: `not run: at most ${maxCallsPerTurn} calls are run per turn` }),
-      ),
-    );
-    for (const [index, toolCall] of calls.entries()) {
-      const result = results[index]!;
-      const numbered = numberPassages(passages, fitting(result.passages));
-      const content = toolMessage(result, numbered);
-      messages.push({ role: "tool", toolCallId: toolCall.id, toolName: toolCall.name, content });
-      yield {
-        event: {
-          case: "toolFinished",
-          value: { callId: toolCall.id, failed: result.error !== undefined, summary: (result.error ?? content).slice(0, summaryChars), references: numbered.map(({ passage }) => passage.reference) },
-        },
-      };
+    state.answer += turn.text;
+    if (turn.calls.length === 0 || lastStep) {
+      state.messages.push({ role: "assistant", content: turn.text });
+      break;
+    }
+    state.messages.push({ role: "assistant", content: turn.text, toolCalls: turn.calls });
+    const question = turn.calls.find((toolCall) => toolCall.name === askUserTool.name && questionOf(toolCall.argumentsJson) !== undefined);
+    const toRun = turn.calls.filter((toolCall) => toolCall !== question);
+    yield* runCalls(deps, projectId, tools, toRun, state, earlierCalls, call);
+    if (question) {
+      state.earlierCalls = [...earlierCalls];
+      state.questionCallId = question.id;
+      const asked = questionOf(question.argumentsJson)!;
+      yield { type: "question", question: asked };
+      return { kind: "paused", question: asked, state };
     }
   }
-  const cited = citedPassageNumbers(answer, passages.length);
+  return finished(state);
+}
+
+/** A model that cannot call tools: a search is made for it (seen by clients as a tool call), then it answers from the passages. */
+async function* retrieveThenAnswer(deps: AgentDeps, input: AnswerInput, call: CallSignal): AsyncGenerator<AnswerEvent, AgentOutcome> {
+  const messages: LlmMessage[] = [...input.history, { role: "user", content: input.question }];
+  const state: AgentState = { messages, turnStart: messages.length - 1, passages: [], earlierCalls: [], step: 1, answer: "", usage: { promptTokens: 0, completionTokens: 0 }, questionCallId: "" };
+  const search: ToolCall = { id: "search-1", name: "semantic_search", argumentsJson: JSON.stringify({ query: input.question, k: passagesPerAnswer }) };
+  const tools = await deps.tools.list(input.projectId, call);
+  yield* runCalls(deps, input.projectId, tools, [search], state, new Map(), call);
+  // The model reads the passages as its numbered documents, so the tool message is not repeated.
+  state.messages = messages;
+  const documents = state.passages.map(({ reference, text }) => ({ title: `${reference.path}:${reference.startLine}-${reference.endLine}`, text }));
+  const turn = yield* modelTurn(deps, input.projectId, { messages, documents }, state.usage, call);
+  state.answer = turn.text;
+  state.messages.push({ role: "assistant", content: turn.text });
+  return finished(state);
+}
+
+async function* modelTurn(
+  deps: AgentDeps,
+  projectId: string,
+  request: Parameters<ProjectModels["complete"]>[1],
+  usage: Usage,
+  call: CallSignal,
+): AsyncGenerator<AnswerEvent, { text: string; calls: ToolCall[] }> {
+  let text = "";
+  const calls: ToolCall[] = [];
+  for await (const event of deps.models.complete(projectId, request, call)) {
+    if (event.type === "text") {
+      text += event.text;
+      yield { type: "token", text: event.text };
+    } else if (event.type === "tool_call") calls.push(event.call);
+    else {
+      usage.promptTokens += event.promptTokens;
+      usage.completionTokens += event.completionTokens;
+    }
+  }
+  return { text, calls };
+}
+
+/** Runs one turn's calls in parallel and adds their results, numbered passages included, to the conversation. */
+async function* runCalls(
+  deps: AgentDeps,
+  projectId: string,
+  tools: readonly LlmTool[],
+  calls: readonly ToolCall[],
+  state: AgentState,
+  earlierCalls: Map<string, string>,
+  call: CallSignal,
+): AsyncGenerator<AnswerEvent> {
+  for (const toolCall of calls) yield { type: "tool.started", callId: toolCall.id, tool: toolCall.name, arguments: toolCall.argumentsJson.slice(0, maxArgumentChars) };
+  const started = performance.now();
+  // A model asking for more calls at once than are run gets the rest back as errors.
+  const results = await Promise.all(
+    calls.map(async (toolCall, index) => {
+      const result =
+        index < maxCallsPerTurn
+          ? await runCall(deps, projectId, tools, toolCall, earlierCalls, call)
+          : { resultJson: "", passages: [], error: `not run: at most ${maxCallsPerTurn} calls are run per turn` };
+      return { ...result, durationMs: Math.round(performance.now() - started) };
+    }),
+  );
+  for (const [index, toolCall] of calls.entries()) {
+    const result = results[index]!;
+    const numbered = numberPassages(state.passages, fitting(result.passages));
+    const content = toolMessage(result, numbered);
+    state.messages.push({ role: "tool", toolCallId: toolCall.id, toolName: toolCall.name, content });
+    yield {
+      type: "tool.finished",
+      callId: toolCall.id,
+      failed: result.error !== undefined,
+      summary: (result.error ?? content).slice(0, summaryChars),
+      references: numbered.map(({ passage }) => passage.reference),
+      durationMs: result.durationMs,
+    };
+  }
+}
+
+function finished(state: AgentState): AgentOutcome {
+  const cited = citedPassageNumbers(state.answer, state.passages.length);
   const citations = cited.map((number) => {
-    const passage = passages[number - 1]!;
-    return create(CitationSchema, { index: number, snippet: passage.text, reference: create(SourceReferenceSchema, passage.reference) });
+    const passage = state.passages[number - 1]!;
+    return { index: number, snippet: passage.text, reference: passage.reference };
   });
-  yield { event: { case: "citations", value: { citations } } };
-  yield { event: { case: "done", value: { answer: withoutUnknownMarkers(answer, passages.length), citations, provider: input.provider } } };
+  return {
+    kind: "answered",
+    answer: withoutUnknownMarkers(state.answer, state.passages.length),
+    citations,
+    usage: state.usage,
+    transcript: state.messages.slice(state.turnStart),
+  };
 }
 
 interface CallResult {
@@ -109,6 +211,8 @@ async function runCall(deps: AgentDeps, projectId: string, tools: readonly LlmTo
   if (toolCall.argumentsJson.length > maxArgumentChars) return failed(`the arguments are longer than ${maxArgumentChars} characters`);
   const problem = deps.toolArguments.problem(tool, toolCall.argumentsJson);
   if (problem) return failed(`invalid arguments: ${problem}`);
+  // Only reached for a second question in one turn: the first one pauses the answer.
+  if (tool.name === askUserTool.name) return failed("one question at a time: wait for the answer to the first");
   // A call repeated within one answer is not run again: the model is reminded it has the result.
   const key = `${toolCall.name}\n${JSON.stringify(JSON.parse(toolCall.argumentsJson))}`;
   const earlier = earlierCalls.get(key);

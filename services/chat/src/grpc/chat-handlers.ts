@@ -2,7 +2,11 @@ import type { CallContext, ServiceImplementation } from "@qamesh/grpc";
 import type { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { AppError } from "@qamesh/errors";
 import { callPrincipal } from "@qamesh/mesh-auth";
-import { answerQuestion, type AnswerDeps } from "../app/answer-question.js";
+import type { AgentDeps } from "../app/agent-answer.js";
+import { answerQuestion } from "../app/answer-question.js";
+import type { ChatUseCases } from "../app/chat-use-cases.js";
+import type { MessageUseCases } from "../app/message-use-cases.js";
+import { answerEventMessage, askEventMessage, chatMessage, messageMessage } from "./chat-messages.js";
 
 /**
  * What a use case needs of the call: who it is for, and the signal. The request id, credential
@@ -10,16 +14,57 @@ import { answerQuestion, type AnswerDeps } from "../app/answer-question.js";
  */
 const callOptions = (context: CallContext) => ({ signal: context.signal });
 
-export function chatHandlers(deps: AnswerDeps): ServiceImplementation<typeof ChatService> {
+export interface ChatHandlerDeps {
+  agent: AgentDeps;
+  chats: ChatUseCases;
+  messages: MessageUseCases;
+}
+
+export function chatHandlers({ agent, chats, messages }: ChatHandlerDeps): ServiceImplementation<typeof ChatService> {
   return {
     async ask(request, context) {
-      for await (const event of answerQuestion(deps, callPrincipal(context.values), request, callOptions(context))) {
-        if (event.event?.case === "done") return event.event.value;
+      for await (const event of answerQuestion(agent, callPrincipal(context.values), request, callOptions(context))) {
+        const message = askEventMessage(event);
+        if (message?.event?.case === "done") return message.event.value;
       }
       throw new AppError("internal", "the answer ended without a result");
     },
-    askStream(request, context) {
-      return answerQuestion(deps, callPrincipal(context.values), request, callOptions(context));
+    async *askStream(request, context) {
+      for await (const event of answerQuestion(agent, callPrincipal(context.values), request, callOptions(context))) {
+        const message = askEventMessage(event);
+        if (message) yield message;
+      }
+    },
+    async createChat(request, context) {
+      return chatMessage(await chats.create(callPrincipal(context.values), request));
+    },
+    async listChats(request, context) {
+      const page = await chats.list(callPrincipal(context.values), request.projectId, { size: request.page?.pageSize ?? 0, token: request.page?.pageToken ?? "" });
+      return { chats: page.items.map(chatMessage), nextPageToken: page.nextToken };
+    },
+    async getChat(request, context) {
+      const { chat, messages: all } = await chats.get(callPrincipal(context.values), request);
+      return { chat: chatMessage(chat), messages: all.map(messageMessage) };
+    },
+    async updateChat(request, context) {
+      return chatMessage(await chats.rename(callPrincipal(context.values), request));
+    },
+    async deleteChat(request, context) {
+      await chats.delete(callPrincipal(context.values), request);
+      return {};
+    },
+    async sendMessage(request, context) {
+      const sent = await messages.send(callPrincipal(context.values), request, callOptions(context));
+      return { userMessage: messageMessage(sent.userMessage), assistantMessage: messageMessage(sent.answer) };
+    },
+    async *followAnswer(request, context) {
+      for await (const event of messages.follow(callPrincipal(context.values), request, context.signal)) yield answerEventMessage(event);
+    },
+    async stopAnswer(request, context) {
+      return messageMessage(await messages.stop(callPrincipal(context.values), request));
+    },
+    async regenerate(request, context) {
+      return messageMessage(await messages.regenerate(callPrincipal(context.values), request, callOptions(context)));
     },
   };
 }

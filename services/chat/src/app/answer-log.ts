@@ -1,0 +1,106 @@
+import type { Collection, DocumentStore } from "@qamesh/ports";
+import type { AnswerEvent, NumberedEvent } from "./answer-events.js";
+import { collections, type EventBatchRecord } from "./chat-records.js";
+
+/** Where a reader of an answer's log stands: the last event it has, and the batch that held it. */
+export interface LogCursor {
+  seq: number;
+  batch?: { value: number; id: string };
+}
+
+/**
+ * The persisted, numbered events of every answer. Events are written in small batches (a token
+ * each would be one write per token), at most `flushMs` after they happen; a batch's id is its
+ * answer and first number, so two writers of the same numbers cannot both succeed.
+ */
+export class AnswerLog {
+  private readonly batches: Collection<EventBatchRecord>;
+
+  constructor(store: DocumentStore, private readonly flushMs: number) {
+    this.batches = store.collection<EventBatchRecord>(collections.eventBatches);
+  }
+
+  /** Events after the cursor, in order, and the cursor after them. */
+  async read(projectId: string, messageId: string, cursor: LogCursor): Promise<{ events: NumberedEvent[]; cursor: LogCursor }> {
+    const found = await this.batches.find({ projectId, messageId }, { sort: { field: "firstSeq", direction: "asc" }, ...(cursor.batch ? { after: cursor.batch } : {}) });
+    // Batches never change once written, so the next read starts after the last one read.
+    const events = found.flatMap((batch) => batch.events).filter((numbered) => numbered.seq > cursor.seq);
+    const last = found.at(-1);
+    return { events, cursor: { seq: events.at(-1)?.seq ?? cursor.seq, ...(last ? { batch: { value: last.firstSeq, id: last.id } } : cursor.batch ? { batch: cursor.batch } : {}) } };
+  }
+
+  /** The number of the answer's last persisted event (0 when it has none). */
+  async lastSeq(projectId: string, messageId: string): Promise<number> {
+    const [last] = await this.batches.find({ projectId, messageId }, { sort: { field: "firstSeq", direction: "desc" }, limit: 1 });
+    return last?.events.at(-1)?.seq ?? 0;
+  }
+
+  /** Appends one event after `afterSeq` at once (a replica failing an abandoned answer); fails with already_exists if someone else wrote that number. */
+  async appendOne(projectId: string, messageId: string, afterSeq: number, event: AnswerEvent): Promise<NumberedEvent> {
+    const numbered = { seq: afterSeq + 1, event };
+    await this.batches.insert(batchRecord(projectId, messageId, [numbered]));
+    return numbered;
+  }
+
+  writer(projectId: string, messageId: string, afterSeq: number): AnswerLogWriter {
+    return new AnswerLogWriter(this.batches, projectId, messageId, afterSeq, this.flushMs);
+  }
+
+  async deleteAnswer(projectId: string, messageId: string): Promise<void> {
+    await this.batches.delete({ projectId, messageId });
+  }
+}
+
+/** Numbers one answer's events as they happen and persists them in batches. */
+export class AnswerLogWriter {
+  private pending: NumberedEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(
+    private readonly batches: Collection<EventBatchRecord>,
+    private readonly projectId: string,
+    private readonly messageId: string,
+    private seq: number,
+    private readonly flushMs: number,
+  ) {}
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Numbers the event; it is persisted within the flush interval. Throws once a write has failed. */
+  append(event: AnswerEvent): NumberedEvent {
+    if (this.failure) throw this.failure;
+    const numbered = { seq: ++this.seq, event };
+    this.pending.push(numbered);
+    this.timer ??= setTimeout(() => void this.flush().catch(() => {}), this.flushMs);
+    return numbered;
+  }
+
+  /** Persists what is pending; resolves once everything appended so far is stored. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    // Batches are written one after another, so they land in order.
+    this.writing = this.writing.then(async () => {
+      if (this.failure) throw this.failure;
+      if (batch.length === 0) return;
+      try {
+        await this.batches.insert(batchRecord(this.projectId, this.messageId, batch));
+      } catch (error) {
+        this.failure = error;
+        throw error;
+      }
+    });
+    return this.writing;
+  }
+}
+
+function batchRecord(projectId: string, messageId: string, events: NumberedEvent[]): EventBatchRecord {
+  const firstSeq = events[0]!.seq;
+  return { id: `${messageId}:${String(firstSeq).padStart(9, "0")}`, projectId, messageId, firstSeq, events };
+}

@@ -1,0 +1,104 @@
+import { toAppError } from "@qamesh/errors";
+import type { CallSignal } from "@qamesh/ports";
+import type { AnswerEvent } from "./answer-events.js";
+import type { AgentOutcome } from "./agent-answer.js";
+import type { ChatDeps } from "./chat-deps.js";
+import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "./chat-records.js";
+import type { LiveAnswer } from "./live-answers.js";
+
+/** How often a writer looks for a stop asked on another replica. */
+const stopPollMs = 250;
+
+export type AnswerWork = (call: CallSignal) => AsyncGenerator<AnswerEvent, AgentOutcome>;
+
+/**
+ * Writes an answer in the background, detached from the call that started it (a client going
+ * away does not stop it): each event is numbered, handed to this replica's followers at once
+ * and persisted in batches; the lease on the message is renewed while it runs; a stop asked on
+ * any replica ends it. The events land before the final record, so a reader that sees the
+ * record finished has every event. `message` is already stored as streaming.
+ */
+export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: number, work: AnswerWork, onAnswered?: (message: MessageRecord) => Promise<void>): LiveAnswer {
+  const live = deps.live.start(message.projectId, message.id, afterSeq + 1);
+  const writer = deps.log.writer(message.projectId, message.id, afterSeq);
+  const messages = deps.store.collection<MessageRecord>(collections.messages);
+  const stops = deps.store.collection<StopRequestRecord>(collections.stops);
+  const emit = (event: AnswerEvent) => live.push(writer.append(event));
+  // Record writes go one after another, so a late lease renewal never overwrites the final record.
+  let recordWrites = Promise.resolve();
+  const writeRecord = (record: MessageRecord) => (recordWrites = recordWrites.then(() => messages.put(record)));
+
+  const renewal = setInterval(() => {
+    void writeRecord({ ...message, leaseUntil: Date.now() + deps.answers.leaseMs }).catch((error: unknown) => deps.logger.warn({ err: error, messageId: message.id }, "could not renew an answer's lease"));
+  }, deps.answers.leaseMs / 3);
+  const stopWatch = setInterval(() => {
+    void stops
+      .get(message.projectId, message.id)
+      .then((stop) => stop && live.stop("user"))
+      .catch(() => {});
+  }, stopPollMs);
+
+  const run = async (): Promise<MessageRecord> => {
+    let written = "";
+    try {
+      const events = work({ signal: live.controller.signal });
+      let step = await events.next();
+      while (!step.done) {
+        if (step.value.type === "token") written += step.value.text;
+        emit(step.value);
+        step = await events.next();
+      }
+      const outcome = step.value;
+      const completeTime = new Date().toISOString();
+      if (outcome.kind === "paused") {
+        return { ...message, status: "awaiting_user", content: outcome.state.answer, question: outcome.question, agentState: outcome.state };
+      }
+      const answered: MessageRecord = {
+        ...message,
+        status: "completed",
+        content: outcome.answer,
+        citations: outcome.citations,
+        usage: outcome.usage,
+        transcript: outcome.transcript,
+        question: null,
+        agentState: null,
+        completeTime,
+      };
+      emit({ type: "citations", citations: outcome.citations });
+      emit({ type: "message.completed", message: answered });
+      return answered;
+    } catch (error) {
+      const completeTime = new Date().toISOString();
+      if (live.stopReason === "user") {
+        const stopped: MessageRecord = { ...message, status: "stopped", content: message.content + written, question: null, agentState: null, completeTime };
+        emit({ type: "message.completed", message: stopped });
+        return stopped;
+      }
+      const reason =
+        live.stopReason === "shutdown" ? { code: "unavailable", message: "the chat service was shut down while writing this answer; send the question again" } : toAppError(error);
+      if (reason.code === "internal") deps.logger.error({ err: error, messageId: message.id }, "an answer failed");
+      emit({ type: "error", code: reason.code, reason: reason.message });
+      return { ...message, status: "failed", content: message.content + written, question: null, agentState: null, error: { code: reason.code, reason: reason.message }, completeTime };
+    }
+  };
+
+  void deps.outliveCall(async () => {
+    const final = await run();
+    clearInterval(renewal);
+    clearInterval(stopWatch);
+    try {
+      await writer.flush();
+      const chat = await deps.store.collection<ChatRecord>(collections.chats).get(message.projectId, message.chatId);
+      if (chat) await writeRecord({ ...final, leaseUntil: 0 });
+      else await deps.log.deleteAnswer(message.projectId, message.id);
+      await stops.delete({ projectId: message.projectId, id: message.id });
+    } catch (error) {
+      // The record stays streaming: its lease runs out and any replica fails it.
+      deps.logger.error({ err: error, messageId: message.id }, "could not store the end of an answer");
+    } finally {
+      deps.live.finish(live);
+    }
+    if (final.status === "completed" && onAnswered) await onAnswered(final).catch((error: unknown) => deps.logger.warn({ err: error, messageId: message.id }, "after-answer work failed"));
+  });
+  return live;
+}

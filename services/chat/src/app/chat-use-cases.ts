@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import { authorizeProject, type CallPrincipal, type Principal } from "@qamesh/authorization";
+import { AppError, invalidArgument, notFound } from "@qamesh/errors";
+import { checkText, textLimits } from "@qamesh/limits";
+import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
+import type { ChatDeps } from "./chat-deps.js";
+import { collections, type ChatRecord, type MessageRecord } from "./chat-records.js";
+
+/**
+ * The user a chat call is for. Chats are private: only their owner reads or writes them, so
+ * the principal must be a user allowed to chat in the project (a service never is).
+ */
+export function chatUser(principal: CallPrincipal, projectId: string): Principal {
+  if (!projectId) throw invalidArgument("projectId", "projectId is required");
+  authorizeProject(principal, projectId, "chat");
+  if (principal.kind !== "user") throw new AppError("permission_denied", "chats belong to users");
+  return principal;
+}
+
+/** The chat, if it exists and is the user's own; anyone else's is "not found", like a missing one. */
+export async function ownChat(deps: ChatDeps, user: Principal, projectId: string, chatId: string): Promise<ChatRecord> {
+  if (!chatId) throw invalidArgument("chatId", "chatId is required");
+  const chat = await deps.store.collection<ChatRecord>(collections.chats).get(projectId, chatId);
+  if (!chat || chat.ownerId !== user.userId) throw notFound(`chat ${chatId} not found`);
+  return chat;
+}
+
+/** A chat's messages in order, every version of a regenerated answer included. */
+export function messagesOf(deps: ChatDeps, chat: ChatRecord): Promise<MessageRecord[]> {
+  return deps.store.collection<MessageRecord>(collections.messages).find({ projectId: chat.projectId, chatId: chat.id }, { sort: { field: "position", direction: "asc" } });
+}
+
+function checkTitle(title: string): string {
+  return checkText("title", title.trim(), textLimits.name);
+}
+
+export function chatUseCases(deps: ChatDeps) {
+  const chats = deps.store.collection<ChatRecord>(collections.chats);
+  return {
+    async create(principal: CallPrincipal, input: { projectId: string; title: string }): Promise<ChatRecord> {
+      const user = chatUser(principal, input.projectId);
+      const title = checkTitle(input.title);
+      const now = new Date().toISOString();
+      const chat: ChatRecord = {
+        id: randomUUID(),
+        projectId: input.projectId,
+        ownerId: user.userId,
+        title,
+        titleSource: title ? "user" : "none",
+        summary: "",
+        summarizedThrough: 0,
+        createTime: now,
+        updateTime: now,
+      };
+      await chats.insert(chat);
+      return chat;
+    },
+
+    /** The user's own chats in the project, most recently active first. */
+    list(principal: CallPrincipal, projectId: string, page: PageRequest): Promise<Page<ChatRecord>> {
+      const user = chatUser(principal, projectId);
+      return findPage(chats, { projectId, ownerId: user.userId }, { field: "updateTime", direction: "desc" }, page);
+    },
+
+    async get(principal: CallPrincipal, input: { projectId: string; chatId: string }): Promise<{ chat: ChatRecord; messages: MessageRecord[] }> {
+      const chat = await ownChat(deps, chatUser(principal, input.projectId), input.projectId, input.chatId);
+      return { chat, messages: await messagesOf(deps, chat) };
+    },
+
+    async rename(principal: CallPrincipal, input: { projectId: string; chatId: string; title: string }): Promise<ChatRecord> {
+      const chat = await ownChat(deps, chatUser(principal, input.projectId), input.projectId, input.chatId);
+      const title = checkTitle(input.title);
+      if (!title) throw invalidArgument("title", "title must not be empty");
+      const renamed: ChatRecord = { ...chat, title, titleSource: "user", updateTime: new Date().toISOString() };
+      await chats.put(renamed);
+      return renamed;
+    },
+
+    /** Deletes the chat with its messages and their events; an answer being written is stopped first. */
+    async delete(principal: CallPrincipal, input: { projectId: string; chatId: string }): Promise<void> {
+      const chat = await ownChat(deps, chatUser(principal, input.projectId), input.projectId, input.chatId);
+      const messages = await messagesOf(deps, chat);
+      for (const message of messages) deps.live.get(chat.projectId, message.id)?.stop("deleted");
+      for (const message of messages) await deps.log.deleteAnswer(chat.projectId, message.id);
+      await deps.store.collection<MessageRecord>(collections.messages).delete({ projectId: chat.projectId, chatId: chat.id });
+      await chats.delete({ projectId: chat.projectId, id: chat.id });
+    },
+  };
+}
+
+export type ChatUseCases = ReturnType<typeof chatUseCases>;

@@ -1,0 +1,233 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { CallPrincipal, Principal } from "@qamesh/authorization";
+import { AppError, failedPrecondition, invalidArgument, notFound, toAppError } from "@qamesh/errors";
+import { textLimits } from "@qamesh/limits";
+import type { CallSignal } from "@qamesh/ports";
+import { failIfAbandoned } from "./abandoned-answers.js";
+import { agentAnswer, resumeAgent, type AnswerInput } from "./agent-answer.js";
+import type { NumberedEvent } from "./answer-events.js";
+import type { LogCursor } from "./answer-log.js";
+import { runAnswer, type AnswerWork } from "./answer-runner.js";
+import type { ChatDeps } from "./chat-deps.js";
+import { historyBefore } from "./chat-history.js";
+import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "./chat-records.js";
+import { heuristicTitle, modelTitle } from "./chat-titles.js";
+import { chatUser, messagesOf, ownChat } from "./chat-use-cases.js";
+import { providerName } from "./provider-name.js";
+
+/** How long a stop asked on one replica waits for the replica writing the answer to end it. */
+const stopWaitMs = 10_000;
+
+type MessageInput = { projectId: string; chatId: string; messageId: string };
+
+/** Positions are part of message ids, so two messages sent at once cannot take the same place. */
+const messageId = (chatId: string, position: number) => `${chatId}-${String(position).padStart(5, "0")}`;
+
+export function messageUseCases(deps: ChatDeps) {
+  const chats = deps.store.collection<ChatRecord>(collections.chats);
+  const messages = deps.store.collection<MessageRecord>(collections.messages);
+
+  /** The chat's messages, with an answer abandoned by a dead replica failed first (so it never blocks the chat). */
+  async function currentMessages(chat: ChatRecord): Promise<MessageRecord[]> {
+    const all = await messagesOf(deps, chat);
+    return Promise.all(all.map((message) => failIfAbandoned(deps, message)));
+  }
+
+  async function ownAnswer(user: Principal, input: MessageInput): Promise<{ chat: ChatRecord; message: MessageRecord }> {
+    const chat = await ownChat(deps, user, input.projectId, input.chatId);
+    if (!input.messageId) throw invalidArgument("messageId", "messageId is required");
+    const message = await messages.get(input.projectId, input.messageId);
+    if (!message || message.chatId !== chat.id || message.role !== "assistant") throw notFound(`answer ${input.messageId} not found in chat ${chat.id}`);
+    return { chat, message };
+  }
+
+  async function answerInput(projectId: string, history: AnswerInput["history"], question: string, call: CallSignal): Promise<AnswerInput> {
+    const profile = await deps.models.describe(projectId, call);
+    return { projectId, provider: providerName(profile), callsTools: profile.callsTools, history, question, canAskUser: true };
+  }
+
+  function newAnswer(chat: ChatRecord, position: number, replyTo: string, version: number, provider: string): MessageRecord {
+    const now = new Date().toISOString();
+    return {
+      id: messageId(chat.id, position),
+      projectId: chat.projectId,
+      chatId: chat.id,
+      ownerId: chat.ownerId,
+      role: "assistant",
+      position,
+      content: "",
+      status: "streaming",
+      replyTo,
+      version,
+      citations: [],
+      provider,
+      usage: { promptTokens: 0, completionTokens: 0 },
+      transcript: [],
+      question: null,
+      agentState: null,
+      error: null,
+      leaseUntil: Date.now() + deps.answers.leaseMs,
+      createTime: now,
+      completeTime: null,
+    };
+  }
+
+  /** Starts writing a fresh answer: its first event names it, so a client knows what to follow. */
+  function startFresh(chat: ChatRecord, answer: MessageRecord, input: AnswerInput, onAnswered?: (message: MessageRecord) => Promise<void>): void {
+    const work: AnswerWork = async function* (call) {
+      yield { type: "message.started", messageId: answer.id, chatId: chat.id, replyTo: answer.replyTo, version: answer.version };
+      return yield* agentAnswer(deps, input, call);
+    };
+    runAnswer(deps, answer, 0, work, onAnswered);
+  }
+
+  async function insertTogether(records: MessageRecord[]): Promise<void> {
+    try {
+      await deps.store.transaction(async (store) => {
+        for (const record of records) await store.collection<MessageRecord>(collections.messages).insert(record);
+      });
+    } catch (error) {
+      if (toAppError(error).code === "already_exists") throw failedPrecondition("another message was sent to this chat at the same moment; send yours again");
+      throw error;
+    }
+  }
+
+  /** Names the chat from its first question: by the model when there is one (it may take a moment), else by the heuristic alone. */
+  async function nameChat(chat: ChatRecord, question: string): Promise<void> {
+    const title = await modelTitle(deps.models, chat.projectId, question, {});
+    const current = await chats.get(chat.projectId, chat.id);
+    if (!title || current?.titleSource !== "heuristic") return;
+    await chats.put({ ...current, title, titleSource: "model" });
+  }
+
+  return {
+    /**
+     * The user's message: it answers the question a paused answer asked (which then continues),
+     * or starts a new answer. Refused while an answer is still being written.
+     */
+    async send(principal: CallPrincipal, input: { projectId: string; chatId: string; content: string }, call: CallSignal): Promise<{ userMessage: MessageRecord; answer: MessageRecord }> {
+      const user = chatUser(principal, input.projectId);
+      const content = input.content.trim();
+      if (!content) throw invalidArgument("content", "content must not be empty");
+      if (content.length > textLimits.message) throw invalidArgument("content", `content must be at most ${textLimits.message} characters`);
+      const chat = await ownChat(deps, user, input.projectId, input.chatId);
+      const all = await currentMessages(chat);
+      const last = all.at(-1);
+      const lastAnswer = all.findLast((message) => message.role === "assistant");
+      if (lastAnswer?.status === "streaming") throw failedPrecondition("an answer is still being written in this chat; wait for it or stop it");
+      const position = (last?.position ?? 0) + 1;
+      const now = new Date().toISOString();
+      const userMessage: MessageRecord = {
+        ...newAnswer(chat, position, "", 0, ""),
+        role: "user",
+        content,
+        status: "completed",
+        leaseUntil: 0,
+        completeTime: now,
+      };
+
+      if (lastAnswer?.status === "awaiting_user" && lastAnswer.agentState) {
+        // The reply to the agent's question: the same answer goes on from where it paused.
+        const paused = lastAnswer.agentState;
+        const resumed: MessageRecord = { ...lastAnswer, status: "streaming", question: null, leaseUntil: Date.now() + deps.answers.leaseMs };
+        const reply: MessageRecord = { ...userMessage, replyTo: lastAnswer.id };
+        await insertTogether([reply]);
+        await messages.put(resumed);
+        const question = all.find((message) => message.id === lastAnswer.replyTo)?.content ?? "";
+        const answerOptions = await answerInput(chat.projectId, [], question, call);
+        const afterSeq = await deps.log.lastSeq(chat.projectId, lastAnswer.id);
+        runAnswer(deps, resumed, afterSeq, (signal) => resumeAgent(deps, answerOptions, paused, content, signal));
+        await chats.put({ ...chat, updateTime: now });
+        return { userMessage: reply, answer: resumed };
+      }
+
+      const input_ = await answerInput(chat.projectId, historyBefore(all, position), content, call);
+      const answer = newAnswer(chat, position + 1, userMessage.id, 1, input_.provider);
+      await insertTogether([userMessage, answer]);
+      const first = chat.titleSource === "none";
+      await chats.put({ ...chat, updateTime: now, ...(first ? { title: heuristicTitle(content), titleSource: "heuristic" as const } : {}) });
+      startFresh(chat, answer, input_, first && input_.provider !== "extractive" ? () => nameChat(chat, content) : undefined);
+      return { userMessage, answer };
+    },
+
+    /** An answer's events after `after`, then the rest live as they are written, until it ends (or pauses for the user). */
+    async *follow(principal: CallPrincipal, input: MessageInput & { after: number }, signal: AbortSignal | undefined): AsyncIterable<NumberedEvent> {
+      const user = chatUser(principal, input.projectId);
+      if (!Number.isInteger(input.after) || input.after < 0) throw invalidArgument("after", "after must be a whole number from 0");
+      await ownAnswer(user, input);
+      let cursor: LogCursor = { seq: input.after };
+      while (!signal?.aborted) {
+        const live = deps.live.get(input.projectId, input.messageId);
+        if (live && live.firstSeq <= cursor.seq + 1) {
+          for await (const numbered of live.follow(cursor.seq, signal)) {
+            yield numbered;
+            cursor = { seq: numbered.seq };
+          }
+          continue;
+        }
+        // The record first: if it is finished, every event it wrote is already in the log.
+        const message = await messages.get(input.projectId, input.messageId);
+        if (!message) return;
+        const read = await deps.log.read(input.projectId, input.messageId, cursor);
+        cursor = read.cursor;
+        yield* read.events;
+        if (message.status !== "streaming") return;
+        if ((await failIfAbandoned(deps, message)).status !== "streaming") continue;
+        await sleep(deps.answers.pollMs, undefined, { signal }).catch(() => {});
+      }
+    },
+
+    /** Stops an answer being written (its text so far is kept) or one waiting for the user; a finished one is returned as it is. */
+    async stop(principal: CallPrincipal, input: MessageInput): Promise<MessageRecord> {
+      const user = chatUser(principal, input.projectId);
+      const { message } = await ownAnswer(user, input);
+      if (message.status === "awaiting_user") {
+        const stopped: MessageRecord = { ...message, status: "stopped", question: null, agentState: null, completeTime: new Date().toISOString() };
+        const lastSeq = await deps.log.lastSeq(message.projectId, message.id);
+        await deps.log.appendOne(message.projectId, message.id, lastSeq, { type: "message.completed", message: stopped });
+        await messages.put(stopped);
+        return stopped;
+      }
+      if (message.status !== "streaming") return message;
+      const live = deps.live.get(message.projectId, message.id);
+      if (live) {
+        live.stop("user");
+        await live.finished;
+      } else {
+        // Another replica writes it: it looks for stop requests while it works.
+        await deps.store.collection<StopRequestRecord>(collections.stops).put({ id: message.id, projectId: message.projectId, messageId: message.id });
+        const deadline = Date.now() + stopWaitMs;
+        while (Date.now() < deadline) {
+          const current = await failIfAbandoned(deps, (await messages.get(message.projectId, message.id)) ?? message);
+          if (current.status !== "streaming") return current;
+          await sleep(100);
+        }
+        throw new AppError("unavailable", "the replica writing this answer did not stop it in time; try again");
+      }
+      return (await messages.get(message.projectId, message.id)) ?? message;
+    },
+
+    /** A new version of the chat's latest answer, written from the same question and history; the earlier versions stay. */
+    async regenerate(principal: CallPrincipal, input: MessageInput, call: CallSignal): Promise<MessageRecord> {
+      const user = chatUser(principal, input.projectId);
+      const { chat, message } = await ownAnswer(user, input);
+      const all = await currentMessages(chat);
+      if (all.some((other) => other.role === "assistant" && (other.status === "streaming" || other.status === "awaiting_user"))) {
+        throw failedPrecondition("an answer is still being written in this chat; wait for it or stop it");
+      }
+      const question = all.find((other) => other.id === message.replyTo);
+      const lastQuestion = all.findLast((other) => other.role === "user" && !other.replyTo);
+      if (!question || question.id !== lastQuestion?.id) throw failedPrecondition("only the chat's latest answer can be regenerated");
+      const version = Math.max(...all.filter((other) => other.replyTo === question.id && other.role === "assistant").map((other) => other.version)) + 1;
+      const position = all.at(-1)!.position + 1;
+      const answerOptions = await answerInput(chat.projectId, historyBefore(all, question.position), question.content, call);
+      const answer = newAnswer(chat, position, question.id, version, answerOptions.provider);
+      await insertTogether([answer]);
+      await chats.put({ ...chat, updateTime: new Date().toISOString() });
+      startFresh(chat, answer, answerOptions);
+      return answer;
+    },
+  };
+}
+
+export type MessageUseCases = ReturnType<typeof messageUseCases>;

@@ -1,0 +1,75 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { AnswerEventSchema, AskEventSchema, ChatMessageSchema, ChatSchema, CitationSchema } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
+import type { NumberedEvent } from "../app/answer-events.js";
+import type { OneShotEvent } from "../app/answer-question.js";
+import type { ChatRecord, CitationRecord, MessageRecord } from "../app/chat-records.js";
+
+/** Records and events of the chat service in their protobuf form. */
+
+const timestamp = (iso: string | null) => (iso ? { complete: timestampFromDate(new Date(iso)) } : {});
+
+const citationMessage = (citation: CitationRecord): MessageInitShape<typeof CitationSchema> => ({ index: citation.index, snippet: citation.snippet, reference: citation.reference });
+
+export function chatMessage(chat: ChatRecord): MessageInitShape<typeof ChatSchema> {
+  return { id: chat.id, projectId: chat.projectId, title: chat.title, createTime: timestampFromDate(new Date(chat.createTime)), updateTime: timestampFromDate(new Date(chat.updateTime)) };
+}
+
+export function messageMessage(message: MessageRecord): MessageInitShape<typeof ChatMessageSchema> {
+  return {
+    id: message.id,
+    chatId: message.chatId,
+    role: message.role,
+    content: message.content,
+    status: message.status,
+    replyTo: message.replyTo,
+    version: message.version,
+    citations: message.citations.map(citationMessage),
+    provider: message.provider,
+    usage: message.usage,
+    ...(message.question ? { question: message.question } : {}),
+    errorCode: message.error?.code ?? "",
+    errorReason: message.error?.reason ?? "",
+    createTime: timestampFromDate(new Date(message.createTime)),
+    ...(timestamp(message.completeTime).complete ? { completeTime: timestamp(message.completeTime).complete } : {}),
+  };
+}
+
+export function answerEventMessage({ seq, event }: NumberedEvent): MessageInitShape<typeof AnswerEventSchema> {
+  switch (event.type) {
+    case "message.started":
+      return { seq, event: { case: "messageStarted", value: event } };
+    case "token":
+      return { seq, event: { case: "token", value: event.text } };
+    case "tool.started":
+      return { seq, event: { case: "toolStarted", value: { callId: event.callId, tool: event.tool, argumentsJson: event.arguments } } };
+    case "tool.finished":
+      return { seq, event: { case: "toolFinished", value: event } };
+    case "citations":
+      return { seq, event: { case: "citations", value: { citations: event.citations.map(citationMessage) } } };
+    case "question":
+      return { seq, event: { case: "question", value: event.question } };
+    case "message.completed":
+      return { seq, event: { case: "messageCompleted", value: messageMessage(event.message) } };
+    case "error":
+      return { seq, event: { case: "error", value: { code: event.code, reason: event.reason } } };
+  }
+}
+
+/** The one-shot ask's stream: the agent's events that it has always carried, then the answer. */
+export function askEventMessage(event: OneShotEvent): MessageInitShape<typeof AskEventSchema> | undefined {
+  switch (event.type) {
+    case "token":
+      return { event: { case: "token", value: event.text } };
+    case "tool.started":
+      return { event: { case: "toolStarted", value: { callId: event.callId, tool: event.tool, argumentsJson: event.arguments } } };
+    case "tool.finished":
+      return { event: { case: "toolFinished", value: event } };
+    case "citations":
+      return { event: { case: "citations", value: { citations: event.citations.map(citationMessage) } } };
+    case "done":
+      return { event: { case: "done", value: { answer: event.answer, citations: event.citations.map(citationMessage), provider: event.provider } } };
+    default:
+      return undefined;
+  }
+}
