@@ -12,3 +12,4 @@ export * from "./private-server.js";
 export * from "./git-http-server.js";
 export * from "./temporary-sqlite-store.js";
 export * from "./captured-stdout.js";
+export * from "./event-stream-reader.js";

@@ -2,8 +2,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CallPrincipal } from "@qamesh/authorization";
 import { ContextValues, credentialKey, runWithContextValues } from "@qamesh/grpc";
+import { parseConfig } from "@qamesh/config";
+import { gatewayRecipe } from "@qamesh/gateway";
 import { createLogger } from "@qamesh/logger";
 import { AssertionSigner, meshSigners } from "@qamesh/mesh-auth";
+import { AdapterPool } from "@qamesh/runtime-adapters";
+import { startService } from "@qamesh/service-runtime";
 import { signingKeysFromFile } from "@qamesh/signed-tokens";
 import { gatewayClient, temporaryDirectory, type GatewayClient, type MeshHarness } from "@qamesh/testkit";
 import { ephemeralStandaloneEnvironment, startStandalone, type RunningStandalone } from "../src/index.js";
@@ -89,4 +93,26 @@ export async function asMeshPrincipal<T>(harness: Harness, principal: CallPrinci
   const signer = await AssertionSigner.create(principal.kind === "user" ? "gateway" : "service", principal.kind === "user" ? keys.gateway : keys.service);
   const token = await signer.sign(principal);
   return runWithContextValues(new ContextValues().set(credentialKey, () => Promise.resolve(token)), work);
+}
+
+/**
+ * A second gateway in front of the harness's services, on the same identity store and mesh
+ * keys: another replica, as a load balancer would pick. Stop it before the harness.
+ */
+export async function startSecondGateway(harness: Harness): Promise<{ url: string; stop(): Promise<void> }> {
+  const data = join(harness.root, "data");
+  const ports = harness.running.grpcPorts;
+  const config = parseConfig(gatewayRecipe.configSchema, {
+    ...ephemeralStandaloneEnvironment(harness.root),
+    GATEWAY_HOST: "127.0.0.1",
+    GATEWAY_PORT: "0",
+    GATEWAY_DB_FILE: join(data, "gateway.sqlite"),
+    MESH_KEYS_FILE: join(data, "mesh-keys.json"),
+    INGESTION_ADDRESS: `127.0.0.1:${ports.ingestion}`,
+    CHAT_ADDRESS: `127.0.0.1:${ports.chat}`,
+    TOOL_RUNTIME_ADDRESS: `127.0.0.1:${ports["tool-runtime"]}`,
+    LLM_PROFILES_ADDRESS: `127.0.0.1:${ports["llm-profiles"]}`,
+  });
+  const gateway = await startService(gatewayRecipe, config, createLogger({ service: "second-gateway", level: "silent" }), new AdapterPool());
+  return { url: gateway.service.url, stop: () => gateway.stop() };
 }

@@ -105,7 +105,7 @@ export function messageUseCases(deps: ChatDeps) {
      * The user's message: it answers the question a paused answer asked (which then continues),
      * or starts a new answer. Refused while an answer is still being written.
      */
-    async send(principal: CallPrincipal, input: { projectId: string; chatId: string; content: string }, call: CallSignal): Promise<{ userMessage: MessageRecord; answer: MessageRecord }> {
+    async send(principal: CallPrincipal, input: { projectId: string; chatId: string; content: string }, call: CallSignal): Promise<{ userMessage: MessageRecord; answer: MessageRecord; eventsAfter: number }> {
       const user = chatUser(principal, input.projectId);
       const content = input.content.trim();
       if (!content) throw invalidArgument("content", "content must not be empty");
@@ -138,7 +138,7 @@ export function messageUseCases(deps: ChatDeps) {
         const afterSeq = await deps.log.lastSeq(chat.projectId, lastAnswer.id);
         runAnswer(deps, resumed, afterSeq, (signal) => resumeAgent(deps, answerOptions, paused, content, signal));
         await chats.put({ ...chat, updateTime: now });
-        return { userMessage: reply, answer: resumed };
+        return { userMessage: reply, answer: resumed, eventsAfter: afterSeq };
       }
 
       const input_ = await answerInput(chat.projectId, historyBefore(all, position), content, call);
@@ -147,7 +147,14 @@ export function messageUseCases(deps: ChatDeps) {
       const first = chat.titleSource === "none";
       await chats.put({ ...chat, updateTime: now, ...(first ? { title: heuristicTitle(content), titleSource: "heuristic" as const } : {}) });
       startFresh(chat, answer, input_, first && input_.provider !== "extractive" ? () => nameChat(chat, content) : undefined);
-      return { userMessage, answer };
+      return { userMessage, answer, eventsAfter: 0 };
+    },
+
+    async get(principal: CallPrincipal, input: MessageInput): Promise<MessageRecord> {
+      const chat = await ownChat(deps, chatUser(principal, input.projectId), input.projectId, input.chatId);
+      const message = input.messageId ? await messages.get(input.projectId, input.messageId) : undefined;
+      if (!message || message.chatId !== chat.id) throw notFound(`message ${input.messageId} not found in chat ${chat.id}`);
+      return failIfAbandoned(deps, message);
     },
 
     /** An answer's events after `after`, then the rest live as they are written, until it ends (or pauses for the user). */

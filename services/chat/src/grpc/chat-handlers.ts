@@ -55,7 +55,10 @@ export function chatHandlers({ agent, chats, messages }: ChatHandlerDeps): Servi
     },
     async sendMessage(request, context) {
       const sent = await messages.send(callPrincipal(context.values), request, callOptions(context));
-      return { userMessage: messageMessage(sent.userMessage), assistantMessage: messageMessage(sent.answer) };
+      return { userMessage: messageMessage(sent.userMessage), assistantMessage: messageMessage(sent.answer), eventsAfter: sent.eventsAfter };
+    },
+    async getMessage(request, context) {
+      return messageMessage(await messages.get(callPrincipal(context.values), request));
     },
     async *followAnswer(request, context) {
       for await (const event of messages.follow(callPrincipal(context.values), request, context.signal)) yield answerEventMessage(event);

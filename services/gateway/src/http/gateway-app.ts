@@ -23,6 +23,7 @@ import { projectRoutes } from "./routes/project-routes.js";
 import { searchAndAskRoutes } from "./routes/search-and-ask-routes.js";
 import { sourceRoutes } from "./routes/source-routes.js";
 import { toolRoutes } from "./routes/tool-routes.js";
+import { chatRoutes } from "./routes/chat-routes.js";
 
 /**
  * The public HTTP surface. Express 5 forwards rejected async handlers to the error handler.
@@ -71,6 +72,7 @@ export function createGatewayApp(
   app.use(ingestionRoutes(peers));
   app.use(searchAndAskRoutes(peers, rateLimits));
   app.use(toolRoutes(peers));
+  app.use(chatRoutes(peers, rateLimits));
   app.use((request) => {
     throw notFound(`no route for ${request.method} ${request.path}`);
   });

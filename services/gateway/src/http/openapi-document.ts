@@ -20,6 +20,10 @@ const errorDescriptions: Record<number, string> = {
 };
 const projectId = { name: "projectId", in: "path", required: true, schema: { type: "string" } };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const chatId = { name: "chatId", in: "path", required: true, schema: { type: "string" } };
+const messageId = { name: "messageId", in: "path", required: true, schema: { type: "string" } };
+const answerEventsDescription =
+  "each with `id:` its number: `message.started` ({messageId, chatId, replyTo, version}), `token` ({text}), `tool.started` ({callId, tool, arguments}), `tool.finished` ({callId, failed, summary, references, durationMs}), `citations` ({citations}), `question` ({text, choices}: the answer waits for the user), `message.completed` ({message}) or `error` ({code, reason})";
 const reference = {
   sourceId: { type: "string" },
   path: { type: "string" },
@@ -206,10 +210,80 @@ export const openApiDocument = {
         responses: {
           "200": {
             description:
-              "The answer. As SSE: `token` events ({text}); with a model that calls tools, `tool.started` ({callId, tool, arguments}) and `tool.finished` ({callId, failed, summary, references}) for each call; one `citations` event (the passages the answer may cite: retrieved ones, or those its tools read and it cited); then `done` ({answer, citations, provider}) or `error`.",
+              "The answer, by the same agent as a chat (without history, and without asking back). As SSE: `tool.started` ({callId, tool, arguments}) and `tool.finished` ({callId, failed, summary, references, durationMs}) for each tool call (without a model that calls tools, the search made for it); `token` events ({text}); one `citations` event (the passages the answer cited); then `done` ({answer, citations, provider}) or `error`.",
             content: { ...json(ref("Answer")), "text/event-stream": { schema: { type: "string" } } },
           },
           ...errors(400, 404, 503),
+        },
+      },
+    },
+    "/v1/projects/{projectId}/chats": {
+      parameters: [projectId],
+      post: {
+        summary: "Start a chat (yours alone: nobody else, not even a project admin, can read it)",
+        requestBody: { required: false, content: json(ref("CreateChat")) },
+        responses: { "201": { description: "The chat", content: json(ref("Chat")) }, ...errors(400, 404, 503) },
+      },
+      get: {
+        summary: "Your chats in the project, most recently active first",
+        parameters: pageParameters,
+        responses: { "200": { description: "A page of chats", content: json({ type: "object", properties: { chats: { type: "array", items: ref("Chat") }, ...nextCursorProperty } }) }, ...errors(400, 404, 503) },
+      },
+    },
+    "/v1/projects/{projectId}/chats/{chatId}": {
+      parameters: [projectId, chatId],
+      get: { summary: "The chat with its messages in order (every version of a regenerated answer)", responses: { "200": { description: "The chat", content: json(ref("ChatWithMessages")) }, ...errors(404, 503) } },
+      patch: { summary: "Rename the chat", requestBody: { required: true, content: json(ref("UpdateChat")) }, responses: { "200": { description: "The chat", content: json(ref("Chat")) }, ...errors(400, 404, 503) } },
+      delete: { summary: "Delete the chat, its messages and their events", responses: { "204": { description: "Deleted" }, ...errors(404, 503) } },
+    },
+    "/v1/projects/{projectId}/chats/{chatId}/messages": {
+      parameters: [projectId, chatId],
+      post: {
+        summary:
+          "Send a message: it starts an answer, or, when the latest answer waits for the user (status awaiting_user), answers its question and that answer goes on. The answer is written whether or not the client stays; `Location` names its event stream at once",
+        requestBody: { required: true, content: json(ref("SendMessage")) },
+        responses: {
+          "200": {
+            description: `With Accept: text/event-stream, the answer's events as they happen (${answerEventsDescription}). Otherwise, once the answer ends (or pauses for a question): {userMessage, message}.`,
+            headers: { Location: { description: "the answer's event stream", schema: { type: "string" } } },
+            content: { ...json({ type: "object", properties: { userMessage: ref("ChatMessage"), message: ref("ChatMessage") } }), "text/event-stream": { schema: { type: "string" } } },
+          },
+          ...errors(400, 404, 409, 503),
+        },
+      },
+    },
+    "/v1/projects/{projectId}/chats/{chatId}/messages/{messageId}": {
+      parameters: [projectId, chatId, messageId],
+      get: { summary: "One message as it stands (an answer's status while it is written)", responses: { "200": { description: "The message", content: json(ref("ChatMessage")) }, ...errors(404, 503) } },
+    },
+    "/v1/projects/{projectId}/chats/{chatId}/messages/{messageId}/events": {
+      parameters: [projectId, chatId, messageId],
+      get: {
+        summary: "Replay an answer's events after a cursor, then follow it live until it ends: from any gateway, while it is written or after",
+        parameters: [
+          { name: "Last-Event-ID", in: "header", schema: { type: "integer", minimum: 0 }, description: "the `id` of the last event received; the stream resumes after it" },
+          { name: "after", in: "query", schema: { type: "integer", minimum: 0 }, description: "the same, for clients that cannot set the header" },
+        ],
+        responses: { "200": { description: `Server-Sent Events (${answerEventsDescription})`, content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors(400, 404, 503) },
+      },
+    },
+    "/v1/projects/{projectId}/chats/{chatId}/messages/{messageId}/stop": {
+      parameters: [projectId, chatId, messageId],
+      post: {
+        summary: "Stop an answer being written (its text so far is kept, status stopped) or waiting for the user; a finished one is returned unchanged. Disconnecting does not stop an answer; this does",
+        responses: { "200": { description: "The answer", content: json(ref("ChatMessage")) }, ...errors(404, 503) },
+      },
+    },
+    "/v1/projects/{projectId}/chats/{chatId}/messages/{messageId}/regenerate": {
+      parameters: [projectId, chatId, messageId],
+      post: {
+        summary: "Write a new version of the chat's latest answer; earlier versions stay readable",
+        responses: {
+          "200": {
+            description: "As for sending a message: the new version's events as SSE, or {message} once it ends",
+            content: { ...json({ type: "object", properties: { message: ref("ChatMessage") } }), "text/event-stream": { schema: { type: "string" } } },
+          },
+          ...errors(404, 409, 503),
         },
       },
     },
@@ -317,6 +391,30 @@ export const openApiDocument = {
       },
       SearchHit: { type: "object", properties: { chunkId: { type: "string" }, score: { type: "number" }, text: { type: "string" }, ...reference } },
       Citation: { type: "object", properties: { index: { type: "integer", description: "the [n] the answer uses" }, ...reference, snippet: { type: "string" } } },
+      Chat: {
+        type: "object",
+        properties: { id: { type: "string" }, projectId: { type: "string" }, title: { type: "string", description: "from the first message until renamed" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } },
+      },
+      ChatWithMessages: { allOf: [ref("Chat"), { type: "object", properties: { messages: { type: "array", items: ref("ChatMessage") } } }] },
+      ChatMessage: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          chatId: { type: "string" },
+          role: { enum: ["user", "assistant"] },
+          content: { type: "string" },
+          status: { enum: ["streaming", "awaiting_user", "completed", "stopped", "failed"] },
+          replyTo: { type: ["string", "null"], description: "an answer: the question it answers; a user message: the answer whose question it replies to" },
+          version: { type: "integer", description: "of an answer: 1, then one more per regeneration" },
+          citations: { type: "array", items: ref("Citation") },
+          provider: { type: ["string", "null"] },
+          usage: { type: "object", properties: { promptTokens: { type: "integer" }, completionTokens: { type: "integer" } } },
+          question: { type: ["object", "null"], properties: { text: { type: "string" }, choices: { type: "array", items: { type: "string" } } }, description: "what the agent asks, while awaiting_user" },
+          error: { type: ["object", "null"], properties: { code: { type: "string" }, reason: { type: "string" } } },
+          createdAt: { type: "string", format: "date-time" },
+          completedAt: { type: ["string", "null"], format: "date-time" },
+        },
+      },
       Answer: {
         type: "object",
         properties: { answer: { type: "string" }, citations: { type: "array", items: ref("Citation") }, provider: { type: "string", description: "\"extractive\" when no LLM was used" } },

@@ -1,5 +1,5 @@
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
-import type { Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
+import type { AnswerEvent, Chat, ChatMessage, Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { SourceReference, SourceSpec } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import { IngestionMode, IngestionRunStatus, type IngestionRun, type Project, type Source } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { SearchHit } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
@@ -75,3 +75,48 @@ export const referenceJson = (reference: SourceReference | undefined) => ({
 export const hitJson = (hit: SearchHit) => ({ chunkId: hit.chunkId, score: hit.score, text: hit.text, ...referenceJson(hit.reference) });
 
 export const citationJson = (citation: Citation) => ({ index: citation.index, ...referenceJson(citation.reference), snippet: citation.snippet });
+
+export const chatJson = (chat: Chat) => ({ id: chat.id, projectId: chat.projectId, title: chat.title, createdAt: iso(chat.createTime), updatedAt: iso(chat.updateTime) });
+
+export const chatMessageJson = (message: ChatMessage) => ({
+  id: message.id,
+  chatId: message.chatId,
+  role: message.role,
+  content: message.content,
+  status: message.status,
+  replyTo: message.replyTo || null,
+  version: message.version,
+  citations: message.citations.map(citationJson),
+  provider: message.provider || null,
+  usage: { promptTokens: message.usage?.promptTokens ?? 0, completionTokens: message.usage?.completionTokens ?? 0 },
+  question: message.question ? { text: message.question.text, choices: message.question.choices } : null,
+  error: message.errorCode ? { code: message.errorCode, reason: message.errorReason } : null,
+  createdAt: iso(message.createTime),
+  completedAt: iso(message.completeTime),
+});
+
+/** One event of an answer as every client sees it (SSE and WebSocket alike): its number, its type, its data. */
+export function answerEventJson(event: AnswerEvent): { seq: number; type: string; data: unknown } {
+  const { seq } = event;
+  const { case: kind, value } = event.event;
+  switch (kind) {
+    case "messageStarted":
+      return { seq, type: "message.started", data: { messageId: value.messageId, chatId: value.chatId, replyTo: value.replyTo, version: value.version } };
+    case "token":
+      return { seq, type: "token", data: { text: value } };
+    case "toolStarted":
+      return { seq, type: "tool.started", data: { callId: value.callId, tool: value.tool, arguments: value.argumentsJson } };
+    case "toolFinished":
+      return { seq, type: "tool.finished", data: { callId: value.callId, failed: value.failed, summary: value.summary, references: value.references.map(referenceJson), durationMs: value.durationMs } };
+    case "citations":
+      return { seq, type: "citations", data: { citations: value.citations.map(citationJson) } };
+    case "question":
+      return { seq, type: "question", data: { text: value.text, choices: value.choices } };
+    case "messageCompleted":
+      return { seq, type: "message.completed", data: { message: chatMessageJson(value) } };
+    case "error":
+      return { seq, type: "error", data: { code: value.code, reason: value.reason } };
+    default:
+      return { seq, type: "unknown", data: {} };
+  }
+}

@@ -92,7 +92,33 @@ const Search = z.object({
 
 const Ask = z.object({ question: z.string().trim().min(1, "question must not be empty").max(textLimits.question) });
 
-export const requestBodies = { Login, Refresh, CreateApiKey, CreateUser, UpdateUser, SetMember, CreateProject, UpdateProject, CreateSource, StartIngestion, Search, Ask };
+const chatTitle = z.string().trim().max(textLimits.name);
+
+const CreateChat = z.object({ title: chatTitle.default("").meta({ description: "empty: the first message names the chat" }) }).strict();
+
+const UpdateChat = z.object({ title: chatTitle.min(1, "title must not be empty") }).strict();
+
+const SendMessage = z
+  .object({ content: z.string().trim().min(1, "content must not be empty").max(textLimits.message).meta({ description: "a question, or the reply to the question the agent asked" }) })
+  .strict();
+
+export const requestBodies = {
+  Login,
+  Refresh,
+  CreateApiKey,
+  CreateUser,
+  UpdateUser,
+  SetMember,
+  CreateProject,
+  UpdateProject,
+  CreateSource,
+  StartIngestion,
+  Search,
+  Ask,
+  CreateChat,
+  UpdateChat,
+  SendMessage,
+};
 
 /** The request bodies as OpenAPI 3.1 (JSON Schema 2020-12) schemas: what a client may send. */
 export function requestBodySchemas(): Record<string, Record<string, unknown>> {

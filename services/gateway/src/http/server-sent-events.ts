@@ -12,8 +12,14 @@ export class ServerSentEvents {
     response.flushHeaders();
   }
 
-  send(event: string, data: unknown): void {
-    this.response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  /** One event; `id` (a sequence number) is what a reconnecting client sends back as Last-Event-ID. */
+  send(event: string, data: unknown, id?: number): void {
+    this.response.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** A comment line, which clients ignore: keeps idle proxies from closing a quiet stream. */
+  keepAlive(): void {
+    this.response.write(": keep-alive\n\n");
   }
 
   end(): void {

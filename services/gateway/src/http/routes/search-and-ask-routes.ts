@@ -1,25 +1,14 @@
-import { Router, type Response } from "express";
+import { Router } from "express";
 import { toAppError } from "@qamesh/errors";
 import type { Peers } from "../../peers.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { authorizedProjectId } from "../auth/project-access.js";
+import { clientGone } from "../client-gone.js";
 import { errorBody } from "../error-response.js";
 import { parseInput } from "../parse-input.js";
 import { citationJson, hitJson, referenceJson } from "../presenters.js";
 import { ServerSentEvents } from "../server-sent-events.js";
 import { requestBodies } from "../request-bodies.js";
-
-/**
- * Aborted when the client goes away before the answer is complete, so the services stop
- * working for nobody. (The request's own "close" fires as soon as its body has been read.)
- */
-function clientGone(response: Response): AbortSignal {
-  const controller = new AbortController();
-  response.on("close", () => {
-    if (!response.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
 
 export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router {
   const router = Router();

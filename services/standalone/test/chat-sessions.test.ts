@@ -1,0 +1,253 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, gatewayClient, readEventStream, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { distractorFiles, projectWithFiles, startHarness, startSecondGateway, type Harness } from "./standalone-harness.js";
+
+const toolTurns = (messages: WireMessage[]) => messages.filter((turn) => turn.role === "tool");
+const isTitleRequest = (messages: WireMessage[]) => String(messages[0]?.content ?? "").startsWith("Write a title");
+
+/** The number the tool results gave the passage mentioning `words`. */
+function passageNumber(messages: WireMessage[], words: string): string | undefined {
+  for (const message of toolTurns(messages)) {
+    for (const block of String(message.content).split(/\n\n(?=\[\d+\] )/)) if (block.includes(words)) return block.match(/^\[(\d+)\]/)?.[1];
+  }
+  return undefined;
+}
+
+/** A model that searches first, then answers from what it found (citing it), and names chats. */
+function searchingModel(answer: (messages: WireMessage[]) => string): (messages: WireMessage[]) => ScriptedReply {
+  return (messages) => {
+    if (isTitleRequest(messages)) return { text: "Invoice retry schedule" };
+    if (toolTurns(messages).length === 0) return { text: "", toolCalls: [{ name: "semantic_search", arguments: JSON.stringify({ query: String(messages.at(-1)?.content), k: 3 }) }] };
+    return { text: answer(messages), usage: { promptTokens: 120, completionTokens: 30 } };
+  };
+}
+
+const longAnswer = (messages: WireMessage[]) => `Failed invoices are retried every 17 minutes [${passageNumber(messages, "17 minutes")}]. ${"The reconciler keeps trying until the invoice is paid. ".repeat(6)}`;
+
+describe("chats", () => {
+  let model: FakeModelServer;
+  let harness: Harness;
+  let projectId: string;
+  const behaviour: FakeModelBehaviour = { answer: () => "unscripted", embedding: () => [] };
+  let script: (messages: WireMessage[]) => ScriptedReply = () => ({ text: "unscripted" });
+
+  const chatPath = (chatId: string) => `/v1/projects/${projectId}/chats/${chatId}`;
+  const newChat = async () => (await harness.api("POST", `/v1/projects/${projectId}/chats`, {})).body.id as string;
+  const post = async (path: string, body: unknown, accept = "text/event-stream", gatewayUrl = harness.gatewayUrl) =>
+    fetch(`${gatewayUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", accept, authorization: await harness.authorization() }, body: JSON.stringify(body) });
+  const events = async (chatId: string, messageId: string, headers: Record<string, string> = {}, gatewayUrl = harness.gatewayUrl) =>
+    fetch(`${gatewayUrl}${chatPath(chatId)}/messages/${messageId}/events`, { headers: { accept: "text/event-stream", authorization: await harness.authorization(), ...headers } });
+   
+  const sendAndWait = async (chatId: string, content: string): Promise<any> => (await post(`${chatPath(chatId)}/messages`, { content }, "application/json")).json();
+  const message = async (chatId: string, messageId: string) => (await harness.api("GET", chatPath(chatId))).body.messages.find((candidate: { id: string }) => candidate.id === messageId);
+
+  beforeAll(async () => {
+    behaviour.answer = (messages) => script(messages);
+    model = await startFakeModelServer(behaviour);
+    harness = await startHarness({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${model.url}/v1`, LLM_MODEL: "gpt-chat" });
+    ({ projectId } = await projectWithFiles(harness, harness.root, "Chats", {
+      "billing.md": "# Billing\n\nFailed invoices are retried every 17 minutes.\n",
+      "weekends.md": "# Weekends\n\nOn weekends the retry interval doubles to 34 minutes.\n",
+      ...distractorFiles,
+    }));
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await model?.close();
+  });
+
+  it("answers in a chat, lets the model name it, and answers a follow-up that depends on the previous turn", async () => {
+    behaviour.pieceDelayMs = 0;
+    script = searchingModel((messages) => `Every 17 minutes [${passageNumber(messages, "17 minutes")}].`);
+    const created = await harness.api("POST", `/v1/projects/${projectId}/chats`, {});
+    expect(created.status).toBe(201);
+    expect(created.body.title).toBe("");
+    const chatId = created.body.id;
+
+    const first = await post(`${chatPath(chatId)}/messages`, { content: "How often are failed invoices retried?" }, "application/json");
+    expect(first.status).toBe(200);
+    const { userMessage, message: answer } = (await first.json()) as { userMessage: any; message: any };  
+    expect(first.headers.get("location")).toBe(`${chatPath(chatId)}/messages/${answer.id}/events`);
+    expect(userMessage).toMatchObject({ role: "user", content: "How often are failed invoices retried?", status: "completed" });
+    expect(answer).toMatchObject({ role: "assistant", status: "completed", version: 1, replyTo: userMessage.id, provider: "openai:gpt-chat" });
+    expect(answer.content).toMatch(/^Every 17 minutes \[\d\]\.$/);
+    expect(answer.citations.map((citation: { path: string }) => citation.path)).toEqual(["billing.md"]);
+    expect(answer.usage).toEqual({ promptTokens: 120, completionTokens: 30 });
+    // The title is the model's (a heuristic one stands in until it has written it).
+    await eventually(async () => expect((await harness.api("GET", chatPath(chatId))).body.title).toBe("Invoice retry schedule"));
+
+    script = (messages) => {
+      if (isTitleRequest(messages)) return { text: "should not be asked again" };
+      // The follow-up only makes sense with the first turn in the prompt.
+      const history = messages.map((turn) => String(turn.content ?? "")).join("\n");
+      if (!history.includes("How often are failed invoices retried?") || !history.includes("Every 17 minutes")) return { text: "What are you referring to?" };
+      return searchingModel((later) => `On weekends it doubles to 34 minutes [${passageNumber(later, "34 minutes")}].`)(messages);
+    };
+    const second = await sendAndWait(chatId, "And on weekends?");
+    expect(second.message.content).toMatch(/^On weekends it doubles to 34 minutes \[\d\]\.$/);
+    expect(second.message.citations.map((citation: { path: string }) => citation.path)).toEqual(["weekends.md"]);
+
+    const chat = (await harness.api("GET", chatPath(chatId))).body;
+    expect(chat.title).toBe("Invoice retry schedule");
+    expect(chat.messages.map((turn: { role: string; status: string }) => `${turn.role}:${turn.status}`)).toEqual(["user:completed", "assistant:completed", "user:completed", "assistant:completed"]);
+    const listed = (await harness.api("GET", `/v1/projects/${projectId}/chats`)).body;
+    expect(listed.chats[0]).toMatchObject({ id: chatId, title: "Invoice retry schedule" });
+  });
+
+  it("streams numbered events; a client that hangs up mid-answer resumes on another gateway with Last-Event-ID and gets every event once, in order", async () => {
+    behaviour.pieceDelayMs = 15;
+    script = searchingModel(longAnswer);
+    const chatId = await newChat();
+    const other = await startSecondGateway(harness);
+    try {
+      const response = await post(`${chatPath(chatId)}/messages`, { content: "How often are failed invoices retried?" });
+      expect(response.headers.get("content-type")).toContain("text/event-stream");
+      const before = await readEventStream(response, (_event, received) => received.filter((event) => event.event === "token").length < 5);
+      const messageId = before[0]!.data.messageId;
+      expect(before[0]!.event).toBe("message.started");
+
+      const after = await readEventStream(await events(chatId, messageId, { "last-event-id": String(before.at(-1)!.id) }, other.url));
+      const all = [...before, ...after];
+      expect(all.map((event) => event.id)).toEqual(all.map((_event, index) => index + 1));
+      expect(all.at(-1)!.event).toBe("message.completed");
+      const completed = all.at(-1)!.data.message;
+      expect(all.filter((event) => event.event === "token").map((event) => event.data.text).join("")).toBe(completed.content);
+      expect(all.map((event) => event.event)).toEqual(expect.arrayContaining(["tool.started", "tool.finished", "citations"]));
+
+      // Replayed from the start after it ended, from either gateway: the very same sequence.
+      const replayed = await readEventStream(await events(chatId, messageId, {}, other.url));
+      expect(replayed).toEqual(all);
+      const authorization = await harness.authorization();
+      const lastTwo = await readEventStream(await fetch(`${harness.gatewayUrl}${chatPath(chatId)}/messages/${messageId}/events?after=${all.length - 2}`, { headers: { authorization } }));
+      expect(lastTwo).toEqual(all.slice(-2));
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("keeps writing an answer whose client left; stop ends it with its text so far, and the chat takes the next message", async () => {
+    behaviour.pieceDelayMs = 40;
+    script = searchingModel(longAnswer);
+    const chatId = await newChat();
+    const started = await readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "How often are failed invoices retried?" }), (event) => event.event !== "token");
+    const messageId = started[0]!.data.messageId;
+    await sleep(300);
+    // Gone for a while, the answer is still being written.
+    expect((await message(chatId, messageId)).status).toBe("streaming");
+
+    const stopped = await harness.api("POST", `${chatPath(chatId)}/messages/${messageId}/stop`);
+    expect(stopped.status).toBe(200);
+    expect(stopped.body.status).toBe("stopped");
+    expect(stopped.body.content.length).toBeGreaterThan(0);
+    expect(longAnswer([]).length).toBeGreaterThan(stopped.body.content.length);
+    const replay = await readEventStream(await events(chatId, messageId));
+    expect(replay.at(-1)).toMatchObject({ event: "message.completed", data: { message: { status: "stopped", content: stopped.body.content } } });
+    // Stopping again changes nothing.
+    expect((await harness.api("POST", `${chatPath(chatId)}/messages/${messageId}/stop`)).body.content).toBe(stopped.body.content);
+
+    behaviour.pieceDelayMs = 0;
+    script = searchingModel(() => "Every 17 minutes.");
+    const next = await sendAndWait(chatId, "Once more, briefly?");
+    expect(next.message.status).toBe("completed");
+  });
+
+  it("refuses a second message while an answer is being written (409)", async () => {
+    behaviour.pieceDelayMs = 40;
+    script = searchingModel(longAnswer);
+    const chatId = await newChat();
+    const started = await readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "How often are failed invoices retried?" }), (event) => event.event !== "token");
+    const busy = await harness.api("POST", `${chatPath(chatId)}/messages`, { content: "Hello?" });
+    expect(busy.status).toBe(409);
+    await harness.api("POST", `${chatPath(chatId)}/messages/${started[0]!.data.messageId}/stop`);
+  });
+
+  it("regenerates the latest answer as a new version and keeps the earlier one; an older answer cannot be", async () => {
+    behaviour.pieceDelayMs = 0;
+    let attempt = 0;
+    script = searchingModel(() => `Attempt ${++attempt}.`);
+    const chatId = await newChat();
+    const first = await sendAndWait(chatId, "How often are failed invoices retried?");
+    const second = await sendAndWait(chatId, "And on weekends?");
+
+    const regenerated = await post(`${chatPath(chatId)}/messages/${second.message.id}/regenerate`, {});
+    const streamed = await readEventStream(regenerated);
+    expect(streamed[0]).toMatchObject({ event: "message.started", data: { replyTo: second.userMessage.id, version: 2 } });
+    expect(streamed.at(-1)!.data.message).toMatchObject({ content: "Attempt 3.", version: 2, status: "completed" });
+
+    const chat = (await harness.api("GET", chatPath(chatId))).body;
+    const versions = chat.messages.filter((turn: { replyTo: string | null; role: string }) => turn.role === "assistant" && turn.replyTo === second.userMessage.id);
+    expect(versions.map((turn: { version: number; content: string }) => [turn.version, turn.content])).toEqual([
+      [1, "Attempt 2."],
+      [2, "Attempt 3."],
+    ]);
+    expect((await harness.api("POST", `${chatPath(chatId)}/messages/${first.message.id}/regenerate`)).status).toBe(409);
+  });
+
+  it("asks the user when the question is ambiguous, waits, and goes on with the same answer once they reply", async () => {
+    behaviour.pieceDelayMs = 0;
+    script = (messages) => {
+      if (isTitleRequest(messages)) return { text: "Retries" };
+      const reply = toolTurns(messages).find((turn) => turn.tool_call_id !== undefined && String(turn.content).startsWith("The user answered:"));
+      if (!reply && toolTurns(messages).length === 0) {
+        return { text: "Which one do you mean? ", toolCalls: [{ name: "ask_user", arguments: JSON.stringify({ question: "Retries of what: invoices or deploys?", choices: ["invoices", "deploys"] }) }] };
+      }
+      return searchingModel((later) => `Invoices are retried every 17 minutes [${passageNumber(later, "17 minutes")}].`)(messages.filter((turn) => turn.role !== "tool" || !String(turn.content).startsWith("The user answered:")));
+    };
+    const chatId = await newChat();
+    const paused = await readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "How often are retries?" }));
+    expect(paused.at(-1)).toMatchObject({ event: "question", data: { text: "Retries of what: invoices or deploys?", choices: ["invoices", "deploys"] } });
+    const messageId = paused[0]!.data.messageId;
+    expect(await message(chatId, messageId)).toMatchObject({ status: "awaiting_user", question: { text: "Retries of what: invoices or deploys?" } });
+
+    const resumed = await post(`${chatPath(chatId)}/messages`, { content: "invoices" });
+    const rest = await readEventStream(resumed);
+    // The same answer goes on: its events continue the numbering.
+    expect(rest[0]!.id).toBe(paused.at(-1)!.id! + 1);
+    const completed = rest.at(-1)!.data.message;
+    expect(completed).toMatchObject({ id: messageId, status: "completed", question: null });
+    expect(completed.content).toMatch(/^Which one do you mean\? Invoices are retried every 17 minutes \[\d\]\.$/);
+    expect(completed.citations.map((citation: { path: string }) => citation.path)).toEqual(["billing.md"]);
+    // Replayed whole, question included, numbered once.
+    const replay = await readEventStream(await events(chatId, messageId));
+    expect(replay).toEqual([...paused, ...rest]);
+  });
+
+  it("keeps chats private: another user, even a project admin, can neither read, follow, stop, regenerate nor write in them", async () => {
+    behaviour.pieceDelayMs = 0;
+    script = searchingModel(() => "Every 17 minutes.");
+    const chatId = await newChat();
+    const sent = await sendAndWait(chatId, "How often are failed invoices retried?");
+    const password = "a-long-enough-password";
+    await harness.api("POST", "/v1/users", { username: "mallory", password });
+    const malloryId = (await harness.api("GET", "/v1/users")).body.users.find((user: { username: string }) => user.username === "mallory").id;
+    expect((await harness.api("PUT", `/v1/projects/${projectId}/members/${malloryId}`, { role: "admin" })).status).toBe(200);
+    const mallory = gatewayClient(() => harness.gatewayUrl, { username: "mallory", password });
+
+    const answerPath = `${chatPath(chatId)}/messages/${sent.message.id}`;
+    expect((await mallory.api("GET", chatPath(chatId))).status).toBe(404);
+    expect((await mallory.api("GET", `${answerPath}/events`)).status).toBe(404);
+    expect((await mallory.api("POST", `${answerPath}/stop`)).status).toBe(404);
+    expect((await mallory.api("POST", `${answerPath}/regenerate`)).status).toBe(404);
+    expect((await mallory.api("POST", `${chatPath(chatId)}/messages`, { content: "hi" })).status).toBe(404);
+    expect((await mallory.api("PATCH", chatPath(chatId), { title: "mine" })).status).toBe(404);
+    expect((await mallory.api("DELETE", chatPath(chatId))).status).toBe(404);
+    expect((await mallory.api("GET", `/v1/projects/${projectId}/chats`)).body.chats).toEqual([]);
+    // The owner's chat is untouched.
+    expect((await harness.api("GET", chatPath(chatId))).body.messages).toHaveLength(2);
+  });
+
+  it("renames and deletes a chat, and refuses bad input naming the field", async () => {
+    const chatId = await newChat();
+    expect((await harness.api("PATCH", chatPath(chatId), { title: "Renamed" })).body.title).toBe("Renamed");
+    expect((await harness.api("POST", `${chatPath(chatId)}/messages`, { content: "  " })).body.error).toMatchObject({ code: "invalid_argument", field: "content" });
+    expect((await harness.api("PATCH", chatPath(chatId), { title: "x".repeat(201) })).body.error.field).toBe("title");
+    expect((await harness.api("POST", `/v1/projects/${projectId}/chats`, { title: "a", extra: 1 })).status).toBe(400);
+    const badCursor = await events(chatId, "nope", { "last-event-id": "soon" });
+    expect(badCursor.status).toBe(400);
+    expect((await harness.api("GET", `${chatPath(chatId)}/messages/nope/events`)).status).toBe(404);
+    expect((await harness.api("DELETE", chatPath(chatId))).status).toBe(204);
+    expect((await harness.api("GET", chatPath(chatId))).status).toBe(404);
+  });
+});
