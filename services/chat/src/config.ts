@@ -21,8 +21,6 @@ export const chatConfigSchema = z.object({
   ANSWER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
   /** How often a follower of an answer written on another replica looks for its new events. */
   ANSWER_POLL_MS: z.coerce.number().int().min(10).max(5_000).default(100),
-  /** Answer events are persisted in batches at most this long after they happen. */
-  ANSWER_FLUSH_MS: z.coerce.number().int().min(1).max(1_000).default(50),
   ...meshTrustConfigShape,
   LOG_LEVEL: logLevel(),
 });

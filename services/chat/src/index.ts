@@ -19,7 +19,7 @@ export { chatIndexes } from "./app/chat-records.js";
 export interface ChatServiceDeps extends AgentDeps {
   store: DocumentStore;
   logger: Logger;
-  answers: AnswerSettings & { flushMs: number };
+  answers: AnswerSettings;
   outliveCall<T>(work: () => Promise<T>): Promise<T>;
 }
 
@@ -29,7 +29,7 @@ export interface ChatServiceDeps extends AgentDeps {
  * failed (their clients learn why) before the store closes.
  */
 export function createChat(given: ChatServiceDeps): MeshService {
-  const deps = { ...given, log: new AnswerLog(given.store, given.answers.flushMs), live: new LiveAnswers() };
+  const deps = { ...given, log: new AnswerLog(given.store), live: new LiveAnswers() };
   let sweeper: NodeJS.Timeout | undefined;
   const sweep = () => failAbandonedAnswers(deps).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for abandoned answers"));
   return {

@@ -23,7 +23,7 @@ export const chatRecipe: ServiceRecipe<typeof chatConfigSchema> = {
       tools,
       toolArguments: new ToolArguments(),
       settings: { maxSteps: config.AGENT_MAX_STEPS, toolTimeoutMs: config.AGENT_TOOL_TIMEOUT_MS },
-      answers: { leaseMs: config.ANSWER_LEASE_MS, pollMs: config.ANSWER_POLL_MS, flushMs: config.ANSWER_FLUSH_MS },
+      answers: { leaseMs: config.ANSWER_LEASE_MS, pollMs: config.ANSWER_POLL_MS },
       outliveCall: outlivingTheCall,
     });
     return { service, grpc: { host: config.CHAT_GRPC_HOST, port: config.CHAT_GRPC_PORT } };

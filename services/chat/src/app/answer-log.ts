@@ -9,14 +9,14 @@ export interface LogCursor {
 }
 
 /**
- * The persisted, numbered events of every answer. Events are written in small batches (a token
- * each would be one write per token), at most `flushMs` after they happen; a batch's id is its
- * answer and first number, so two writers of the same numbers cannot both succeed.
+ * The persisted, numbered events of every answer, in batches of consecutive events (a fast
+ * model's tokens would otherwise be one write each); a batch's id is its answer and first
+ * number, so two writers of the same numbers cannot both succeed.
  */
 export class AnswerLog {
   private readonly batches: Collection<EventBatchRecord>;
 
-  constructor(store: DocumentStore, private readonly flushMs: number) {
+  constructor(store: DocumentStore) {
     this.batches = store.collection<EventBatchRecord>(collections.eventBatches);
   }
 
@@ -42,8 +42,9 @@ export class AnswerLog {
     return numbered;
   }
 
-  writer(projectId: string, messageId: string, afterSeq: number): AnswerLogWriter {
-    return new AnswerLogWriter(this.batches, projectId, messageId, afterSeq, this.flushMs);
+  /** Writes an answer's events numbered after `afterSeq`; `persisted` gets each batch once it is stored. */
+  writer(projectId: string, messageId: string, afterSeq: number, persisted: (events: NumberedEvent[]) => void): AnswerLogWriter {
+    return new AnswerLogWriter(this.batches, projectId, messageId, afterSeq, persisted);
   }
 
   async deleteAnswer(projectId: string, messageId: string): Promise<void> {
@@ -51,11 +52,15 @@ export class AnswerLog {
   }
 }
 
-/** Numbers one answer's events as they happen and persists them in batches. */
+/**
+ * Numbers one answer's events as they happen and persists them: one write at a time, each
+ * taking every event appended while the previous one was in flight (a group commit: an idle
+ * answer writes each event at once, a fast one batches). An event is handed on (`persisted`)
+ * only once it is stored, so no client ever sees an event number the log could give to another.
+ */
 export class AnswerLogWriter {
   private pending: NumberedEvent[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private writing: Promise<void> | undefined;
   private failure: unknown;
 
   constructor(
@@ -63,40 +68,39 @@ export class AnswerLogWriter {
     private readonly projectId: string,
     private readonly messageId: string,
     private seq: number,
-    private readonly flushMs: number,
+    private readonly persisted: (events: NumberedEvent[]) => void,
   ) {}
 
-  get lastSeq(): number {
-    return this.seq;
-  }
-
-  /** Numbers the event; it is persisted within the flush interval. Throws once a write has failed. */
+  /** Numbers the event and queues it for writing. Throws once a write has failed. */
   append(event: AnswerEvent): NumberedEvent {
     if (this.failure) throw this.failure;
     const numbered = { seq: ++this.seq, event };
     this.pending.push(numbered);
-    this.timer ??= setTimeout(() => void this.flush().catch(() => {}), this.flushMs);
+    this.writing ??= this.writeAll();
     return numbered;
   }
 
-  /** Persists what is pending; resolves once everything appended so far is stored. */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = [];
-    // Batches are written one after another, so they land in order.
-    this.writing = this.writing.then(async () => {
-      if (this.failure) throw this.failure;
-      if (batch.length === 0) return;
-      try {
+  /** Resolves once everything appended so far is stored; rejects if a write failed. */
+  async flush(): Promise<void> {
+    await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  private async writeAll(): Promise<void> {
+    // Events appended in the same tick go together.
+    await Promise.resolve();
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
         await this.batches.insert(batchRecord(this.projectId, this.messageId, batch));
-      } catch (error) {
-        this.failure = error;
-        throw error;
+        this.persisted(batch);
       }
-    });
-    return this.writing;
+    } catch (error) {
+      this.failure = error;
+    } finally {
+      this.writing = undefined;
+    }
   }
 }
 

@@ -13,17 +13,19 @@ export type AnswerWork = (call: CallSignal) => AsyncGenerator<AnswerEvent, Agent
 
 /**
  * Writes an answer in the background, detached from the call that started it (a client going
- * away does not stop it): each event is numbered, handed to this replica's followers at once
- * and persisted in batches; the lease on the message is renewed while it runs; a stop asked on
- * any replica ends it. The events land before the final record, so a reader that sees the
- * record finished has every event. `message` is already stored as streaming.
+ * away does not stop it): each event is numbered, stored, then handed to this replica's
+ * followers; the lease on the message is renewed while it runs; a stop asked on any replica
+ * ends it. The events land before the final record, so a reader that sees the record finished
+ * has every event. `message` is already stored as streaming.
  */
 export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: number, work: AnswerWork, onAnswered?: (message: MessageRecord) => Promise<void>): LiveAnswer {
   const live = deps.live.start(message.projectId, message.id, afterSeq + 1);
-  const writer = deps.log.writer(message.projectId, message.id, afterSeq);
+  const writer = deps.log.writer(message.projectId, message.id, afterSeq, (events) => {
+    for (const event of events) live.push(event);
+  });
   const messages = deps.store.collection<MessageRecord>(collections.messages);
   const stops = deps.store.collection<StopRequestRecord>(collections.stops);
-  const emit = (event: AnswerEvent) => live.push(writer.append(event));
+  const emit = (event: AnswerEvent) => void writer.append(event);
   // Record writes go one after another, so a late lease renewal never overwrites the final record.
   let recordWrites = Promise.resolve();
   const writeRecord = (record: MessageRecord) => (recordWrites = recordWrites.then(() => messages.put(record)));
