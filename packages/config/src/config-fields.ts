@@ -8,9 +8,20 @@ export const port = (fallback?: number) => {
   return fallback === undefined ? base : base.default(fallback);
 };
 
-/** host:port of a peer gRPC server. */
+const hostAndPort = /^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/;
+const ipv4AndPort = /^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/;
+
+/**
+ * host:port of a peer gRPC server (a name resolving to every replica, as a Kubernetes headless
+ * Service does), or a comma-separated list of IPv4 ip:port, one per replica, called in turn.
+ */
 export const grpcAddress = () =>
-  z.string().regex(/^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/, "must be host:port");
+  z
+    .string()
+    .refine((value) => {
+      const addresses = value.split(",").map((address) => address.trim());
+      return addresses.length === 1 ? hostAndPort.test(addresses[0]!) : addresses.every((address) => ipv4AndPort.test(address));
+    }, "must be host:port, or a comma-separated list of IPv4 ip:port");
 
 export const logLevel = () => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info");
 

@@ -27,7 +27,7 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
   address: string,
   options: GrpcClientOptions,
 ): ServiceClient<S> {
-  const client = new Client(address, credentials.createInsecure(), {
+  const client = new Client(grpcTarget(address), credentials.createInsecure(), {
     // Reconnect quickly after a peer restarts instead of waiting for the default backoff.
     "grpc.initial_reconnect_backoff_ms": 200,
     "grpc.max_reconnect_backoff_ms": 2000,
@@ -80,6 +80,12 @@ export function createGrpcClient<S extends GenService<GenServiceMethods>>(
     }
   }
   return methods as ServiceClient<S>;
+}
+
+/** A list of replica addresses (ip:port,ip:port) becomes one target whose addresses are called in turn. */
+function grpcTarget(address: string): string {
+  const addresses = address.split(",").map((part) => part.trim());
+  return addresses.length === 1 ? addresses[0]! : `ipv4:${addresses.join(",")}`;
 }
 
 /** A signal that fired while the call was being prepared (its credential signed) cancels it at once. */

@@ -174,6 +174,29 @@ describe("gRPC bridge", () => {
     expect(error).toMatchObject({ code: "internal", message: "the response from llm-profiles was too large to pass on" });
   });
 
+  it("spreads calls over every replica of a comma-separated address list", async () => {
+    const replica = new GrpcServer({ logger, guard: testGuard });
+    replica.add(LlmProfilesService, {
+      async resolveProfile() {
+        return { provider: "extractive", model: "second replica" };
+      },
+      async *complete() {},
+      async embed() {
+        return { embeddings: [] };
+      },
+    });
+    const replicaAddress = `127.0.0.1:${await replica.listen("127.0.0.1", 0)}`;
+    try {
+      const both = createGrpcClient(LlmProfilesService, `${address},${replicaAddress}`, { peer: "llm-profiles" });
+      const answered = new Set<string>();
+      for (let call = 0; call < 6; call++) answered.add((await asAlice(() => both.resolveProfile({ projectId: "first replica" }))).model);
+      expect([...answered].sort()).toEqual(["first replica", "second replica"]);
+      both.close();
+    } finally {
+      await replica.shutdown(1000);
+    }
+  });
+
   it("reports an unreachable peer as unavailable, naming it", async () => {
     const nobody = createGrpcClient(LlmProfilesService, "127.0.0.1:1", { peer: "llm-profiles" });
     const error = await nobody.resolveProfile({ projectId: "p" }, { timeoutMs: 2000 }).catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayClient } from "@qamesh/api-client";
+import { readEventStream } from "./event-stream-reader.js";
 import { GitRepositoryFixture } from "./git-repository-fixture.js";
 
 const billingFile = [
@@ -25,6 +26,8 @@ export interface MeshHarness extends GatewayClient {
   /** A scratch directory the mesh may read local sources and file:// repositories from. */
   root: string;
   readonly gatewayUrl: string;
+  /** The URL of one more gateway replica in front of the same services; it stops with the mesh. */
+  anotherGateway(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -148,6 +151,41 @@ export function describeEndToEnd(mode: string, startMesh: () => Promise<MeshHarn
       expect(done.event).toBe("done");
       expect(done.data.answer).toBe(tokens.map((token) => token.data.text).join(""));
       expect(done.data.citations[0].path).toBe("services/billing/reconciler-config.ts");
+    });
+
+    it("holds a chat without an LLM: numbered events, resumed on another gateway exactly once, a title, and a follow-up", async () => {
+      const projectId = (await harness.api("GET", "/v1/projects")).body.projects[0].id;
+      const chatPath = `/v1/projects/${projectId}/chats/${(await harness.api("POST", `/v1/projects/${projectId}/chats`, {})).body.id}`;
+      const authorization = await harness.authorization();
+      const question = "How often does the billing reconciler retry failed invoices, and how many times?";
+      const sent = await fetch(`${harness.gatewayUrl}${chatPath}/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization },
+        body: JSON.stringify({ content: question }),
+      });
+      // The client hangs up after three events and comes back through another replica.
+      const before = await readEventStream(sent, (_event, received) => received.length < 3);
+      const messageId = before[0]!.data.messageId;
+      const other = await harness.anotherGateway();
+      const after = await readEventStream(await fetch(`${other}${chatPath}/messages/${messageId}/events`, { headers: { authorization, "last-event-id": String(before.at(-1)!.id) } }));
+      const all = [...before, ...after];
+      expect(all.map((event) => event.id)).toEqual(all.map((_event, index) => index + 1));
+      expect(all[0]!.event).toBe("message.started");
+      expect(all[1]).toMatchObject({ event: "tool.started", data: { tool: "semantic_search" } });
+      const completed = all.at(-1)!;
+      expect(completed.event).toBe("message.completed");
+      expect(completed.data.message.provider).toBe("extractive");
+      expect(completed.data.message.content).toContain("every 17 minutes");
+      expect(completed.data.message.citations[0].path).toBe("services/billing/reconciler-config.ts");
+      expect(all.filter((event) => event.event === "token").map((event) => event.data.text).join("")).toBe(completed.data.message.content);
+
+      const followUp = await harness.api("POST", `${chatPath}/messages`, { content: "How do rollbacks work?" });
+      expect(followUp.body.message.status).toBe("completed");
+      expect(followUp.body.message.citations[0].path).toBe("docs/deployment.md");
+      const chat = (await harness.api("GET", chatPath)).body;
+      // Offline, the first message names the chat.
+      expect(chat.title).toBe("How often does the billing reconciler retry failed…");
+      expect(chat.messages.map((message: { role: string }) => message.role)).toEqual(["user", "assistant", "user", "assistant"]);
     });
 
     it("keeps projects apart: another project's search finds nothing of the first", async () => {

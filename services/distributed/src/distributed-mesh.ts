@@ -18,6 +18,8 @@ export interface DistributedMeshOptions {
   /** Worker repository caches and the service logs live here. */
   dataDirectory: string;
   connectorWorkers?: number;
+  /** Chat service replicas (default 1), each on its own port; the gateway calls them in turn. */
+  chatReplicas?: number;
   /** Colon-separated roots local sources may live in (LOCAL_SOURCE_ROOTS of ingestion and workers). */
   localSourceRoots?: string;
   /** Fixed ports; free ones are picked when absent. */
@@ -41,6 +43,8 @@ export class DistributedMesh {
   private readonly processes: ChildProcess[] = [];
   private workerCount = 0;
   private readonly givenPorts: Set<number>;
+  /** Ports of the chat replicas after the first. */
+  private readonly chatReplicaPorts: number[] = [];
 
   private constructor(
     private readonly options: DistributedMeshOptions,
@@ -65,10 +69,14 @@ export class DistributedMesh {
     mkdirSync(join(options.dataDirectory, "logs"), { recursive: true });
     const mesh = new DistributedMesh(options, ports);
     try {
+      for (let replica = 1; replica < (options.chatReplicas ?? 1); replica++) mesh.chatReplicaPorts.push(await mesh.unusedPort());
       for (const name of ["llm-profiles", "tool-runtime", "chat", "ingestion"] as const) mesh.spawn(name, mesh.environment(name));
+      const chatReplicas = mesh.chatReplicaPorts.map((port) => ({ port, child: mesh.spawn("chat", { ...mesh.environment("chat"), CHAT_GRPC_PORT: String(port) }, `chat-${port}`) }));
       const gateway = mesh.spawn("gateway", mesh.environment("gateway"));
       await Promise.all(Array.from({ length: options.connectorWorkers ?? 1 }, () => mesh.startConnectorWorker()));
       await mesh.waitForGateway(gateway);
+      // The gateway is ready once it reaches one chat replica; the others must be up too.
+      await Promise.all(chatReplicas.map(({ port, child }) => waitFor(`chat-${port}`, child, mesh.logFile(`chat-${port}`), () => portOpen(port), 120_000)));
     } catch (error) {
       await mesh.stop();
       throw error;
@@ -117,7 +125,7 @@ export class DistributedMesh {
     const { servers, namespace } = this.options;
     const addresses = {
       INGESTION_ADDRESS: `127.0.0.1:${this.ports.ingestion}`,
-      CHAT_ADDRESS: `127.0.0.1:${this.ports.chat}`,
+      CHAT_ADDRESS: [this.ports.chat, ...this.chatReplicaPorts].map((port) => `127.0.0.1:${port}`).join(","),
       TOOL_RUNTIME_ADDRESS: `127.0.0.1:${this.ports.toolRuntime}`,
       LLM_PROFILES_ADDRESS: `127.0.0.1:${this.ports.llmProfiles}`,
     };

@@ -12,6 +12,7 @@ export interface DistributedHarness extends MeshHarness {
 
 export interface DistributedHarnessOptions {
   connectorWorkers?: number;
+  chatReplicas?: number;
   env?: Record<string, string>;
   /** Defaults to the servers the test setup started. */
   servers?: Partial<RealServerAddresses>;
@@ -35,6 +36,7 @@ export async function startDistributedHarness(options: DistributedHarnessOptions
     dataDirectory: directory.path,
     localSourceRoots: directory.path,
     connectorWorkers: options.connectorWorkers ?? 1,
+    chatReplicas: options.chatReplicas ?? 1,
     rootPassword: testRootPassword,
     env: {
       LOG_LEVEL: "info",
@@ -51,6 +53,7 @@ export async function startDistributedHarness(options: DistributedHarnessOptions
     ...gatewayClient(() => mesh.gatewayUrl),
     root: directory.path,
     gatewayUrl: mesh.gatewayUrl,
+    anotherGateway: () => mesh.startGatewayReplica(),
     mesh,
     namespace,
     servers,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, gatewayClient, readEventStream, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
-import { distractorFiles, projectWithFiles, startHarness, startSecondGateway, type Harness } from "./standalone-harness.js";
+import { distractorFiles, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
 const toolTurns = (messages: WireMessage[]) => messages.filter((turn) => turn.role === "tool");
 const isTitleRequest = (messages: WireMessage[]) => String(messages[0]?.content ?? "").startsWith("Write a title");
@@ -100,31 +100,27 @@ describe("chats", () => {
     behaviour.pieceDelayMs = 15;
     script = searchingModel(longAnswer);
     const chatId = await newChat();
-    const other = await startSecondGateway(harness);
-    try {
-      const response = await post(`${chatPath(chatId)}/messages`, { content: "How often are failed invoices retried?" });
-      expect(response.headers.get("content-type")).toContain("text/event-stream");
-      const before = await readEventStream(response, (_event, received) => received.filter((event) => event.event === "token").length < 5);
-      const messageId = before[0]!.data.messageId;
-      expect(before[0]!.event).toBe("message.started");
+    const other = await harness.anotherGateway();
+    const response = await post(`${chatPath(chatId)}/messages`, { content: "How often are failed invoices retried?" });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const before = await readEventStream(response, (_event, received) => received.filter((event) => event.event === "token").length < 5);
+    const messageId = before[0]!.data.messageId;
+    expect(before[0]!.event).toBe("message.started");
 
-      const after = await readEventStream(await events(chatId, messageId, { "last-event-id": String(before.at(-1)!.id) }, other.url));
-      const all = [...before, ...after];
-      expect(all.map((event) => event.id)).toEqual(all.map((_event, index) => index + 1));
-      expect(all.at(-1)!.event).toBe("message.completed");
-      const completed = all.at(-1)!.data.message;
-      expect(all.filter((event) => event.event === "token").map((event) => event.data.text).join("")).toBe(completed.content);
-      expect(all.map((event) => event.event)).toEqual(expect.arrayContaining(["tool.started", "tool.finished", "citations"]));
+    const after = await readEventStream(await events(chatId, messageId, { "last-event-id": String(before.at(-1)!.id) }, other));
+    const all = [...before, ...after];
+    expect(all.map((event) => event.id)).toEqual(all.map((_event, index) => index + 1));
+    expect(all.at(-1)!.event).toBe("message.completed");
+    const completed = all.at(-1)!.data.message;
+    expect(all.filter((event) => event.event === "token").map((event) => event.data.text).join("")).toBe(completed.content);
+    expect(all.map((event) => event.event)).toEqual(expect.arrayContaining(["tool.started", "tool.finished", "citations"]));
 
-      // Replayed from the start after it ended, from either gateway: the very same sequence.
-      const replayed = await readEventStream(await events(chatId, messageId, {}, other.url));
-      expect(replayed).toEqual(all);
-      const authorization = await harness.authorization();
-      const lastTwo = await readEventStream(await fetch(`${harness.gatewayUrl}${chatPath(chatId)}/messages/${messageId}/events?after=${all.length - 2}`, { headers: { authorization } }));
-      expect(lastTwo).toEqual(all.slice(-2));
-    } finally {
-      await other.stop();
-    }
+    // Replayed from the start after it ended, from either gateway: the very same sequence.
+    const replayed = await readEventStream(await events(chatId, messageId, {}, other));
+    expect(replayed).toEqual(all);
+    const authorization = await harness.authorization();
+    const lastTwo = await readEventStream(await fetch(`${harness.gatewayUrl}${chatPath(chatId)}/messages/${messageId}/events?after=${all.length - 2}`, { headers: { authorization } }));
+    expect(lastTwo).toEqual(all.slice(-2));
   });
 
   it("keeps writing an answer whose client left; stop ends it with its text so far, and the chat takes the next message", async () => {

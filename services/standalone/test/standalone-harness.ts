@@ -34,7 +34,11 @@ export async function startHarness(settings: Record<string, string> = {}, option
     : createLogger({ service: "test", level: "silent" });
   const start = () => startStandalone(ephemeralStandaloneEnvironment(directory.path, current), logger);
   let running = await start();
-  return {
+  const otherGateways: { stop(): Promise<void> }[] = [];
+  const stopOtherGateways = async () => {
+    for (const gateway of otherGateways.splice(0)) await gateway.stop();
+  };
+  const harness: Harness = {
     ...gatewayClient(() => running.gatewayUrl),
     root: directory.path,
     get running() {
@@ -43,16 +47,24 @@ export async function startHarness(settings: Record<string, string> = {}, option
     get gatewayUrl() {
       return running.gatewayUrl;
     },
+    async anotherGateway() {
+      const gateway = await startSecondGateway(harness);
+      otherGateways.push(gateway);
+      return gateway.url;
+    },
     async restart(changed = {}) {
       current = { ...current, ...changed };
+      await stopOtherGateways();
       await running.stop();
       running = await start();
     },
     async stop() {
+      await stopOtherGateways();
       await running.stop();
       await directory.remove();
     },
   };
+  return harness;
 }
 
 /**
@@ -99,7 +111,7 @@ export async function asMeshPrincipal<T>(harness: Harness, principal: CallPrinci
  * A second gateway in front of the harness's services, on the same identity store and mesh
  * keys: another replica, as a load balancer would pick. Stop it before the harness.
  */
-export async function startSecondGateway(harness: Harness): Promise<{ url: string; stop(): Promise<void> }> {
+async function startSecondGateway(harness: Harness): Promise<{ url: string; stop(): Promise<void> }> {
   const data = join(harness.root, "data");
   const ports = harness.running.grpcPorts;
   const config = parseConfig(gatewayRecipe.configSchema, {
