@@ -7,3 +7,4 @@ export * from "./project-models.js";
 export * from "./retrieval.js";
 export * from "./rate-limiter.js";
 export * from "./project-tools.js";
+export * from "./project-sources.js";

@@ -47,9 +47,9 @@ export async function startStandalone(env: Record<string, string | undefined>, l
   const addresses: Record<string, string> = {};
   const environments: [ServiceRecipe<z.ZodType<MeshTrustConfig>, MeshService>, () => Record<string, string | undefined>][] = [
     [llmProfilesRecipe, () => ({ ...shared, LLM_PROFILES_GRPC_HOST: loopback, LLM_PROFILES_GRPC_PORT: String(own.LLM_PROFILES_GRPC_PORT) })],
+    [ingestionRecipe, () => ({ ...shared, INGESTION_GRPC_HOST: loopback, INGESTION_GRPC_PORT: String(own.INGESTION_GRPC_PORT), INGESTION_DB_FILE: join(dataDir, "ingestion.sqlite") })],
     [toolRuntimeRecipe, () => ({ ...shared, ...addresses, TOOL_RUNTIME_GRPC_HOST: loopback, TOOL_RUNTIME_GRPC_PORT: String(own.TOOL_RUNTIME_GRPC_PORT) })],
     [chatRecipe, () => ({ ...shared, ...addresses, CHAT_GRPC_HOST: loopback, CHAT_GRPC_PORT: String(own.CHAT_GRPC_PORT), CHAT_DB_FILE: join(dataDir, "chat.sqlite") })],
-    [ingestionRecipe, () => ({ ...shared, INGESTION_GRPC_HOST: loopback, INGESTION_GRPC_PORT: String(own.INGESTION_GRPC_PORT), INGESTION_DB_FILE: join(dataDir, "ingestion.sqlite") })],
     [
       connectorWorkerRecipe,
       () => ({

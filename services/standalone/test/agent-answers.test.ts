@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeModelServer, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { join } from "node:path";
+import { GitRepositoryFixture, startFakeModelServer, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
 import { distractorFiles, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
 /** The numbered passage of the tool results so far whose text mentions `words`. */
@@ -86,6 +87,53 @@ describe.each([
     // The model got both results back, each answering its own call.
     const second = chatRequests()[1]!.body.messages as WireMessage[];
     expect(toolTurns(second)).toHaveLength(2);
+  });
+
+  it("greps the repository, opens the file at the lines found, and cites that file and line range at the indexed commit", async () => {
+    const repository = await GitRepositoryFixture.create(join(harness.root, "repo"));
+    await repository.write({
+      "services/billing/config.ts": ["// Billing settings.", "export const currency = \"EUR\";", "", "/** How long the reconciler waits between attempts. */", "export const reconcilerRetryMinutes = 17;", "export const reconcilerMaxAttempts = 5;", ""].join("\n"),
+      "services/search/ranking.ts": "export const rankingWeight = 3;\n",
+    });
+    const commit = await repository.commit("billing settings");
+    const codeProject = (await harness.api("POST", "/v1/projects", { name: "Code" })).body.id;
+    await harness.api("POST", `/v1/projects/${codeProject}/sources`, { type: "git", url: repository.url, branch: "main" });
+    const run = (await harness.api("POST", `/v1/projects/${codeProject}/ingestions`, {})).body;
+    expect((await harness.waitForRun(codeProject, run.id)).status).toBe("succeeded");
+
+    /** The JSON result of the latest tool turn. */
+    const lastResult = (messages: WireMessage[]) => {
+      const content = String(toolTurns(messages).at(-1)!.content);
+      return JSON.parse(content.slice(content.lastIndexOf("result: ") + "result: ".length));
+    };
+    script = (messages) => {
+      const turns = toolTurns(messages).length;
+      if (turns === 0) return { toolCalls: [{ name: "grep_repository", arguments: JSON.stringify({ pattern: "reconcilerRetry\\w*\\s*=" }) }] };
+      if (turns === 1) {
+        const [match] = lastResult(messages).matches;
+        return { toolCalls: [{ name: "open_file", arguments: JSON.stringify({ path: match.path, start_line: match.line - 1, end_line: match.line }) }] };
+      }
+      const opened = String(toolTurns(messages).at(-1)!.content).match(/^\[(\d+)\] services\/billing\/config\.ts:4-5$/m)?.[1];
+      return { text: `The reconciler retries every 17 minutes [${opened}].` };
+    };
+    const events = await askStreaming(harness, codeProject, "How long does the reconciler wait between retries?");
+    expect(events.filter((event) => event.event === "tool.started").map((event) => event.data.tool)).toEqual(["grep_repository", "open_file"]);
+    const done = events.at(-1)!.data;
+    expect(done.answer).toMatch(/^The reconciler retries every 17 minutes \[\d+\]\.$/);
+    expect(done.citations).toHaveLength(1);
+    expect(done.citations[0]).toMatchObject({ path: "services/billing/config.ts", startLine: 4, endLine: 5, commit, snippet: "/** How long the reconciler waits between attempts. */\nexport const reconcilerRetryMinutes = 17;" });
+    // The model read the opened lines numbered.
+    expect(String(toolTurns(chatRequests().at(-1)!.body.messages as WireMessage[]).at(-1)!.content)).toContain("5| export const reconcilerRetryMinutes = 17;");
+  });
+
+  it("describes the project to the model: its sources, latest runs, indexed files and languages", async () => {
+    script = (messages) => (toolTurns(messages).length === 0 ? { toolCalls: [{ name: "project_overview", arguments: "{}" }] } : { text: "It has one folder of Markdown." });
+    expect((await harness.api("POST", `/v1/projects/${projectId}/ask`, { question: "What is in this project?" })).status).toBe(200);
+    const content = String(toolTurns(chatRequests().at(-1)!.body.messages as WireMessage[])[0]!.content);
+    const overview = JSON.parse(content.slice("result: ".length));
+    expect(overview.sources).toEqual([expect.objectContaining({ type: "local", indexedFiles: 6 })]);
+    expect(overview.latestRuns[0]).toMatchObject({ status: "succeeded", indexed: 6 });
+    expect(overview.languages).toEqual([{ extension: ".md", files: 6 }]);
   });
 
   it("lists the project's tools, the same ones the model is offered", async () => {

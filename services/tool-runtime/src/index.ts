@@ -1,9 +1,10 @@
 import type { GrpcServer } from "@qamesh/grpc";
 import type { MeshService } from "@qamesh/service-runtime";
-import type { ProjectModels, VectorIndex } from "@qamesh/ports";
+import type { ProjectModels, ProjectSources, VectorIndex } from "@qamesh/ports";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { unavailable } from "@qamesh/errors";
-import { builtInTools } from "./app/built-in-tools.js";
+import { builtInTools } from "./app/tools/built-in-tools.js";
+import { IndexedFiles } from "./app/tools/indexed-files.js";
 import { toolUseCases } from "./app/tool-use-cases.js";
 import { toolRuntimeHandlers } from "./grpc/tool-runtime-handlers.js";
 
@@ -14,6 +15,8 @@ export interface ToolRuntimeDeps {
   vectorIndex: VectorIndex;
   /** Embeds queries with the project's embedding model. */
   models: ProjectModels;
+  /** The project's sources and runs, from ingestion (for project_overview). */
+  sources: ProjectSources;
 }
 
 /** The tool-runtime service as a value: serves search and tools over gRPC. */
@@ -28,7 +31,7 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
   };
   return {
     register(server: GrpcServer) {
-      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtInTools(searchDeps))));
+      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtInTools({ ...searchDeps, files: new IndexedFiles(deps.vectorIndex), sources: deps.sources }))));
       server.health.addDependencyCheck(() => deps.vectorIndex.ping());
     },
     async start() {},

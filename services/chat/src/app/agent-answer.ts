@@ -251,10 +251,17 @@ function fitting(found: readonly Passage[]): Passage[] {
   return kept;
 }
 
-/** What the model reads of a call: its error, or its numbered passages and result, bounded. */
+/**
+ * What the model reads of a call: its error, or its numbered passages and result, bounded. Each
+ * passage's lines carry their numbers, so the model can point at (or open) exact lines.
+ */
 function toolMessage(result: CallResult, numbered: { number: number; passage: Passage }[]): string {
   if (result.error !== undefined) return `error: ${result.error}`;
-  const blocks = numbered.map(({ number, passage }) => `[${number}] ${passage.reference.path}:${passage.reference.startLine}-${passage.reference.endLine}\n${passage.text}\n\n`);
+  const blocks = numbered.map(({ number, passage }) => {
+    const { path, startLine, endLine } = passage.reference;
+    const lines = passage.text.split("\n").map((line, index) => `${startLine + index}| ${line}`);
+    return `[${number}] ${path}:${startLine}-${endLine}\n${lines.join("\n")}\n\n`;
+  });
   return `${blocks.join("")}result: ${result.resultJson}`.slice(0, maxToolMessageChars);
 }
 

@@ -1,6 +1,6 @@
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument, notFound } from "@qamesh/errors";
-import type { ToolDefinition } from "./built-in-tools.js";
+import type { ToolDefinition } from "./tools/tool-definition.js";
 
 /** What callers do with a project's tools: see which there are, and run one. */
 export function toolUseCases(tools: readonly ToolDefinition[]) {

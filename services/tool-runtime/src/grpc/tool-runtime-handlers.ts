@@ -4,7 +4,7 @@ import { invalidArgument } from "@qamesh/errors";
 import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { callPrincipal } from "@qamesh/mesh-auth";
-import { semanticSearch, type SemanticSearchDeps } from "../app/semantic-search.js";
+import { semanticSearch, type SemanticSearchDeps } from "../app/tools/semantic-search.js";
 import type { ToolUseCases } from "../app/tool-use-cases.js";
 
 export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCases): ServiceImplementation<typeof ToolRuntimeService> {

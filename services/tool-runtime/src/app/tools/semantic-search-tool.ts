@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { maxSearchResults } from "@qamesh/limits";
+import { semanticSearch, type SemanticSearchDeps } from "./semantic-search.js";
+import { defineTool } from "./tool-definition.js";
+
+export const semanticSearchTool = (deps: SemanticSearchDeps) =>
+  defineTool({
+    name: "semantic_search",
+    description: "Finds the passages of the project's code, tickets and docs closest in meaning to a query. Best for questions in plain words; for exact names use keyword_search or grep_repository.",
+    parameters: z.object({
+      query: z.string().min(1).describe("what to look for"),
+      k: z.number().int().min(1).max(maxSearchResults).default(8),
+    }),
+    async run(principal, projectId, args) {
+      const hits = await semanticSearch(deps, principal, { projectId, query: args.query, k: args.k });
+      // The texts travel as passages (which answers cite); the result says what was found.
+      return {
+        result: { found: hits.map((hit) => ({ path: hit.chunk.path, startLine: hit.chunk.startLine, endLine: hit.chunk.endLine, score: Number(hit.score.toFixed(4)) })) },
+        passages: hits.map((hit) => ({
+          reference: { sourceId: hit.chunk.sourceId, path: hit.chunk.path, startLine: hit.chunk.startLine, endLine: hit.chunk.endLine, commit: hit.chunk.commit },
+          text: hit.chunk.text,
+        })),
+      };
+    },
+  });
