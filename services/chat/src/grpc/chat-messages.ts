@@ -68,7 +68,7 @@ export function askEventMessage(event: OneShotEvent): MessageInitShape<typeof As
     case "citations":
       return { event: { case: "citations", value: { citations: event.citations.map(citationMessage) } } };
     case "done":
-      return { event: { case: "done", value: { answer: event.answer, citations: event.citations.map(citationMessage), provider: event.provider } } };
+      return { event: { case: "done", value: { answer: event.answer, citations: event.citations.map(citationMessage), provider: event.provider, usage: event.usage } } };
     default:
       return undefined;
   }

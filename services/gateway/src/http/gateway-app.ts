@@ -24,6 +24,7 @@ import { searchAndAskRoutes } from "./routes/search-and-ask-routes.js";
 import { sourceRoutes } from "./routes/source-routes.js";
 import { toolRoutes } from "./routes/tool-routes.js";
 import { chatRoutes } from "./routes/chat-routes.js";
+import { openAiRoutes } from "./routes/openai-routes.js";
 
 /**
  * The public HTTP surface. Express 5 forwards rejected async handlers to the error handler.
@@ -73,6 +74,7 @@ export function createGatewayApp(
   app.use(searchAndAskRoutes(peers, rateLimits));
   app.use(toolRoutes(peers));
   app.use(chatRoutes(peers, rateLimits));
+  app.use(openAiRoutes(peers, identity, rateLimits));
   app.use((request) => {
     throw notFound(`no route for ${request.method} ${request.path}`);
   });

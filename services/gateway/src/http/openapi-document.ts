@@ -217,6 +217,32 @@ export const openApiDocument = {
         },
       },
     },
+    "/v1/models": {
+      get: {
+        summary: "OpenAI-compatible: the projects the caller (an API key's narrowing applied) may ask, as models whose id is the project id",
+        responses: {
+          "200": {
+            description: "OpenAI's model list",
+            content: json({ type: "object", properties: { object: { const: "list" }, data: { type: "array", items: { type: "object", properties: { id: { type: "string" }, object: { const: "model" }, created: { type: "integer" }, owned_by: { type: "string" }, name: { type: "string" } } } } } }),
+          },
+          ...errors(401, 503),
+        },
+      },
+    },
+    "/v1/chat/completions": {
+      post: {
+        summary: "OpenAI-compatible chat completion, answered by the project's agent (`model` is the project id); the conversation so far is the history, the last user message the question",
+        requestBody: { required: true, content: json(ref("ChatCompletion")) },
+        responses: {
+          "200": {
+            description:
+              "OpenAI's chat.completion with an extra `citations` field on the message and at the top level; with `stream: true`, chat.completion.chunk events as Server-Sent Events, the final chunk (finish_reason stop) carrying `citations`, then (with stream_options.include_usage) a usage chunk, then `data: [DONE]`",
+            content: { ...json({ type: "object", properties: { id: { type: "string" }, object: { const: "chat.completion" }, model: { type: "string" }, choices: { type: "array" }, usage: { type: "object" }, citations: { type: "array", items: ref("Citation") } } }), "text/event-stream": { schema: { type: "string" } } },
+          },
+          ...errors(400, 401, 403, 404, 503),
+        },
+      },
+    },
     "/v1/projects/{projectId}/chats": {
       parameters: [projectId],
       post: {

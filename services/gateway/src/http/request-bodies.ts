@@ -102,6 +102,24 @@ const SendMessage = z
   .object({ content: z.string().trim().min(1, "content must not be empty").max(textLimits.message).meta({ description: "a question, or the reply to the question the agent asked" }) })
   .strict();
 
+const textPart = z.looseObject({ type: z.string(), text: z.string().optional() });
+
+/** OpenAI's chat completion request: what qamesh reads of it; other parameters (temperature...) are accepted and ignored. */
+const ChatCompletion = z.looseObject({
+  model: z.string().min(1, "model must name a project").max(textLimits.projectId).meta({ description: "a project id, as GET /v1/models lists them" }),
+  messages: z
+    .array(
+      z.looseObject({
+        role: z.enum(["system", "developer", "user", "assistant", "tool"], "role must be system, developer, user, assistant or tool"),
+        content: z.union([z.string().max(textLimits.message), z.array(textPart).max(100), z.null()]).optional(),
+      }),
+    )
+    .min(1, "messages must not be empty")
+    .max(100),
+  stream: z.boolean().default(false),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).optional(),
+});
+
 export const requestBodies = {
   Login,
   Refresh,
@@ -118,6 +136,7 @@ export const requestBodies = {
   CreateChat,
   UpdateChat,
   SendMessage,
+  ChatCompletion,
 };
 
 /** The request bodies as OpenAPI 3.1 (JSON Schema 2020-12) schemas: what a client may send. */

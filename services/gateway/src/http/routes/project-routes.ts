@@ -3,8 +3,8 @@ import { authorizeGlobal } from "@qamesh/authorization";
 import { invalidArgument, isAppError } from "@qamesh/errors";
 import type { GatewayIdentity } from "../../identity.js";
 import type { Peers } from "../../peers.js";
-import { runAs } from "@qamesh/mesh-auth";
-import { authorizedProjectId, projectPrincipal } from "../auth/project-access.js";
+import { callerMemberships, projectsOf, seesEveryProject } from "../auth/caller-projects.js";
+import { authorizedProjectId } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { projectJson } from "../presenters.js";
@@ -27,29 +27,16 @@ export function projectRoutes(peers: Peers, identity: GatewayIdentity): Router {
   /** Global admins see every project; everyone else the projects they belong to (and their key allows). */
   router.get("/v1/projects", async (request, response) => {
     const page = pageFromQuery(request);
-    const { principal, via } = request.caller;
-    const narrowedKey = via.kind === "api key" && (via.key.projectIds !== null || via.key.role !== null);
-    if (principal.globalRole === "admin" && !narrowedKey) {
+    if (seesEveryProject(request.caller)) {
       const listed = await peers.ingestion.listProjects({ page });
       response.json({ projects: listed.projects.map(projectJson), ...nextCursor(listed.nextPageToken) });
       return;
     }
-    const allowed = via.kind === "api key" ? via.key.projectIds : null;
-    const memberships = (await identity.memberships.ofUser(principal.userId)).filter((membership) => !allowed || allowed.includes(membership.projectId));
+    const memberships = await callerMemberships(identity, request.caller);
     const offset = offsetOf(page.pageToken);
-    const slice = memberships.slice(offset, offset + page.pageSize);
-    // Each project is read as the caller acting in that project: the service checks that role.
-    const projects = await Promise.all(
-      slice.map((membership) => {
-        const inProject = projectPrincipal(request.caller, membership.projectId, membership.role);
-        return runAs(inProject, identity.assertions.credentialFor(inProject), () => peers.ingestion.getProject({ projectId: membership.projectId })).catch((error: unknown) => {
-          if (isAppError(error) && error.code === "not_found") return undefined;
-          throw error;
-        });
-      }),
-    );
+    const projects = await projectsOf(peers, identity, request.caller, memberships.slice(offset, offset + page.pageSize));
     const next = offset + page.pageSize < memberships.length ? Buffer.from(JSON.stringify({ offset: offset + page.pageSize })).toString("base64url") : "";
-    response.json({ projects: projects.filter((project) => project !== undefined).map(projectJson), ...nextCursor(next) });
+    response.json({ projects: projects.map(projectJson), ...nextCursor(next) });
   });
 
   router.get("/v1/projects/:projectId", async (request, response) => {
