@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { authorizeGlobal } from "@qamesh/authorization";
-import { invalidArgument, isAppError } from "@qamesh/errors";
+import { invalidArgument } from "@qamesh/errors";
 import type { GatewayIdentity } from "../../identity.js";
 import type { Peers } from "../../peers.js";
 import { callerMemberships, projectsOf, seesEveryProject } from "../auth/caller-projects.js";
