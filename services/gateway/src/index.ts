@@ -7,6 +7,7 @@ import { Health } from "@qamesh/proto/grpc/health/v1/health_pb.js";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import { attachAnswerSockets } from "./websocket/answer-socket-server.js";
 import { createGatewayApp } from "./http/gateway-app.js";
 import { bootstrapRoot, type GatewayIdentity } from "./identity.js";
 import type { GatewayRateLimits } from "./http/rate-limits.js";
@@ -26,7 +27,7 @@ export interface GatewayAddresses {
   llmProfiles: string;
 }
 
-/** The gateway as a value: gRPC clients for its peers and the HTTP server in front of them. */
+/** The gateway as a value: gRPC clients for its peers and the HTTP (and WebSocket) server in front of them. */
 export function createGateway(deps: {
   addresses: GatewayAddresses;
   logger: Logger;
@@ -54,6 +55,7 @@ export function createGateway(deps: {
   };
   const app = createGatewayApp(peers, deps.identity, deps.rateLimits, { logger: deps.logger, corsOrigins: deps.corsOrigins ?? [], trustProxyHops: deps.trustProxyHops ?? 0 });
   let server: Server | undefined;
+  let sockets: { close(): void } | undefined;
   let boundPort = deps.http.port;
 
   return {
@@ -67,12 +69,14 @@ export function createGateway(deps: {
     async start(): Promise<void> {
       await bootstrapRoot(deps.identity, { ...deps.root, logger: deps.logger });
       server = app.listen(deps.http.port, deps.http.host);
+      sockets = attachAnswerSockets(server, { peers, identity: deps.identity, rateLimits: deps.rateLimits, logger: deps.logger });
       await once(server, "listening");
       const address = server.address();
       if (typeof address === "object" && address) boundPort = address.port;
     },
-    /** Stops accepting, lets open requests finish (streams included), then closes the clients. */
+    /** Stops accepting, closes the sockets (clients resume elsewhere), lets open requests finish (streams included), then closes the clients. */
     async stop(): Promise<void> {
+      sockets?.close();
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();

@@ -1,4 +1,6 @@
+import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
+import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, gatewayClient, readEventStream, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
 import { distractorFiles, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
@@ -24,6 +26,52 @@ function searchingModel(answer: (messages: WireMessage[]) => string): (messages:
 }
 
 const longAnswer = (messages: WireMessage[]) => `Failed invoices are retried every 17 minutes [${passageNumber(messages, "17 minutes")}]. ${"The reconciler keeps trying until the invoice is paid. ".repeat(6)}`;
+
+/** A WebSocket client of /v1/ws that keeps every frame it receives and can wait for one. */
+class SocketClient {
+  readonly frames: any[] = [];  
+  private waiting: (() => void)[] = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      this.frames.push(JSON.parse(data.toString()));
+      for (const wake of this.waiting.splice(0)) wake();
+    });
+  }
+
+  static async open(gatewayUrl: string, authorization: string, how: "header" | "subprotocol" = "header"): Promise<SocketClient> {
+    const url = `${gatewayUrl.replace(/^http/, "ws")}/v1/ws`;
+    const token = authorization.replace(/^Bearer /, "");
+    const socket = how === "header" ? new WebSocket(url, { headers: { authorization } }) : new WebSocket(url, ["qamesh.v1", `qamesh.bearer.${token}`]);
+    await once(socket, "open");
+    return new SocketClient(socket);
+  }
+
+  send(command: object): void {
+    this.socket.send(JSON.stringify(command));
+  }
+
+  /** Waits until a received frame satisfies `matches`; returns it. */
+  async until(matches: (frame: any) => boolean): Promise<any> {  
+    for (;;) {
+      const found = this.frames.find(matches);
+      if (found) return found;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  /** The answer events received for one message, as {seq, type, data}. */
+  eventsOf(messageId: string) {
+    return this.frames.filter((frame) => frame.type === "event" && frame.messageId === messageId).map((frame) => frame.event);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** An SSE event as the same {seq, type, data} object the WebSocket carries. */
+const asSocketEvent = (event: { id: number | undefined; event: string; data: unknown }) => ({ seq: event.id, type: event.event, data: event.data });
 
 describe("chats", () => {
   let model: FakeModelServer;
@@ -121,6 +169,68 @@ describe("chats", () => {
     const authorization = await harness.authorization();
     const lastTwo = await readEventStream(await fetch(`${harness.gatewayUrl}${chatPath(chatId)}/messages/${messageId}/events?after=${all.length - 2}`, { headers: { authorization } }));
     expect(lastTwo).toEqual(all.slice(-2));
+  });
+
+  it("carries the same events over WebSocket: send, leave mid-answer, resume on another gateway from a cursor; identical to SSE", async () => {
+    behaviour.pieceDelayMs = 15;
+    script = searchingModel(longAnswer);
+    const chatId = await newChat();
+    const authorization = await harness.authorization();
+    const first = await SocketClient.open(harness.gatewayUrl, authorization);
+    first.send({ type: "send", ref: "q1", projectId, chatId, content: "How often are failed invoices retried?" });
+    const sent = await first.until((frame) => frame.type === "sent");
+    expect(sent).toMatchObject({ ref: "q1", userMessage: { role: "user" }, message: { status: "streaming" } });
+    const messageId = sent.message.id;
+    await first.until(() => first.eventsOf(messageId).filter((event: { type: string }) => event.type === "token").length >= 5);
+    first.close();
+    const before = first.eventsOf(messageId);
+
+    const second = await SocketClient.open(await harness.anotherGateway(), authorization, "subprotocol");
+    second.send({ type: "subscribe", projectId, chatId, messageId, after: before.at(-1).seq });
+    await second.until((frame) => frame.type === "end" && frame.messageId === messageId);
+    second.close();
+    const all = [...before, ...second.eventsOf(messageId)];
+    expect(all.map((event: { seq: number }) => event.seq)).toEqual(all.map((_event: unknown, index: number) => index + 1));
+    expect(all.at(-1).type).toBe("message.completed");
+    // Exactly the objects SSE replays for the same answer.
+    const replayed = await readEventStream(await events(chatId, messageId));
+    expect(all).toEqual(replayed.map(asSocketEvent));
+  });
+
+  it("stops and answers a question over WebSocket, refuses an upgrade without a valid credential, and names a bad frame's field", async () => {
+    behaviour.pieceDelayMs = 0;
+    script = (messages) => {
+      if (isTitleRequest(messages)) return { text: "Retries" };
+      if (toolTurns(messages).length === 0) return { toolCalls: [{ name: "ask_user", arguments: JSON.stringify({ question: "Invoices or deploys?" }) }] };
+      return { text: "Invoices: every 17 minutes." };
+    };
+    const socket = await SocketClient.open(harness.gatewayUrl, await harness.authorization());
+    const chatId = await newChat();
+    socket.send({ type: "send", ref: "ask", projectId, chatId, content: "How often are retries?" });
+    const messageId = (await socket.until((frame) => frame.type === "sent")).message.id;
+    await socket.until((frame) => frame.type === "end" && frame.messageId === messageId);
+    expect(socket.eventsOf(messageId).at(-1)).toMatchObject({ type: "question", data: { text: "Invoices or deploys?" } });
+    socket.send({ type: "answer", ref: "reply", projectId, chatId, content: "invoices" });
+    const resumed = await socket.until((frame) => frame.type === "sent" && frame.ref === "reply");
+    expect(resumed.message.id).toBe(messageId);
+    await socket.until((frame) => frame.type === "event" && frame.event.type === "message.completed");
+    expect(socket.eventsOf(messageId).at(-1).data.message).toMatchObject({ status: "completed", content: "Invoices: every 17 minutes." });
+
+    behaviour.pieceDelayMs = 40;
+    script = searchingModel(longAnswer);
+    socket.send({ type: "send", ref: "long", projectId, chatId, content: "Tell me everything about retries." });
+    const long = (await socket.until((frame) => frame.type === "sent" && frame.ref === "long")).message.id;
+    await socket.until((frame) => frame.type === "event" && frame.messageId === long && frame.event.type === "token");
+    socket.send({ type: "stop", ref: "halt", projectId, chatId, messageId: long });
+    expect((await socket.until((frame) => frame.type === "stopped")).message).toMatchObject({ id: long, status: "stopped" });
+
+    socket.send({ type: "send", projectId, chatId });
+    expect(await socket.until((frame) => frame.type === "error")).toMatchObject({ error: { code: "invalid_argument", field: "content" } });
+    socket.close();
+
+    const refused = new WebSocket(`${harness.gatewayUrl.replace(/^http/, "ws")}/v1/ws`, { headers: { authorization: "Bearer not-a-token" } });
+    const [, response] = (await once(refused, "unexpected-response")) as [unknown, { statusCode: number }];
+    expect(response.statusCode).toBe(401);
   });
 
   it("keeps writing an answer whose client left; stop ends it with its text so far, and the chat takes the next message", async () => {

@@ -1,5 +1,8 @@
+import { z } from "zod";
 import { nextCursorProperty, pageParameters } from "./page-query.js";
 import { requestBodySchemas } from "./request-bodies.js";
+import { socketCommand } from "../websocket/answer-socket.js";
+import { socketPath, socketProtocol } from "../websocket/answer-socket-server.js";
 
 /**
  * The public API, described for clients and code generators. A test checks that every route
@@ -32,9 +35,24 @@ const reference = {
   commit: { type: ["string", "null"], description: "git commit the content was read at; null for local folders" },
 };
 
+function socketCommandSchema(): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(socketCommand, { io: "input" }) as Record<string, unknown>;
+  return schema;
+}
+
 export const openApiDocument = {
   openapi: "3.1.0",
   info: { title: "qamesh", version: "0.1.0", description: "Ask questions about a software project; answers cite files and lines." },
+  // OpenAPI has no words for WebSockets: the one socket is described here, its commands generated from the schema it validates with.
+  "x-websockets": {
+    [socketPath]: {
+      summary:
+        "The chat API over one WebSocket: send a message (or the reply to the agent's question: `answer`), subscribe to an answer from a cursor, unsubscribe, stop. Replies: `sent` ({ref, userMessage, message}; the answer's events follow), `event` ({chatId, messageId, event}: exactly the {seq, type, data} objects SSE carries as id/event/data), `end` ({messageId}: the answer ended or waits for the user), `stopped` ({ref, message}), `error` ({ref?, error}).",
+      authentication: `At the upgrade: Authorization: Bearer <access token or API key>, or (browsers) the subprotocols ["${socketProtocol}", "qamesh.bearer.<token>"]; without a valid credential the upgrade is answered 401. The credential is checked again before each command (close code 4401 once it is no longer valid). A client reading too slowly is closed with 4008 and resumes from its last event.`,
+      subprotocol: socketProtocol,
+      commands: socketCommandSchema(),
+    },
+  },
   // Every route needs a bearer credential unless it says `security: []`.
   security: [{ bearer: [] }],
   paths: {
