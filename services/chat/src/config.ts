@@ -15,6 +15,11 @@ export const chatConfigSchema = z.object({
   AGENT_MAX_STEPS: z.coerce.number().int().min(1).max(30).default(8),
   AGENT_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /**
+   * Tokens the earlier conversation may take in a prompt. Past 75% of it the model summarizes
+   * the older turns (the summary is kept with the chat); the latest ~25% stay word for word.
+   */
+  CHAT_HISTORY_TOKENS: z.coerce.number().int().min(200).max(1_000_000).default(8_000),
+  /**
    * A replica writing an answer renews its claim a few times per this period; an answer not
    * renewed for this long was abandoned (its replica died) and is failed.
    */

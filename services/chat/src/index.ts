@@ -7,6 +7,7 @@ import { failAbandonedAnswers } from "./app/abandoned-answers.js";
 import type { AgentDeps } from "./app/agent-answer.js";
 import { AnswerLog } from "./app/answer-log.js";
 import type { AnswerSettings } from "./app/chat-deps.js";
+import type { MemorySettings } from "./app/chat-memory.js";
 import { chatUseCases } from "./app/chat-use-cases.js";
 import { LiveAnswers } from "./app/live-answers.js";
 import { messageUseCases } from "./app/message-use-cases.js";
@@ -20,6 +21,7 @@ export interface ChatServiceDeps extends AgentDeps {
   store: DocumentStore;
   logger: Logger;
   answers: AnswerSettings;
+  memory: MemorySettings;
   outliveCall<T>(work: () => Promise<T>): Promise<T>;
 }
 

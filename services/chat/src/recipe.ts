@@ -24,6 +24,7 @@ export const chatRecipe: ServiceRecipe<typeof chatConfigSchema> = {
       toolArguments: new ToolArguments(),
       settings: { maxSteps: config.AGENT_MAX_STEPS, toolTimeoutMs: config.AGENT_TOOL_TIMEOUT_MS },
       answers: { leaseMs: config.ANSWER_LEASE_MS, pollMs: config.ANSWER_POLL_MS },
+      memory: { historyTokens: config.CHAT_HISTORY_TOKENS },
       outliveCall: outlivingTheCall,
     });
     return { service, grpc: { host: config.CHAT_GRPC_HOST, port: config.CHAT_GRPC_PORT } };

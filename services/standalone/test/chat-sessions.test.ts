@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, gatewayClient, readEventStream, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
 import { distractorFiles, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
-const toolTurns = (messages: WireMessage[]) => messages.filter((turn) => turn.role === "tool");
+/** The tool results of the answer being written: those after the question (earlier turns come with theirs). */
+const toolTurns = (messages: WireMessage[]) => messages.slice(messages.findLastIndex((turn) => turn.role === "user")).filter((turn) => turn.role === "tool");
 const isTitleRequest = (messages: WireMessage[]) => String(messages[0]?.content ?? "").startsWith("Write a title");
 
 /** The number the tool results gave the passage mentioning `words`. */

@@ -2,6 +2,7 @@ import type { Logger } from "@qamesh/logger";
 import type { DocumentStore } from "@qamesh/ports";
 import type { AgentDeps } from "./agent-answer.js";
 import type { AnswerLog } from "./answer-log.js";
+import type { MemorySettings } from "./chat-memory.js";
 import type { LiveAnswers } from "./live-answers.js";
 
 export interface AnswerSettings {
@@ -17,6 +18,7 @@ export interface ChatDeps extends AgentDeps {
   log: AnswerLog;
   live: LiveAnswers;
   answers: AnswerSettings;
+  memory: MemorySettings;
   logger: Logger;
   /**
    * Runs work that outlives the call starting it (an answer keeps going when its client goes

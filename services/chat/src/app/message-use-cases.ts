@@ -9,7 +9,7 @@ import type { NumberedEvent } from "./answer-events.js";
 import type { LogCursor } from "./answer-log.js";
 import { runAnswer, type AnswerWork } from "./answer-runner.js";
 import type { ChatDeps } from "./chat-deps.js";
-import { historyBefore } from "./chat-history.js";
+import { promptHistory } from "./chat-memory.js";
 import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "./chat-records.js";
 import { heuristicTitle, modelTitle } from "./chat-titles.js";
 import { chatUser, messagesOf, ownChat } from "./chat-use-cases.js";
@@ -41,9 +41,10 @@ export function messageUseCases(deps: ChatDeps) {
     return { chat, message };
   }
 
-  async function answerInput(projectId: string, history: AnswerInput["history"], question: string, call: CallSignal): Promise<AnswerInput> {
+  /** What the agent needs to answer `question` in the chat; the history is read when the answer starts. */
+  async function answerInput(projectId: string, question: string, call: CallSignal): Promise<AnswerInput> {
     const profile = await deps.models.describe(projectId, call);
-    return { projectId, provider: providerName(profile), callsTools: profile.callsTools, history, question, canAskUser: true };
+    return { projectId, provider: providerName(profile), callsTools: profile.callsTools, history: [], question, canAskUser: true };
   }
 
   function newAnswer(chat: ChatRecord, position: number, replyTo: string, version: number, provider: string): MessageRecord {
@@ -72,11 +73,15 @@ export function messageUseCases(deps: ChatDeps) {
     };
   }
 
-  /** Starts writing a fresh answer: its first event names it, so a client knows what to follow. */
-  function startFresh(chat: ChatRecord, answer: MessageRecord, input: AnswerInput, onAnswered?: (message: MessageRecord) => Promise<void>): void {
+  /**
+   * Starts writing a fresh answer: its first event names it, so a client knows what to follow;
+   * then the conversation before `question` goes into the prompt (summarized when it has grown).
+   */
+  function startFresh(chat: ChatRecord, answer: MessageRecord, all: readonly MessageRecord[], question: MessageRecord, input: AnswerInput, onAnswered?: (message: MessageRecord) => Promise<void>): void {
     const work: AnswerWork = async function* (call) {
       yield { type: "message.started", messageId: answer.id, chatId: chat.id, replyTo: answer.replyTo, version: answer.version };
-      return yield* agentAnswer(deps, input, call);
+      const history = await promptHistory(deps, chat, all, question.position, { ...call, canSummarize: input.provider !== "extractive" });
+      return yield* agentAnswer(deps, { ...input, history }, call);
     };
     runAnswer(deps, answer, 0, work, onAnswered);
   }
@@ -134,19 +139,20 @@ export function messageUseCases(deps: ChatDeps) {
         await insertTogether([reply]);
         await messages.put(resumed);
         const question = all.find((message) => message.id === lastAnswer.replyTo)?.content ?? "";
-        const answerOptions = await answerInput(chat.projectId, [], question, call);
+        const answerOptions = await answerInput(chat.projectId, question, call);
         const afterSeq = await deps.log.lastSeq(chat.projectId, lastAnswer.id);
         runAnswer(deps, resumed, afterSeq, (signal) => resumeAgent(deps, answerOptions, paused, content, signal));
         await chats.put({ ...chat, updateTime: now });
         return { userMessage: reply, answer: resumed, eventsAfter: afterSeq };
       }
 
-      const input_ = await answerInput(chat.projectId, historyBefore(all, position), content, call);
-      const answer = newAnswer(chat, position + 1, userMessage.id, 1, input_.provider);
+      const answerOptions = await answerInput(chat.projectId, content, call);
+      const answer = newAnswer(chat, position + 1, userMessage.id, 1, answerOptions.provider);
       await insertTogether([userMessage, answer]);
       const first = chat.titleSource === "none";
-      await chats.put({ ...chat, updateTime: now, ...(first ? { title: heuristicTitle(content), titleSource: "heuristic" as const } : {}) });
-      startFresh(chat, answer, input_, first && input_.provider !== "extractive" ? () => nameChat(chat, content) : undefined);
+      const current: ChatRecord = { ...chat, updateTime: now, ...(first ? { title: heuristicTitle(content), titleSource: "heuristic" as const } : {}) };
+      await chats.put(current);
+      startFresh(current, answer, all, userMessage, answerOptions, first && answerOptions.provider !== "extractive" ? () => nameChat(chat, content) : undefined);
       return { userMessage, answer, eventsAfter: 0 };
     },
 
@@ -227,11 +233,12 @@ export function messageUseCases(deps: ChatDeps) {
       if (!question || question.id !== lastQuestion?.id) throw failedPrecondition("only the chat's latest answer can be regenerated");
       const version = Math.max(...all.filter((other) => other.replyTo === question.id && other.role === "assistant").map((other) => other.version)) + 1;
       const position = all.at(-1)!.position + 1;
-      const answerOptions = await answerInput(chat.projectId, historyBefore(all, question.position), question.content, call);
+      const answerOptions = await answerInput(chat.projectId, question.content, call);
       const answer = newAnswer(chat, position, question.id, version, answerOptions.provider);
       await insertTogether([answer]);
-      await chats.put({ ...chat, updateTime: new Date().toISOString() });
-      startFresh(chat, answer, answerOptions);
+      const current: ChatRecord = { ...chat, updateTime: new Date().toISOString() };
+      await chats.put(current);
+      startFresh(current, answer, all, question, answerOptions);
       return answer;
     },
   };

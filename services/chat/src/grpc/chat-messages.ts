@@ -12,7 +12,7 @@ const timestamp = (iso: string | null) => (iso ? { complete: timestampFromDate(n
 const citationMessage = (citation: CitationRecord): MessageInitShape<typeof CitationSchema> => ({ index: citation.index, snippet: citation.snippet, reference: citation.reference });
 
 export function chatMessage(chat: ChatRecord): MessageInitShape<typeof ChatSchema> {
-  return { id: chat.id, projectId: chat.projectId, title: chat.title, createTime: timestampFromDate(new Date(chat.createTime)), updateTime: timestampFromDate(new Date(chat.updateTime)) };
+  return { id: chat.id, projectId: chat.projectId, title: chat.title, summary: chat.summary, createTime: timestampFromDate(new Date(chat.createTime)), updateTime: timestampFromDate(new Date(chat.updateTime)) };
 }
 
 export function messageMessage(message: MessageRecord): MessageInitShape<typeof ChatMessageSchema> {

@@ -437,7 +437,7 @@ export const openApiDocument = {
       Citation: { type: "object", properties: { index: { type: "integer", description: "the [n] the answer uses" }, ...reference, snippet: { type: "string" } } },
       Chat: {
         type: "object",
-        properties: { id: { type: "string" }, projectId: { type: "string" }, title: { type: "string", description: "from the first message until renamed" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } },
+        properties: { id: { type: "string" }, projectId: { type: "string" }, title: { type: "string", description: "from the first message until renamed" }, summary: { type: ["string", "null"], description: "the older turns in the model's words, once the conversation outgrew the prompt" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } },
       },
       ChatWithMessages: { allOf: [ref("Chat"), { type: "object", properties: { messages: { type: "array", items: ref("ChatMessage") } } }] },
       ChatMessage: {

@@ -76,7 +76,7 @@ export const hitJson = (hit: SearchHit) => ({ chunkId: hit.chunkId, score: hit.s
 
 export const citationJson = (citation: Citation) => ({ index: citation.index, ...referenceJson(citation.reference), snippet: citation.snippet });
 
-export const chatJson = (chat: Chat) => ({ id: chat.id, projectId: chat.projectId, title: chat.title, createdAt: iso(chat.createTime), updatedAt: iso(chat.updateTime) });
+export const chatJson = (chat: Chat) => ({ id: chat.id, projectId: chat.projectId, title: chat.title, summary: chat.summary || null, createdAt: iso(chat.createTime), updatedAt: iso(chat.updateTime) });
 
 export const chatMessageJson = (message: ChatMessage) => ({
   id: message.id,
