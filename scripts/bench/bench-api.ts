@@ -1,5 +1,7 @@
 import { gatewayClient, testRootPassword } from "@qamesh/api-client";
+import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped API responses
 export type ApiResponse = Record<string, any>;
@@ -33,4 +35,10 @@ export function benchApi(gatewayUrl: string) {
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** A process's resident memory, as ps reports it. */
+export async function residentMegabytes(pid: number): Promise<number> {
+  const { stdout } = await promisify(execFile)("ps", ["-o", "rss=", "-p", String(pid)]);
+  return Number(stdout.trim()) / 1024;
 }

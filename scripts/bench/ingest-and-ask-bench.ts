@@ -2,7 +2,8 @@
  * `npm run bench`: ingests a generated 1,000-file corpus and prints throughput and latencies.
  * First standalone (embedded adapters, extractive answers, query latencies), then load against
  * the standalone process (search at 1/4/50 in flight, 500 streaming asks at once) unless
- * BENCH_LOAD=false, then distributed (separate processes on Kafka, FerretDB, Chroma; one and two
+ * BENCH_LOAD=false, then chats with a scripted model (the mesh's first-token cost, tokens/s to
+ * 1/100/1000 SSE streams, a three-tool-step answer) unless BENCH_CHAT=false, then distributed (separate processes on Kafka, FerretDB, Chroma; one and two
  * workers; event latency) unless BENCH_DISTRIBUTED=false. Prints numbers; asserts nothing.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -14,6 +15,7 @@ import { ephemeralStandaloneEnvironment, startStandalone } from "@qamesh/standal
 import { benchApi, percentile } from "./bench-api.js";
 import { authBench } from "./auth-bench.js";
 import { distributedBench } from "./distributed-bench.js";
+import { chatBench } from "./chat-bench.js";
 import { loadBench } from "./load-bench.js";
 import { writeCorpus } from "./generated-corpus.js";
 
@@ -21,6 +23,7 @@ const fileCount = Number(process.env.BENCH_FILES ?? 1000);
 const queryCount = Number(process.env.BENCH_QUERIES ?? 200);
 const distributed = process.env.BENCH_DISTRIBUTED !== "false";
 const load = process.env.BENCH_LOAD !== "false";
+const chat = process.env.BENCH_CHAT !== "false";
 
 const directory = await mkdtemp(join(tmpdir(), "qamesh-bench-"));
 const corpus = join(directory, "corpus");
@@ -66,6 +69,7 @@ try {
 }
 try {
   if (load) process.stdout.write((await loadBench(directory, corpus, facts)).join("\n") + "\n");
+  if (chat) process.stdout.write((await chatBench(directory, corpus)).join("\n") + "\n");
   if (distributed) process.stdout.write((await distributedBench(directory, corpus, fileCount)).join("\n") + "\n");
 } finally {
   await rm(directory, { recursive: true, force: true });

@@ -1,16 +1,14 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { promisify } from "node:util";
 import { freePort } from "@qamesh/config";
 import { unthrottledRateLimits } from "@qamesh/gateway";
 import type { CorpusFact } from "./generated-corpus.js";
-import { benchApi, benchRootPassword, percentile } from "./bench-api.js";
+import { benchApi, benchRootPassword, percentile, residentMegabytes } from "./bench-api.js";
 
 const searchSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const streamCount = Number(process.env.BENCH_STREAMS ?? 500);
-const run = promisify(execFile);
 /** A directory to write the server's CPU profile to (node --cpu-prof), to see where its time goes. */
 const serverProfileDirectory = process.env.BENCH_SERVER_PROFILE;
 
@@ -112,9 +110,4 @@ function streamingAsk(port: number, authorization: string, question: string): Pr
     call.on("error", () => resolve(undefined));
     call.end(JSON.stringify({ question }));
   });
-}
-
-async function residentMegabytes(pid: number): Promise<number> {
-  const { stdout } = await run("ps", ["-o", "rss=", "-p", String(pid)]);
-  return Number(stdout.trim()) / 1024;
 }

@@ -29,6 +29,6 @@ export async function openDocumentStore(
   indexes: readonly DocumentIndex[],
   logger: Logger,
 ): Promise<DocumentStore> {
-  if (!config.MONGODB_URI) return SqliteDocumentStore.open(sqliteFile);
+  if (!config.MONGODB_URI) return SqliteDocumentStore.open(sqliteFile, indexes);
   return MongoDocumentStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE, indexes, logger });
 }

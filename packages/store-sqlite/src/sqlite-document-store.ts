@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
-import type { Collection, DocumentStore, StoredDocument } from "@qamesh/ports";
+import type { Collection, DocumentIndex, DocumentStore, StoredDocument } from "@qamesh/ports";
 import { AsyncLock } from "@qamesh/concurrency";
 import { openSqliteFile } from "./open-sqlite-file.js";
-import { SqliteCollection } from "./sqlite-collection.js";
+import { collectionTable, fieldExpression, SqliteCollection } from "./sqlite-collection.js";
 
 /**
  * The embedded DocumentStore: one SQLite file per service. Every call runs under one lock;
@@ -27,9 +27,18 @@ export class SqliteDocumentStore implements DocumentStore {
     };
   }
 
-  static open(file: string): SqliteDocumentStore {
+  /**
+   * Opens (creating if needed) the store in `file`, with the service's indexes as expression
+   * indexes on the fields queries name, so a lookup by a field reads its rows, not the table.
+   */
+  static open(file: string, indexes: readonly DocumentIndex[] = []): SqliteDocumentStore {
     const db = openSqliteFile(file);
-    return new SqliteDocumentStore(db);
+    const store = new SqliteDocumentStore(db);
+    for (const index of indexes) {
+      store.collection(index.collection);
+      createIndex(db, index);
+    }
+    return store;
   }
 
   collection<T extends StoredDocument>(name: string): Collection<T> {
@@ -62,4 +71,11 @@ export class SqliteDocumentStore implements DocumentStore {
   async close(): Promise<void> {
     await this.lock.run(() => this.db.close());
   }
+}
+
+function createIndex(db: Database.Database, index: DocumentIndex): void {
+  const table = collectionTable(index.collection);
+  const columns = index.fields.map((field) => (field === "projectId" ? "project_id" : field === "id" ? "id" : fieldExpression(field)));
+  const name = `index_${index.collection}_${index.fields.join("_")}`;
+  db.exec(`CREATE ${index.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS "${name}" ON "${table}" (${columns.join(", ")})`);
 }

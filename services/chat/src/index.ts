@@ -11,6 +11,7 @@ import type { MemorySettings } from "./app/chat-memory.js";
 import { chatUseCases } from "./app/chat-use-cases.js";
 import { LiveAnswers } from "./app/live-answers.js";
 import { messageUseCases } from "./app/message-use-cases.js";
+import { applyStopRequests, stopPollMs } from "./app/stop-requests.js";
 import { chatHandlers } from "./grpc/chat-handlers.js";
 
 export { chatConfigSchema } from "./config.js";
@@ -27,12 +28,14 @@ export interface ChatServiceDeps extends AgentDeps {
 
 /**
  * The chat service as a value: chats and their answers over gRPC. While running it fails, every
- * lease period, answers whose writing replica died; stopping it ends the answers it writes as
+ * lease period, answers whose writing replica died, and applies stops asked on other replicas;
+ * stopping it ends the answers it writes as
  * failed (their clients learn why) before the store closes.
  */
 export function createChat(given: ChatServiceDeps): MeshService {
   const deps = { ...given, log: new AnswerLog(given.store), live: new LiveAnswers() };
   let sweeper: NodeJS.Timeout | undefined;
+  let stopWatch: NodeJS.Timeout | undefined;
   const sweep = () => failAbandonedAnswers(deps).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for abandoned answers"));
   return {
     register(server: GrpcServer) {
@@ -41,9 +44,11 @@ export function createChat(given: ChatServiceDeps): MeshService {
     async start() {
       await sweep();
       sweeper = setInterval(() => void sweep(), deps.answers.leaseMs);
+      stopWatch = setInterval(() => void applyStopRequests(deps).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for stop requests")), stopPollMs);
     },
     async stop() {
       clearInterval(sweeper);
+      clearInterval(stopWatch);
       const running = deps.live.all();
       for (const live of running) live.stop("shutdown");
       await Promise.all(running.map((live) => live.finished));

@@ -6,16 +6,13 @@ import type { ChatDeps } from "./chat-deps.js";
 import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "./chat-records.js";
 import type { LiveAnswer } from "./live-answers.js";
 
-/** How often a writer looks for a stop asked on another replica. */
-const stopPollMs = 250;
-
 export type AnswerWork = (call: CallSignal) => AsyncGenerator<AnswerEvent, AgentOutcome>;
 
 /**
  * Writes an answer in the background, detached from the call that started it (a client going
  * away does not stop it): each event is numbered, stored, then handed to this replica's
  * followers; the lease on the message is renewed while it runs; a stop asked on any replica
- * ends it. The events land before the final record, so a reader that sees the record finished
+ * ends it (see stop-requests.ts). The events land before the final record, so a reader that sees the record finished
  * has every event. `message` is already stored as streaming.
  */
 export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: number, work: AnswerWork, onAnswered?: (message: MessageRecord) => Promise<void>): LiveAnswer {
@@ -33,12 +30,6 @@ export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: numb
   const renewal = setInterval(() => {
     void writeRecord({ ...message, leaseUntil: Date.now() + deps.answers.leaseMs }).catch((error: unknown) => deps.logger.warn({ err: error, messageId: message.id }, "could not renew an answer's lease"));
   }, deps.answers.leaseMs / 3);
-  const stopWatch = setInterval(() => {
-    void stops
-      .get(message.projectId, message.id)
-      .then((stop) => stop && live.stop("user"))
-      .catch(() => {});
-  }, stopPollMs);
 
   const run = async (): Promise<MessageRecord> => {
     let written = "";
@@ -87,7 +78,6 @@ export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: numb
   void deps.outliveCall(async () => {
     const final = await run();
     clearInterval(renewal);
-    clearInterval(stopWatch);
     try {
       await writer.flush();
       const chat = await deps.store.collection<ChatRecord>(collections.chats).get(message.projectId, message.chatId);

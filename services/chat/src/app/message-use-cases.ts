@@ -176,6 +176,10 @@ export function messageUseCases(deps: ChatDeps) {
             yield numbered;
             cursor = { seq: numbered.seq };
           }
+          // Every event the run stored reached its followers before it ended: nothing is left to read,
+          // unless its last writes failed (the record is still streaming, until its lease runs out).
+          const ended = await messages.get(input.projectId, input.messageId);
+          if (!ended || ended.status !== "streaming") return;
           continue;
         }
         // The record first: if it is finished, every event it wrote is already in the log.
