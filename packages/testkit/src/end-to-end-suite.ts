@@ -1,4 +1,6 @@
+import { once } from "node:events";
 import { join } from "node:path";
+import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayClient } from "@qamesh/api-client";
 import { readEventStream } from "./event-stream-reader.js";
@@ -178,6 +180,23 @@ export function describeEndToEnd(mode: string, startMesh: () => Promise<MeshHarn
       expect(completed.data.message.content).toContain("every 17 minutes");
       expect(completed.data.message.citations[0].path).toBe("services/billing/reconciler-config.ts");
       expect(all.filter((event) => event.event === "token").map((event) => event.data.text).join("")).toBe(completed.data.message.content);
+
+      // Over a WebSocket to that other replica: the very same events, as {seq, type, data}.
+      const socket = new WebSocket(`${other.replace(/^http/, "ws")}/v1/ws`, { headers: { authorization } });
+      const frames: { type: string; event?: unknown }[] = [];
+      const ended = new Promise<void>((resolve, reject) => {
+        socket.on("message", (data) => {
+          const frame = JSON.parse(data.toString());
+          frames.push(frame);
+          if (frame.type === "end" || frame.type === "error") resolve();
+        });
+        socket.on("error", reject);
+      });
+      await once(socket, "open");
+      socket.send(JSON.stringify({ type: "subscribe", projectId, chatId: chatPath.split("/").at(-1), messageId, after: 0 }));
+      await ended;
+      socket.close();
+      expect(frames.filter((frame) => frame.type === "event").map((frame) => frame.event)).toEqual(all.map((event) => ({ seq: event.id, type: event.event, data: event.data })));
 
       const followUp = await harness.api("POST", `${chatPath}/messages`, { content: "How do rollbacks work?" });
       expect(followUp.body.message.status).toBe("completed");

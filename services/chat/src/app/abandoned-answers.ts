@@ -16,7 +16,7 @@ export async function failIfAbandoned(deps: ChatDeps, message: MessageRecord): P
   const failed: MessageRecord = { ...message, status: "failed", error: { code: "unavailable", reason: abandonedReason }, completeTime: new Date().toISOString() };
   try {
     const lastSeq = await deps.log.lastSeq(message.projectId, message.id);
-    await deps.log.appendOne(message.projectId, message.id, lastSeq, { type: "error", code: "unavailable", reason: abandonedReason });
+    await deps.log.appendOne(message, lastSeq, { type: "error", code: "unavailable", reason: abandonedReason });
   } catch (error) {
     // Someone wrote that event number first: its writer is alive after all, or another replica failed it.
     if (toAppError(error).code === "already_exists") return (await messages.get(message.projectId, message.id)) ?? message;

@@ -1,6 +1,9 @@
 import type { Collection, DocumentStore } from "@qamesh/ports";
 import type { AnswerEvent, NumberedEvent } from "./answer-events.js";
-import { collections, type EventBatchRecord } from "./chat-records.js";
+import { collections, type EventBatchRecord, type MessageRecord } from "./chat-records.js";
+
+/** The answer a log entry belongs to: its project, its message and the chat's owner, carried by every record. */
+export type AnswerOwner = Pick<MessageRecord, "projectId" | "id" | "ownerId">;
 
 /** Where a reader of an answer's log stands: the last event it has, and the batch that held it. */
 export interface LogCursor {
@@ -36,15 +39,15 @@ export class AnswerLog {
   }
 
   /** Appends one event after `afterSeq` at once (a replica failing an abandoned answer); fails with already_exists if someone else wrote that number. */
-  async appendOne(projectId: string, messageId: string, afterSeq: number, event: AnswerEvent): Promise<NumberedEvent> {
+  async appendOne(answer: AnswerOwner, afterSeq: number, event: AnswerEvent): Promise<NumberedEvent> {
     const numbered = { seq: afterSeq + 1, event };
-    await this.batches.insert(batchRecord(projectId, messageId, [numbered]));
+    await this.batches.insert(batchRecord(answer, [numbered]));
     return numbered;
   }
 
   /** Writes an answer's events numbered after `afterSeq`; `persisted` gets each batch once it is stored. */
-  writer(projectId: string, messageId: string, afterSeq: number, persisted: (events: NumberedEvent[]) => void): AnswerLogWriter {
-    return new AnswerLogWriter(this.batches, projectId, messageId, afterSeq, persisted);
+  writer(answer: AnswerOwner, afterSeq: number, persisted: (events: NumberedEvent[]) => void): AnswerLogWriter {
+    return new AnswerLogWriter(this.batches, answer, afterSeq, persisted);
   }
 
   async deleteAnswer(projectId: string, messageId: string): Promise<void> {
@@ -65,8 +68,7 @@ export class AnswerLogWriter {
 
   constructor(
     private readonly batches: Collection<EventBatchRecord>,
-    private readonly projectId: string,
-    private readonly messageId: string,
+    private readonly answer: AnswerOwner,
     private seq: number,
     private readonly persisted: (events: NumberedEvent[]) => void,
   ) {}
@@ -93,7 +95,7 @@ export class AnswerLogWriter {
       while (this.pending.length > 0) {
         const batch = this.pending;
         this.pending = [];
-        await this.batches.insert(batchRecord(this.projectId, this.messageId, batch));
+        await this.batches.insert(batchRecord(this.answer, batch));
         this.persisted(batch);
       }
     } catch (error) {
@@ -104,7 +106,7 @@ export class AnswerLogWriter {
   }
 }
 
-function batchRecord(projectId: string, messageId: string, events: NumberedEvent[]): EventBatchRecord {
+function batchRecord(answer: AnswerOwner, events: NumberedEvent[]): EventBatchRecord {
   const firstSeq = events[0]!.seq;
-  return { id: `${messageId}:${String(firstSeq).padStart(9, "0")}`, projectId, messageId, firstSeq, events };
+  return { id: `${answer.id}:${String(firstSeq).padStart(9, "0")}`, projectId: answer.projectId, ownerId: answer.ownerId, messageId: answer.id, firstSeq, events };
 }

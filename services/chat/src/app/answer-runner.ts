@@ -17,7 +17,7 @@ export type AnswerWork = (call: CallSignal) => AsyncGenerator<AnswerEvent, Agent
  */
 export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: number, work: AnswerWork, onAnswered?: (message: MessageRecord) => Promise<void>): LiveAnswer {
   const live = deps.live.start(message.projectId, message.id, afterSeq + 1);
-  const writer = deps.log.writer(message.projectId, message.id, afterSeq, (events) => {
+  const writer = deps.log.writer(message, afterSeq, (events) => {
     for (const event of events) live.push(event);
   });
   const messages = deps.store.collection<MessageRecord>(collections.messages);

@@ -75,6 +75,7 @@ export interface MessageRecord extends StoredDocument {
 
 /** Consecutive events of one answer, written together (tokens come too fast for one record each). */
 export interface EventBatchRecord extends StoredDocument {
+  ownerId: string;
   messageId: string;
   firstSeq: number;
   events: { seq: number; event: AnswerEvent }[];
@@ -82,6 +83,7 @@ export interface EventBatchRecord extends StoredDocument {
 
 /** A stop asked for on any replica; the one writing the answer sees it. */
 export interface StopRequestRecord extends StoredDocument {
+  ownerId: string;
   messageId: string;
 }
 

@@ -201,7 +201,7 @@ export function messageUseCases(deps: ChatDeps) {
       if (message.status === "awaiting_user") {
         const stopped: MessageRecord = { ...message, status: "stopped", question: null, agentState: null, completeTime: new Date().toISOString() };
         const lastSeq = await deps.log.lastSeq(message.projectId, message.id);
-        await deps.log.appendOne(message.projectId, message.id, lastSeq, { type: "message.completed", message: stopped });
+        await deps.log.appendOne(message, lastSeq, { type: "message.completed", message: stopped });
         await messages.put(stopped);
         return stopped;
       }
@@ -212,7 +212,7 @@ export function messageUseCases(deps: ChatDeps) {
         await live.finished;
       } else {
         // Another replica writes it: it looks for stop requests while it works.
-        await deps.store.collection<StopRequestRecord>(collections.stops).put({ id: message.id, projectId: message.projectId, messageId: message.id });
+        await deps.store.collection<StopRequestRecord>(collections.stops).put({ id: message.id, projectId: message.projectId, ownerId: message.ownerId, messageId: message.id });
         const deadline = Date.now() + stopWaitMs;
         while (Date.now() < deadline) {
           const current = await failIfAbandoned(deps, (await messages.get(message.projectId, message.id)) ?? message);
