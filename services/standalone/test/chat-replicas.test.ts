@@ -51,13 +51,16 @@ describe("a second chat replica", () => {
     await model?.close();
   });
 
-  it("follows an answer another replica writes, every event once and in order, the same as the writer's replay", async () => {
-    const chatId = (await harness.api("POST", `/v1/projects/${projectId}/chats`, { title: "follow" })).body.id;
-    const response = await fetch(`${harness.gatewayUrl}/v1/projects/${projectId}/chats/${chatId}/messages`, {
+  const sendStreaming = async (chatId: string) =>
+    fetch(`${harness.gatewayUrl}/v1/projects/${projectId}/chats/${chatId}/messages`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "text/event-stream", authorization: await harness.authorization() },
       body: JSON.stringify({ content: "How often are invoices retried?" }),
     });
+
+  it("follows an answer another replica writes, every event once and in order, the same as the writer's replay", async () => {
+    const chatId = (await harness.api("POST", `/v1/projects/${projectId}/chats`, { title: "follow" })).body.id;
+    const response = await sendStreaming(chatId);
     const started = await readEventStream(response, (event) => event.event !== "message.started");
     const messageId = started[0]!.data.messageId;
 
@@ -74,11 +77,7 @@ describe("a second chat replica", () => {
 
   it("stops, through a stop request, an answer another replica writes", async () => {
     const chatId = (await harness.api("POST", `/v1/projects/${projectId}/chats`, { title: "stop" })).body.id;
-    const response = await fetch(`${harness.gatewayUrl}/v1/projects/${projectId}/chats/${chatId}/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: await harness.authorization() },
-      body: JSON.stringify({ content: "How often are invoices retried?" }),
-    });
+    const response = await sendStreaming(chatId);
     const started = await readEventStream(response, (event) => event.event !== "token");
     const messageId = started[0]!.data.messageId;
 

@@ -1,4 +1,6 @@
-import type { Response } from "express";
+import type { Request, Response } from "express";
+import { toAppError } from "@qamesh/errors";
+import { errorBody } from "./error-response.js";
 
 /** A Server-Sent Events response: named events with JSON data. */
 export class ServerSentEvents {
@@ -25,4 +27,19 @@ export class ServerSentEvents {
   end(): void {
     this.response.end();
   }
+}
+
+/**
+ * How a stream that broke off is reported. A client that left is normal (closing a tab
+ * mid-answer): one log line, no stack. Anything else reaches the client as an `error` event (not
+ * numbered: it is about this stream, not an event of the answer).
+ */
+export function reportBrokenStream(events: ServerSentEvents, request: Request, error: unknown, clientLeft: boolean, leaving: string): void {
+  if (clientLeft) {
+    request.log.info(leaving);
+    return;
+  }
+  const appError = toAppError(error);
+  if (appError.code === "internal") request.log.error({ err: error }, "answer stream failed");
+  events.send("error", errorBody(appError, request.requestId).error);
 }

@@ -1,15 +1,14 @@
 import { Router, type Request, type Response } from "express";
-import { invalidArgument, toAppError } from "@qamesh/errors";
+import { invalidArgument } from "@qamesh/errors";
 import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { clientGone } from "../client-gone.js";
-import { errorBody } from "../error-response.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
 import { parseInput } from "../parse-input.js";
 import { answerEventJson, chatJson, chatMessageJson } from "../presenters.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { requestBodies } from "../request-bodies.js";
-import { ServerSentEvents } from "../server-sent-events.js";
+import { reportBrokenStream, ServerSentEvents } from "../server-sent-events.js";
 
 /** A quiet stream (a long tool call) still gets a comment this often, so proxies keep it open. */
 const keepAliveMs = 15_000;
@@ -137,15 +136,8 @@ async function streamEvents(peers: Peers, request: Request, response: Response, 
       events.send(type, data, seq);
     }
   } catch (error) {
-    const appError = toAppError(error);
-    if (gone.aborted) {
-      // A client leaving mid-answer is normal (it may come back): the answer goes on.
-      request.log.info("client stopped following an answer");
-    } else {
-      if (appError.code === "internal") request.log.error({ err: error }, "answer stream failed");
-      // Not numbered: it is about this stream, not an event of the answer.
-      events.send("error", errorBody(appError, request.requestId).error);
-    }
+    // A client may leave and come back: the answer goes on.
+    reportBrokenStream(events, request, error, gone.aborted, "client stopped following an answer");
   } finally {
     clearInterval(keepAlive);
   }

@@ -1,13 +1,11 @@
 import { Router } from "express";
-import { toAppError } from "@qamesh/errors";
 import type { Peers } from "../../peers.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { clientGone } from "../client-gone.js";
-import { errorBody } from "../error-response.js";
 import { parseInput } from "../parse-input.js";
 import { citationJson, hitJson, referenceJson } from "../presenters.js";
-import { ServerSentEvents } from "../server-sent-events.js";
+import { reportBrokenStream, ServerSentEvents } from "../server-sent-events.js";
 import { requestBodies } from "../request-bodies.js";
 
 export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router {
@@ -41,17 +39,10 @@ export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits):
         else if (kind === "token") events.send("token", { text: value });
         else if (kind === "done") events.send("done", { answer: value.answer, citations: value.citations.map(citationJson), provider: value.provider });
         else if (kind === "toolStarted") events.send("tool.started", { callId: value.callId, tool: value.tool, arguments: value.argumentsJson });
-        else if (kind === "toolFinished") events.send("tool.finished", { callId: value.callId, failed: value.failed, summary: value.summary, references: value.references.map(referenceJson) });
+        else if (kind === "toolFinished") events.send("tool.finished", { callId: value.callId, failed: value.failed, summary: value.summary, references: value.references.map(referenceJson), durationMs: value.durationMs });
       }
     } catch (error) {
-      const appError = toAppError(error);
-      if (gone.aborted) {
-        // Closing a tab mid-answer is normal: one line, no stack.
-        request.log.info("client disconnected before the answer was complete");
-      } else {
-        if (appError.code === "internal") request.log.error({ err: error }, "answer stream failed");
-        events.send("error", errorBody(appError, request.requestId).error);
-      }
+      reportBrokenStream(events, request, error, gone.aborted, "client disconnected before the answer was complete");
     }
     events.end();
   });
