@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { meshTrustConfigShape } from "@qamesh/mesh-auth";
 import { grpcAddress, logLevel, port } from "@qamesh/config";
-import { documentStoreConfigShape } from "@qamesh/runtime-adapters";
+import { documentStoreConfigShape, eventBusConfigShape } from "@qamesh/runtime-adapters";
 
 export const chatConfigSchema = z.object({
   CHAT_GRPC_HOST: z.string().default("127.0.0.1"),
@@ -11,6 +11,7 @@ export const chatConfigSchema = z.object({
   /** SQLite file of the chats, their messages and answer events when MONGODB_URI is not set. */
   CHAT_DB_FILE: z.string().min(1).default("./data/chat.sqlite"),
   ...documentStoreConfigShape("chat"),
+  ...eventBusConfigShape,
   /** Model turns per answer (the last must answer without tools), and how long one tool call may take. */
   AGENT_MAX_STEPS: z.coerce.number().int().min(1).max(30).default(8),
   AGENT_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),

@@ -1,6 +1,6 @@
 import type { GrpcServer } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
-import type { DocumentStore } from "@qamesh/ports";
+import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { MeshService } from "@qamesh/service-runtime";
 import { failAbandonedAnswers } from "./app/abandoned-answers.js";
@@ -12,6 +12,7 @@ import { chatUseCases } from "./app/chat-use-cases.js";
 import { LiveAnswers } from "./app/live-answers.js";
 import { messageUseCases } from "./app/message-use-cases.js";
 import { applyStopRequests, stopPollMs } from "./app/stop-requests.js";
+import { subscribeToProjectDeletions } from "./consumers/project-deletions.js";
 import { chatHandlers } from "./grpc/chat-handlers.js";
 
 export { chatConfigSchema } from "./config.js";
@@ -20,6 +21,8 @@ export { chatIndexes } from "./app/chat-records.js";
 
 export interface ChatServiceDeps extends AgentDeps {
   store: DocumentStore;
+  /** Where project deletions are announced. */
+  bus: EventBus;
   logger: Logger;
   answers: AnswerSettings;
   memory: MemorySettings;
@@ -28,25 +31,28 @@ export interface ChatServiceDeps extends AgentDeps {
 
 /**
  * The chat service as a value: chats and their answers over gRPC. While running it fails, every
- * lease period, answers whose writing replica died, and applies stops asked on other replicas;
- * stopping it ends the answers it writes as
+ * lease period, answers whose writing replica died, applies stops asked on other replicas, and
+ * deletes the chats of deleted projects; stopping it ends the answers it writes as
  * failed (their clients learn why) before the store closes.
  */
 export function createChat(given: ChatServiceDeps): MeshService {
   const deps = { ...given, log: new AnswerLog(given.store), live: new LiveAnswers() };
   let sweeper: NodeJS.Timeout | undefined;
   let stopWatch: NodeJS.Timeout | undefined;
+  let deletions: Subscription | undefined;
   const sweep = () => failAbandonedAnswers(deps).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for abandoned answers"));
   return {
     register(server: GrpcServer) {
       server.add(ChatService, chatHandlers({ agent: deps, chats: chatUseCases(deps), messages: messageUseCases(deps) }));
     },
     async start() {
+      deletions = await subscribeToProjectDeletions(deps.bus, deps);
       await sweep();
       sweeper = setInterval(() => void sweep(), deps.answers.leaseMs);
       stopWatch = setInterval(() => void applyStopRequests(deps).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for stop requests")), stopPollMs);
     },
     async stop() {
+      await deletions?.stop();
       clearInterval(sweeper);
       clearInterval(stopWatch);
       const running = deps.live.all();

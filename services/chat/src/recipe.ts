@@ -6,18 +6,20 @@ import { ToolArguments } from "./app/tool-arguments.js";
 import { chatConfigSchema } from "./config.js";
 import { createChat } from "./index.js";
 
-/** chat from its environment: its store, tools from tool-runtime, models from llm-profiles. */
+/** chat from its environment: its store, the bus, tools from tool-runtime, models from llm-profiles. */
 export const chatRecipe: ServiceRecipe<typeof chatConfigSchema> = {
   name: "chat",
   configSchema: chatConfigSchema,
   async compose({ config, logger, lifecycle, adapters }) {
     const store = await adapters.documentStore(config, config.CHAT_DB_FILE, chatIndexes, logger, lifecycle);
+    const bus = await adapters.eventBus(config, "chat", logger, lifecycle);
     const models = projectModelsClient(config.LLM_PROFILES_ADDRESS);
     lifecycle.onStop("llm-profiles client", () => models.close());
     const tools = projectToolsClient(config.TOOL_RUNTIME_ADDRESS);
     lifecycle.onStop("tool-runtime client", () => tools.close());
     const service = createChat({
       store,
+      bus,
       logger,
       models,
       tools,

@@ -140,7 +140,7 @@ export class DistributedMesh {
     const own: Record<ServiceName, Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles) },
       "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(this.ports.toolRuntime), ...addresses, ...chroma },
-      chat: { CHAT_GRPC_PORT: String(this.ports.chat), ...addresses, ...mongodb("chat") },
+      chat: { CHAT_GRPC_PORT: String(this.ports.chat), ...addresses, ...kafka, ...mongodb("chat") },
       ingestion: {
         INGESTION_GRPC_PORT: String(this.ports.ingestion),
         ...localSourceRoots,

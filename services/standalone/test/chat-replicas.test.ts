@@ -34,6 +34,7 @@ describe("a second chat replica", () => {
     const config = parseConfig(chatRecipe.configSchema, {
       CHAT_GRPC_PORT: "0",
       CHAT_DB_FILE: join(data, "chat.sqlite"),
+      BUS_FILE: join(data, "bus.sqlite"),
       MESH_KEYS_FILE: join(data, "mesh-keys.json"),
       TOOL_RUNTIME_ADDRESS: `127.0.0.1:${ports["tool-runtime"]}`,
       LLM_PROFILES_ADDRESS: `127.0.0.1:${ports["llm-profiles"]}`,

@@ -345,6 +345,18 @@ describe("chats", () => {
     expect((await harness.api("GET", chatPath(chatId))).body.messages).toHaveLength(2);
   });
 
+  it("deletes a project's chats with the project: a project created again under the same id starts without them", async () => {
+    behaviour.pieceDelayMs = 0;
+    script = () => ({ text: "Nothing is indexed here yet." });
+    expect((await harness.api("POST", "/v1/projects", { id: "doomed", name: "Doomed" })).status).toBe(201);
+    const chatId = (await harness.api("POST", "/v1/projects/doomed/chats", {})).body.id;
+    expect((await harness.api("POST", `/v1/projects/doomed/chats/${chatId}/messages`, { content: "Anything here?" })).body.message.status).toBe("completed");
+    expect((await harness.api("DELETE", "/v1/projects/doomed")).status).toBe(204);
+    expect((await harness.api("POST", "/v1/projects", { id: "doomed", name: "Doomed again" })).status).toBe(201);
+    await eventually(async () => expect((await harness.api("GET", `/v1/projects/doomed/chats/${chatId}`)).status).toBe(404));
+    expect((await harness.api("GET", "/v1/projects/doomed/chats")).body.chats).toEqual([]);
+  });
+
   it("renames and deletes a chat, and refuses bad input naming the field", async () => {
     const chatId = await newChat();
     expect((await harness.api("PATCH", chatPath(chatId), { title: "Renamed" })).body.title).toBe("Renamed");

@@ -56,7 +56,7 @@ export class MeshProcesses {
     const environments: Record<MeshServiceName, Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(llm), ...keys, ...extra["llm-profiles"] },
       "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(tools), ...addresses, ...shared, ...extra["tool-runtime"] },
-      chat: { CHAT_GRPC_PORT: String(chat), CHAT_DB_FILE: join(data, "chat.sqlite"), ...addresses, ...keys, ...extra.chat },
+      chat: { CHAT_GRPC_PORT: String(chat), CHAT_DB_FILE: join(data, "chat.sqlite"), BUS_FILE: join(data, "bus.sqlite"), ...addresses, ...keys, ...extra.chat },
       ingestion: { INGESTION_GRPC_PORT: String(ingestion), INGESTION_DB_FILE: join(data, "ingestion.sqlite"), LOCAL_SOURCE_ROOTS: root, ...shared, ...extra.ingestion },
       "connector-worker": {
         CONNECTOR_WORKER_GRPC_PORT: String(worker),

@@ -75,7 +75,7 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
       return updated;
     },
 
-    /** Removes the project with its sources and runs; workers drop its chunks on the event. */
+    /** Removes the project with its sources and runs; on the event, workers drop its chunks and chat its chats. */
     async delete(principal: CallPrincipal, projectId: string): Promise<void> {
       authorizeProject(principal, projectId, "project.delete");
       await this.existing(projectId);
@@ -88,7 +88,7 @@ export function projectUseCases({ store, clock, onEventsCommitted }: ProjectUseC
         await addToOutbox(
           tx,
           projectId,
-          encodeEvent(topics.sourcesRemoved, { projectId, sourceIds: sources.map((source) => source.id) }, { id: newEventId(), key: projectId }),
+          encodeEvent(topics.sourcesRemoved, { projectId, sourceIds: sources.map((source) => source.id), projectDeleted: true }, { id: newEventId(), key: projectId }),
         );
       });
       onEventsCommitted();
