@@ -10,6 +10,14 @@ const kinds: Record<MeshSigner, TokenKind> = { gateway: userAssertions, service:
 /** Principals whose assertion is kept for reuse: more than the users active at once. */
 const reusedAssertions = 10_000;
 
+/**
+ * How long the assertion of a call that starts an answer lasts. The chat service writes the
+ * answer after the call returns, presenting that assertion on every model and tool call it
+ * makes; a slow local model can take many minutes over eight steps, more than the ten an
+ * ordinary assertion lasts.
+ */
+export const answerAssertionSeconds = 3600;
+
 /** Signs principal assertions as one of the mesh's signers (the gateway for users, a service for itself). */
 export class AssertionSigner {
   private readonly reusable: ExpiringCache<Promise<string>>;
@@ -26,9 +34,9 @@ export class AssertionSigner {
     return new AssertionSigner(kinds[signer], await TokenSigner.create(kinds[signer], keys.privateKey), clock);
   }
 
-  sign(principal: CallPrincipal): Promise<string> {
+  sign(principal: CallPrincipal, lifetimeSeconds: number = this.kind.lifetimeSeconds): Promise<string> {
     const { subject, claims } = assertionClaims(principal);
-    return this.signer.sign(subject, claims);
+    return this.signer.sign(subject, claims, lifetimeSeconds);
   }
 
   /**
@@ -39,12 +47,21 @@ export class AssertionSigner {
    * running for hours (indexing) never presents an expired one.
    */
   credentialFor(principal: CallPrincipal): CredentialSource {
-    const key = JSON.stringify(assertionClaims(principal));
+    return this.reused(principal, this.kind.lifetimeSeconds);
+  }
+
+  /** The credential of a call that starts an answer, which outlives the call (see answerAssertionSeconds); reused the same way. */
+  credentialForAnswer(principal: CallPrincipal): CredentialSource {
+    return this.reused(principal, answerAssertionSeconds);
+  }
+
+  private reused(principal: CallPrincipal, lifetimeSeconds: number): CredentialSource {
+    const key = `${lifetimeSeconds}\n${JSON.stringify(assertionClaims(principal))}`;
     return () => {
       const reused = this.reusable.get(key);
       if (reused) return reused;
-      const signing = this.sign(principal);
-      this.reusable.set(key, signing, this.clock() + (this.kind.lifetimeSeconds * 1000) / 5);
+      const signing = this.sign(principal, lifetimeSeconds);
+      this.reusable.set(key, signing, this.clock() + (lifetimeSeconds * 1000) / 5);
       signing.catch(() => this.reusable.delete(key));
       return signing;
     };

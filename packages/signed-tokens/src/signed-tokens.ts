@@ -36,7 +36,8 @@ export class TokenSigner {
     return new TokenSigner(kind, (await importJWK(privateKey, algorithm)) as CryptoKey);
   }
 
-  async sign(subject: string, claims: Record<string, unknown>): Promise<string> {
+  /** A token for `subject`, lasting the kind's lifetime unless told otherwise. */
+  async sign(subject: string, claims: Record<string, unknown>, lifetimeSeconds: number = this.kind.lifetimeSeconds): Promise<string> {
     return new SignJWT(claims)
       .setProtectedHeader({ alg: algorithm, typ: this.kind.type })
       .setIssuer(this.kind.issuer)
@@ -44,7 +45,7 @@ export class TokenSigner {
       .setSubject(subject)
       .setJti(randomUUID())
       .setIssuedAt()
-      .setExpirationTime(`${this.kind.lifetimeSeconds}s`)
+      .setExpirationTime(`${lifetimeSeconds}s`)
       .sign(this.key);
   }
 }

@@ -101,7 +101,10 @@ export class AnswerSocket {
     authorizeProject(principal, command.projectId, "chat");
     const { peers } = this.deps;
     const answerIds = (messageId: string) => ({ projectId: command.projectId, chatId: command.chatId, messageId });
-    await runAs(principal, this.deps.identity.assertions.credentialFor(principal), async () => {
+    // Sending starts (or resumes) an answer, which outlives the command: its assertion lasts as long as an answer may.
+    const startsAnswer = command.type === "send" || command.type === "answer";
+    const { assertions } = this.deps.identity;
+    await runAs(principal, startsAnswer ? assertions.credentialForAnswer(principal) : assertions.credentialFor(principal), async () => {
       switch (command.type) {
         case "send":
         case "answer": {

@@ -9,6 +9,11 @@ declare module "express-serve-static-core" {
   interface Request {
     /** The caller with their role in the project of a /v1/projects/{projectId}/... route. */
     projectPrincipal: Principal;
+    /**
+     * From here on the request's calls present an assertion that lasts as long as an answer may:
+     * the chat service goes on writing an answer after the call that started it returned.
+     */
+    startsAnswer(): void;
   }
 }
 
@@ -23,6 +28,7 @@ export function projectAccess(identity: GatewayIdentity) {
     const principal = await projectPrincipalOf(identity, request.caller, String(request.params.projectId));
     request.projectPrincipal = principal;
     actAs(currentContextValues(), principal, identity.assertions.credentialFor(principal));
+    request.startsAnswer = () => actAs(currentContextValues(), principal, identity.assertions.credentialForAnswer(principal));
     next();
   };
 }

@@ -62,6 +62,7 @@ export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router 
     const ids = chatIds(request);
     const body = parseInput(requestBodies.SendMessage, request.body);
     await rateLimits.answer(ids.projectId);
+    request.startsAnswer();
     const sent = await peers.chat.sendMessage({ ...ids, content: body.content });
     const answer = sent.assistantMessage!;
     // A reply to the agent's question continues its answer: the client gets the events from there on.
@@ -87,6 +88,7 @@ export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router 
   router.post(`${answerPath}/regenerate`, async (request, response) => {
     const ids = answerIds(request);
     await rateLimits.answer(ids.projectId);
+    request.startsAnswer();
     const answer = await peers.chat.regenerate(ids);
     await relayAnswer(peers, request, response, { ...ids, messageId: answer.id }, 0, {});
   });

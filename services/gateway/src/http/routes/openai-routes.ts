@@ -56,7 +56,8 @@ export function openAiRoutes(peers: Peers, identity: GatewayIdentity, rateLimits
       if (isAppError(error) && error.code === "not_found") throw notFound(`the model ${body.model} does not exist or you do not have access to it`);
       throw error;
     }
-    actAs(currentContextValues(), principal, identity.assertions.credentialFor(principal));
+    // The answer may take longer than an ordinary assertion lasts.
+    actAs(currentContextValues(), principal, identity.assertions.credentialForAnswer(principal));
     await rateLimits.answer(body.model);
     await peers.ingestion.getProject({ projectId: body.model });
 

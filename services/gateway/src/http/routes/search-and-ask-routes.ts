@@ -24,6 +24,7 @@ export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits):
     const body = parseInput(requestBodies.Ask, request.body);
     await rateLimits.answer(projectId);
     await peers.ingestion.getProject({ projectId });
+    request.startsAnswer();
     const wantsStream = request.accepts(["application/json", "text/event-stream"]) === "text/event-stream";
     if (!wantsStream) {
       const answer = await peers.chat.ask({ projectId, question: body.question });
