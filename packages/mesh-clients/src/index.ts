@@ -1,5 +1,4 @@
 export * from "./completion-wire.js";
 export * from "./project-models-client.js";
-export * from "./retrieval-client.js";
 export * from "./project-tools-client.js";
 export * from "./project-sources-client.js";

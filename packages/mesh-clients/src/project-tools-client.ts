@@ -1,8 +1,8 @@
 import { invalidArgument } from "@qamesh/errors";
 import { createGrpcClient } from "@qamesh/grpc";
-import type { CallSignal, ProjectTools } from "@qamesh/ports";
+import type { CallSignal, PassageReference, ProjectTools } from "@qamesh/ports";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
-import { passageReference } from "./retrieval-client.js";
+import type { SourceReference } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 
 /** ProjectTools served by the tool-runtime service at `address`. */
 export function projectToolsClient(address: string): ProjectTools & { close(): void } {
@@ -22,5 +22,16 @@ export function projectToolsClient(address: string): ProjectTools & { close(): v
       return { resultJson: response.resultJson, passages: response.passages.map((passage) => ({ reference: passageReference(passage.reference), text: passage.text })) };
     },
     close: () => client.close(),
+  };
+}
+
+/** A reference off the wire (absent fields read as empty). */
+function passageReference(reference: SourceReference | undefined): PassageReference {
+  return {
+    sourceId: reference?.sourceId ?? "",
+    path: reference?.path ?? "",
+    startLine: reference?.startLine ?? 0,
+    endLine: reference?.endLine ?? 0,
+    commit: reference?.commit ?? "",
   };
 }

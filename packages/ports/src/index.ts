@@ -4,7 +4,7 @@ export * from "./vector-index.js";
 export * from "./embedder.js";
 export * from "./llm.js";
 export * from "./project-models.js";
-export * from "./retrieval.js";
+export * from "./passage-reference.js";
 export * from "./rate-limiter.js";
 export * from "./project-tools.js";
 export * from "./project-sources.js";

@@ -1,6 +1,6 @@
 import type { LlmTool } from "./llm.js";
 import type { CallSignal } from "./project-models.js";
-import type { PassageReference } from "./retrieval.js";
+import type { PassageReference } from "./passage-reference.js";
 
 /** Text a tool read from a project's sources, with where: what an answer can cite. */
 export interface Passage {
