@@ -25,6 +25,8 @@ export const chatConfigSchema = z.object({
    * renewed for this long was abandoned (its replica died) and is failed.
    */
   ANSWER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+  /** How long a question the agent asked waits for the user's reply; then the answer ends failed. */
+  ANSWER_QUESTION_TTL_MS: z.coerce.number().int().min(1_000).max(30 * 24 * 3600 * 1000).default(24 * 3600 * 1000),
   /** How often a follower of an answer written on another replica looks for its new events. */
   ANSWER_POLL_MS: z.coerce.number().int().min(10).max(5_000).default(100),
   ...meshTrustConfigShape,

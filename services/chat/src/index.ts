@@ -4,6 +4,7 @@ import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { MeshService } from "@qamesh/service-runtime";
 import { failAbandonedAnswers } from "./app/abandoned-answers.js";
+import { expireUnansweredQuestions } from "./app/unanswered-questions.js";
 import type { AgentDeps } from "./app/agent-answer.js";
 import { AnswerLog } from "./app/answer-log.js";
 import type { AnswerSettings } from "./app/chat-deps.js";
@@ -31,7 +32,7 @@ export interface ChatServiceDeps extends AgentDeps {
 
 /**
  * The chat service as a value: chats and their answers over gRPC. While running it fails, every
- * lease period, answers whose writing replica died, applies stops asked on other replicas, and
+ * lease period, answers whose writing replica died and questions nobody answered in time, applies stops asked on other replicas, and
  * deletes the chats of deleted projects; stopping it ends the answers it writes as
  * failed (their clients learn why) before the store closes.
  */
@@ -40,7 +41,8 @@ export function createChat(given: ChatServiceDeps): MeshService {
   let sweeper: NodeJS.Timeout | undefined;
   let stopWatch: NodeJS.Timeout | undefined;
   let deletions: Subscription | undefined;
-  const sweep = () => failAbandonedAnswers(deps).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for abandoned answers"));
+  const sweep = () =>
+    Promise.all([failAbandonedAnswers(deps), expireUnansweredQuestions(deps)]).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for abandoned answers"));
   return {
     register(server: GrpcServer) {
       server.add(ChatService, chatHandlers({ agent: deps, chats: chatUseCases(deps), messages: messageUseCases(deps) }));

@@ -25,7 +25,7 @@ export const chatRecipe: ServiceRecipe<typeof chatConfigSchema> = {
       tools,
       toolArguments: new ToolArguments(),
       settings: { maxSteps: config.AGENT_MAX_STEPS, toolTimeoutMs: config.AGENT_TOOL_TIMEOUT_MS },
-      answers: { leaseMs: config.ANSWER_LEASE_MS, pollMs: config.ANSWER_POLL_MS },
+      answers: { leaseMs: config.ANSWER_LEASE_MS, pollMs: config.ANSWER_POLL_MS, questionTtlMs: config.ANSWER_QUESTION_TTL_MS },
       memory: { historyTokens: config.CHAT_HISTORY_TOKENS },
       outliveCall: outlivingTheCall,
     });

@@ -94,7 +94,8 @@ describe("chats", () => {
   beforeAll(async () => {
     behaviour.answer = (messages) => script(messages);
     model = await startFakeModelServer(behaviour);
-    harness = await startHarness({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${model.url}/v1`, LLM_MODEL: "gpt-chat" });
+    // A question waits 1.5 s here (a day by default), so the test of an unanswered one is quick.
+    harness = await startHarness({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${model.url}/v1`, LLM_MODEL: "gpt-chat", ANSWER_QUESTION_TTL_MS: "1500" });
     ({ projectId } = await projectWithFiles(harness, harness.root, "Chats", {
       "billing.md": "# Billing\n\nFailed invoices are retried every 17 minutes.\n",
       "weekends.md": "# Weekends\n\nOn weekends the retry interval doubles to 34 minutes.\n",
@@ -319,6 +320,31 @@ describe("chats", () => {
     // Replayed whole, question included, numbered once.
     const replay = await readEventStream(await events(chatId, messageId));
     expect(replay).toEqual([...paused, ...rest]);
+  });
+
+  it("gives up a question nobody answered in time: the answer ends failed with the reason, and the next message starts a new one", async () => {
+    behaviour.pieceDelayMs = 0;
+    script = (messages) => {
+      if (isTitleRequest(messages)) return { text: "Retries" };
+      if (toolTurns(messages).length === 0 && !String(messages.at(-1)?.content).startsWith("Something else")) {
+        return { toolCalls: [{ name: "ask_user", arguments: JSON.stringify({ question: "Invoices or deploys?" }) }] };
+      }
+      return { text: "A new answer." };
+    };
+    const chatId = await newChat();
+    const paused = await readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "How often are retries?" }));
+    const asked = paused.at(-1)!;
+    expect(asked.event).toBe("question");
+    expect(Date.parse(asked.data.expiresAt)).toBeGreaterThan(Date.now());
+    const messageId = paused[0]!.data.messageId;
+    await sleep(1600);
+
+    const next = await sendAndWait(chatId, "Something else: what are deploy freezes?");
+    expect(next.message).toMatchObject({ status: "completed", content: "A new answer." });
+    expect(next.message.id).not.toBe(messageId);
+    expect(await message(chatId, messageId)).toMatchObject({ status: "failed", error: { code: "deadline_exceeded", reason: expect.stringContaining("unanswered") }, question: null });
+    const replay = await readEventStream(await events(chatId, messageId));
+    expect(replay.at(-1)).toMatchObject({ event: "error", id: asked.id! + 1, data: { code: "deadline_exceeded" } });
   });
 
   it("keeps chats private: another user, even a project admin, can neither read, follow, stop, regenerate nor write in them", async () => {

@@ -35,16 +35,21 @@ export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: numb
     let written = "";
     try {
       const events = work({ signal: live.controller.signal });
+      // A question waits for its reply only so long: the event and the record say until when.
+      const expiresAt = () => new Date(Date.now() + deps.answers.questionTtlMs).toISOString();
+      let asked: AnswerEvent & { type: "question" } | undefined;
       let step = await events.next();
       while (!step.done) {
-        if (step.value.type === "token") written += step.value.text;
-        emit(step.value);
+        let event = step.value;
+        if (event.type === "token") written += event.text;
+        if (event.type === "question") event = asked = { ...event, question: { ...event.question, expiresAt: expiresAt() } };
+        emit(event);
         step = await events.next();
       }
       const outcome = step.value;
       const completeTime = new Date().toISOString();
       if (outcome.kind === "paused") {
-        return { ...message, status: "awaiting_user", content: outcome.state.answer, question: outcome.question, agentState: outcome.state };
+        return { ...message, status: "awaiting_user", content: outcome.state.answer, question: asked?.question ?? { ...outcome.question, expiresAt: expiresAt() }, agentState: outcome.state };
       }
       const answered: MessageRecord = {
         ...message,

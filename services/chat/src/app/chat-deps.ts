@@ -10,6 +10,8 @@ export interface AnswerSettings {
   leaseMs: number;
   /** How often a follower on another replica looks for new events. */
   pollMs: number;
+  /** How long a question the agent asked waits for the user's reply. */
+  questionTtlMs: number;
 }
 
 /** What the chat use cases work with: the agent's needs, the store, the answers' log and the live ones. */

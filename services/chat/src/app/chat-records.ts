@@ -26,6 +26,8 @@ export interface CitationRecord {
 export interface QuestionRecord {
   text: string;
   choices: string[];
+  /** ISO time after which the paused answer is given up (set when the answer pauses). */
+  expiresAt?: string;
 }
 
 /** Where a paused answer stands, so any replica can continue it when the user answers. */

@@ -4,6 +4,7 @@ import { AppError, failedPrecondition, invalidArgument, notFound, toAppError } f
 import { textLimits } from "@qamesh/limits";
 import type { CallSignal } from "@qamesh/ports";
 import { failIfAbandoned } from "./abandoned-answers.js";
+import { expireIfUnanswered } from "./unanswered-questions.js";
 import { agentAnswer, resumeAgent, type AnswerInput } from "./agent-answer.js";
 import type { NumberedEvent } from "./answer-events.js";
 import type { LogCursor } from "./answer-log.js";
@@ -27,10 +28,13 @@ export function messageUseCases(deps: ChatDeps) {
   const chats = deps.store.collection<ChatRecord>(collections.chats);
   const messages = deps.store.collection<MessageRecord>(collections.messages);
 
-  /** The chat's messages, with an answer abandoned by a dead replica failed first (so it never blocks the chat). */
+  /**
+   * The chat's messages, an answer abandoned by a dead replica failed first and a question past
+   * its time to live given up (so neither blocks the chat).
+   */
   async function currentMessages(chat: ChatRecord): Promise<MessageRecord[]> {
     const all = await messagesOf(deps, chat);
-    return Promise.all(all.map((message) => failIfAbandoned(deps, message)));
+    return Promise.all(all.map(async (message) => expireIfUnanswered(deps, await failIfAbandoned(deps, message))));
   }
 
   async function ownAnswer(user: Principal, input: MessageInput): Promise<{ chat: ChatRecord; message: MessageRecord }> {

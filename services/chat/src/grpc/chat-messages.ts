@@ -3,11 +3,17 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { AnswerEventSchema, AskEventSchema, ChatMessageSchema, ChatSchema, CitationSchema } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { NumberedEvent } from "../app/answer-events.js";
 import type { OneShotEvent } from "../app/answer-question.js";
-import type { ChatRecord, CitationRecord, MessageRecord } from "../app/chat-records.js";
+import type { ChatRecord, CitationRecord, MessageRecord, QuestionRecord } from "../app/chat-records.js";
 
 /** Records and events of the chat service in their protobuf form. */
 
 const timestamp = (iso: string | null) => (iso ? { complete: timestampFromDate(new Date(iso)) } : {});
+
+const questionMessage = (question: QuestionRecord) => ({
+  text: question.text,
+  choices: question.choices,
+  ...(question.expiresAt ? { expireTime: timestampFromDate(new Date(question.expiresAt)) } : {}),
+});
 
 const citationMessage = (citation: CitationRecord): MessageInitShape<typeof CitationSchema> => ({ index: citation.index, snippet: citation.snippet, reference: citation.reference });
 
@@ -27,7 +33,7 @@ export function messageMessage(message: MessageRecord): MessageInitShape<typeof 
     citations: message.citations.map(citationMessage),
     provider: message.provider,
     usage: message.usage,
-    ...(message.question ? { question: message.question } : {}),
+    ...(message.question ? { question: questionMessage(message.question) } : {}),
     errorCode: message.error?.code ?? "",
     errorReason: message.error?.reason ?? "",
     createTime: timestampFromDate(new Date(message.createTime)),
@@ -48,7 +54,7 @@ export function answerEventMessage({ seq, event }: NumberedEvent): MessageInitSh
     case "citations":
       return { seq, event: { case: "citations", value: { citations: event.citations.map(citationMessage) } } };
     case "question":
-      return { seq, event: { case: "question", value: event.question } };
+      return { seq, event: { case: "question", value: questionMessage(event.question) } };
     case "message.completed":
       return { seq, event: { case: "messageCompleted", value: messageMessage(event.message) } };
     case "error":

@@ -453,7 +453,11 @@ export const openApiDocument = {
           citations: { type: "array", items: ref("Citation") },
           provider: { type: ["string", "null"] },
           usage: { type: "object", properties: { promptTokens: { type: "integer" }, completionTokens: { type: "integer" } } },
-          question: { type: ["object", "null"], properties: { text: { type: "string" }, choices: { type: "array", items: { type: "string" } } }, description: "what the agent asks, while awaiting_user" },
+          question: {
+            type: ["object", "null"],
+            properties: { text: { type: "string" }, choices: { type: "array", items: { type: "string" } }, expiresAt: { type: ["string", "null"], format: "date-time" } },
+            description: "what the agent asks, while awaiting_user; unanswered by expiresAt, the answer ends failed",
+          },
           error: { type: ["object", "null"], properties: { code: { type: "string" }, reason: { type: "string" } } },
           createdAt: { type: "string", format: "date-time" },
           completedAt: { type: ["string", "null"], format: "date-time" },

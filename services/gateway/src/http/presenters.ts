@@ -89,7 +89,7 @@ export const chatMessageJson = (message: ChatMessage) => ({
   citations: message.citations.map(citationJson),
   provider: message.provider || null,
   usage: { promptTokens: message.usage?.promptTokens ?? 0, completionTokens: message.usage?.completionTokens ?? 0 },
-  question: message.question ? { text: message.question.text, choices: message.question.choices } : null,
+  question: message.question ? { text: message.question.text, choices: message.question.choices, expiresAt: iso(message.question.expireTime) } : null,
   error: message.errorCode ? { code: message.errorCode, reason: message.errorReason } : null,
   createdAt: iso(message.createTime),
   completedAt: iso(message.completeTime),
@@ -111,7 +111,7 @@ export function answerEventJson(event: AnswerEvent): { seq: number; type: string
     case "citations":
       return { seq, type: "citations", data: { citations: value.citations.map(citationJson) } };
     case "question":
-      return { seq, type: "question", data: { text: value.text, choices: value.choices } };
+      return { seq, type: "question", data: { text: value.text, choices: value.choices, expiresAt: iso(value.expireTime) } };
     case "messageCompleted":
       return { seq, type: "message.completed", data: { message: chatMessageJson(value) } };
     case "error":
