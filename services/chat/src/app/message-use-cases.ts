@@ -140,11 +140,12 @@ export function messageUseCases(deps: ChatDeps) {
         const paused = lastAnswer.agentState;
         const resumed: MessageRecord = { ...lastAnswer, status: "streaming", question: null, leaseUntil: Date.now() + deps.answers.leaseMs };
         const reply: MessageRecord = { ...userMessage, replyTo: lastAnswer.id };
-        await insertTogether([reply]);
-        await messages.put(resumed);
+        // Everything that can fail on a peer comes before anything is written.
         const question = all.find((message) => message.id === lastAnswer.replyTo)?.content ?? "";
         const answerOptions = await answerInput(chat.projectId, question, call);
         const afterSeq = await deps.log.lastSeq(chat.projectId, lastAnswer.id);
+        await insertTogether([reply]);
+        await messages.put(resumed);
         runAnswer(deps, resumed, afterSeq, (signal) => resumeAgent(deps, answerOptions, paused, content, signal));
         await chats.put({ ...chat, updateTime: now });
         return { userMessage: reply, answer: resumed, eventsAfter: afterSeq };
