@@ -261,14 +261,18 @@ describe("chats", () => {
     expect(next.message.status).toBe("completed");
   });
 
-  it("refuses a second message while an answer is being written (409)", async () => {
+  it("answers 202 at once when asked to respond async, and refuses a second message while the answer is being written (409)", async () => {
     behaviour.pieceDelayMs = 40;
     script = searchingModel(longAnswer);
     const chatId = await newChat();
-    const started = await readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "How often are failed invoices retried?" }), (event) => event.event !== "token");
+    const accepted = await harness.api("POST", `${chatPath(chatId)}/messages`, { content: "How often are failed invoices retried?" }, { prefer: "respond-async" });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ userMessage: { role: "user" }, message: { status: "streaming" }, eventsAfter: 0 });
     const busy = await harness.api("POST", `${chatPath(chatId)}/messages`, { content: "Hello?" });
     expect(busy.status).toBe(409);
-    await harness.api("POST", `${chatPath(chatId)}/messages/${started[0]!.data.messageId}/stop`);
+    // Followed afterwards, it is all there.
+    await harness.api("POST", `${chatPath(chatId)}/messages/${accepted.body.message.id}/stop`);
+    expect((await readEventStream(await events(chatId, accepted.body.message.id)))[0]!.event).toBe("message.started");
   });
 
   it("regenerates the latest answer as a new version and keeps the earlier one; an older answer cannot be", async () => {

@@ -292,6 +292,10 @@ export const openApiDocument = {
             headers: { Location: { description: "the answer's event stream", schema: { type: "string" } } },
             content: { ...json({ type: "object", properties: { userMessage: ref("ChatMessage"), message: ref("ChatMessage") } }), "text/event-stream": { schema: { type: "string" } } },
           },
+          "202": {
+            description: "With `Prefer: respond-async`: at once, {userMessage, message, eventsAfter} (the answer's events this message caused come after eventsAfter); follow them at Location",
+            content: json({ type: "object", properties: { userMessage: ref("ChatMessage"), message: ref("ChatMessage"), eventsAfter: { type: "integer" } } }),
+          },
           ...errors(400, 404, 409, 503),
         },
       },

@@ -65,6 +65,14 @@ export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router 
     request.startsAnswer();
     const sent = await peers.chat.sendMessage({ ...ids, content: body.content });
     const answer = sent.assistantMessage!;
+    if (respondAsync(request)) {
+      // The client follows (or reads) the answer later: the ids now, nothing waited for.
+      response
+        .status(202)
+        .location(`/v1/projects/${ids.projectId}/chats/${ids.chatId}/messages/${answer.id}/events`)
+        .json({ userMessage: chatMessageJson(sent.userMessage!), message: chatMessageJson(answer), eventsAfter: sent.eventsAfter });
+      return;
+    }
     // A reply to the agent's question continues its answer: the client gets the events from there on.
     await relayAnswer(peers, request, response, { ...ids, messageId: answer.id }, sent.eventsAfter, { userMessage: chatMessageJson(sent.userMessage!) });
   });
@@ -95,6 +103,9 @@ export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router 
 
   return router;
 }
+
+/** `Prefer: respond-async` (RFC 7240): answer 202 at once instead of streaming or waiting. */
+const respondAsync = (request: Request) => /(^|[,\s])respond-async([,;\s]|$)/i.test(request.get("prefer") ?? "");
 
 /** The cursor a client resumes from: the Last-Event-ID header (what EventSource sends), else `?after=`, else the start. */
 function lastEventId(request: Request): number {
