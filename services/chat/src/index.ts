@@ -3,22 +3,22 @@ import type { Logger } from "@qamesh/logger";
 import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { MeshService } from "@qamesh/service-runtime";
-import { failAbandonedAnswers } from "./app/abandoned-answers.js";
-import { expireUnansweredQuestions } from "./app/unanswered-questions.js";
-import type { AgentDeps } from "./app/agent-answer.js";
-import { AnswerLog } from "./app/answer-log.js";
-import type { AnswerSettings } from "./app/chat-deps.js";
-import type { MemorySettings } from "./app/chat-memory.js";
-import { chatUseCases } from "./app/chat-use-cases.js";
-import { LiveAnswers } from "./app/live-answers.js";
-import { messageUseCases } from "./app/message-use-cases.js";
-import { applyStopRequests, stopPollMs } from "./app/stop-requests.js";
+import { failAbandonedAnswers } from "./app/answers/abandoned-answers.js";
+import { expireUnansweredQuestions } from "./app/answers/unanswered-questions.js";
+import type { AgentDeps } from "./app/agent/agent-answer.js";
+import { AnswerLog } from "./app/answers/answer-log.js";
+import type { AnswerSettings } from "./app/sessions/chat-deps.js";
+import type { MemorySettings } from "./app/sessions/chat-memory.js";
+import { chatUseCases } from "./app/sessions/chat-use-cases.js";
+import { LiveAnswers } from "./app/answers/live-answers.js";
+import { messageUseCases } from "./app/sessions/message-use-cases.js";
+import { applyStopRequests, stopPollMs } from "./app/answers/stop-requests.js";
 import { subscribeToProjectDeletions } from "./consumers/project-deletions.js";
 import { chatHandlers } from "./grpc/chat-handlers.js";
 
 export { chatConfigSchema } from "./config.js";
 export { chatRecipe } from "./recipe.js";
-export { chatIndexes } from "./app/chat-records.js";
+export { chatIndexes } from "./app/sessions/chat-records.js";
 
 export interface ChatServiceDeps extends AgentDeps {
   store: DocumentStore;

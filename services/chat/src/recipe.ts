@@ -1,8 +1,8 @@
 import { outlivingTheCall } from "@qamesh/grpc";
 import { projectModelsClient, projectToolsClient } from "@qamesh/mesh-clients";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
-import { chatIndexes } from "./app/chat-records.js";
-import { ToolArguments } from "./app/tool-arguments.js";
+import { chatIndexes } from "./app/sessions/chat-records.js";
+import { ToolArguments } from "./app/agent/tool-arguments.js";
 import { chatConfigSchema } from "./config.js";
 import { createChat } from "./index.js";
 

@@ -1,7 +1,7 @@
 import { decodeEvent, topics } from "@qamesh/events";
 import type { EventBus, Subscription } from "@qamesh/ports";
-import type { ChatDeps } from "../app/chat-deps.js";
-import { forgetProject } from "../app/deleted-projects.js";
+import type { ChatDeps } from "../app/sessions/chat-deps.js";
+import { forgetProject } from "../app/sessions/deleted-projects.js";
 
 /** The chat service's one subscription: a project's deletion (announced with its sources' removal) deletes its chats. */
 export function subscribeToProjectDeletions(bus: EventBus, deps: Pick<ChatDeps, "store" | "live" | "logger">): Promise<Subscription> {

@@ -2,10 +2,10 @@ import type { CallContext, ServiceImplementation } from "@qamesh/grpc";
 import type { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { AppError } from "@qamesh/errors";
 import { callPrincipal } from "@qamesh/mesh-auth";
-import type { AgentDeps } from "../app/agent-answer.js";
-import { answerQuestion } from "../app/answer-question.js";
-import type { ChatUseCases } from "../app/chat-use-cases.js";
-import type { MessageUseCases } from "../app/message-use-cases.js";
+import type { AgentDeps } from "../app/agent/agent-answer.js";
+import { answerQuestion } from "../app/agent/answer-question.js";
+import type { ChatUseCases } from "../app/sessions/chat-use-cases.js";
+import type { MessageUseCases } from "../app/sessions/message-use-cases.js";
 import { answerEventMessage, askEventMessage, chatMessage, messageMessage } from "./chat-messages.js";
 
 /**

@@ -1,9 +1,9 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { AnswerEventSchema, AskEventSchema, ChatMessageSchema, ChatSchema, CitationSchema } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
-import type { NumberedEvent } from "../app/answer-events.js";
-import type { OneShotEvent } from "../app/answer-question.js";
-import type { ChatRecord, CitationRecord, MessageRecord, QuestionRecord } from "../app/chat-records.js";
+import type { NumberedEvent } from "../app/answers/answer-events.js";
+import type { OneShotEvent } from "../app/agent/answer-question.js";
+import type { ChatRecord, CitationRecord, MessageRecord, QuestionRecord } from "../app/sessions/chat-records.js";
 
 /** Records and events of the chat service in their protobuf form. */
 

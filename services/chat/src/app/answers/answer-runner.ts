@@ -1,9 +1,9 @@
 import { toAppError } from "@qamesh/errors";
 import type { CallSignal } from "@qamesh/ports";
 import type { AnswerEvent } from "./answer-events.js";
-import type { AgentOutcome } from "./agent-answer.js";
-import type { ChatDeps } from "./chat-deps.js";
-import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "./chat-records.js";
+import type { AgentOutcome } from "../agent/agent-answer.js";
+import type { ChatDeps } from "../sessions/chat-deps.js";
+import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "../sessions/chat-records.js";
 import type { LiveAnswer } from "./live-answers.js";
 
 export type AnswerWork = (call: CallSignal) => AsyncGenerator<AnswerEvent, AgentOutcome>;

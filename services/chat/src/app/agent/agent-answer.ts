@@ -1,8 +1,8 @@
 import { toAppError } from "@qamesh/errors";
 import type { CallSignal, LlmMessage, LlmTool, Passage, ProjectModels, ProjectTools, ToolCall } from "@qamesh/ports";
-import type { AnswerEvent } from "./answer-events.js";
+import type { AnswerEvent } from "../answers/answer-events.js";
 import { askUserTool, questionOf } from "./ask-user-tool.js";
-import type { AgentState, CitationRecord, QuestionRecord } from "./chat-records.js";
+import type { AgentState, CitationRecord, QuestionRecord } from "../sessions/chat-records.js";
 import { citedPassageNumbers } from "./cited-passages.js";
 import type { ToolArguments } from "./tool-arguments.js";
 

@@ -1,5 +1,5 @@
-import type { ChatDeps } from "./chat-deps.js";
-import { collections, type StopRequestRecord } from "./chat-records.js";
+import type { ChatDeps } from "../sessions/chat-deps.js";
+import { collections, type StopRequestRecord } from "../sessions/chat-records.js";
 
 /** How often a replica looks for stops asked on other replicas of the answers it writes. */
 export const stopPollMs = 250;

@@ -1,5 +1,5 @@
 import type { DocumentIndex, LlmMessage, Passage, PassageReference, StoredDocument } from "@qamesh/ports";
-import type { AnswerEvent } from "./answer-events.js";
+import type { AnswerEvent } from "../answers/answer-events.js";
 
 /** A conversation of one user (its owner) about one project. */
 export interface ChatRecord extends StoredDocument {

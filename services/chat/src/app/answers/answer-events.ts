@@ -1,5 +1,5 @@
 import type { PassageReference } from "@qamesh/ports";
-import type { CitationRecord, MessageRecord, QuestionRecord } from "./chat-records.js";
+import type { CitationRecord, MessageRecord, QuestionRecord } from "../sessions/chat-records.js";
 
 /**
  * What happens in an answer, in the order it happens: the one protocol every client (SSE,

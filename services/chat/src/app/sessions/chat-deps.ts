@@ -1,9 +1,9 @@
 import type { Logger } from "@qamesh/logger";
 import type { DocumentStore } from "@qamesh/ports";
-import type { AgentDeps } from "./agent-answer.js";
-import type { AnswerLog } from "./answer-log.js";
+import type { AgentDeps } from "../agent/agent-answer.js";
+import type { AnswerLog } from "../answers/answer-log.js";
 import type { MemorySettings } from "./chat-memory.js";
-import type { LiveAnswers } from "./live-answers.js";
+import type { LiveAnswers } from "../answers/live-answers.js";
 
 export interface AnswerSettings {
   /** How long a replica's claim on an answer it writes lasts without renewal; past it the answer counts as abandoned. */

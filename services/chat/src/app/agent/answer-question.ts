@@ -2,9 +2,9 @@ import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import type { CallSignal, LlmMessage } from "@qamesh/ports";
-import type { AnswerEvent } from "./answer-events.js";
+import type { AnswerEvent } from "../answers/answer-events.js";
 import { agentAnswer, type AgentDeps } from "./agent-answer.js";
-import type { CitationRecord } from "./chat-records.js";
+import type { CitationRecord } from "../sessions/chat-records.js";
 import { providerName } from "./provider-name.js";
 
 /** What a one-shot answer streams: the agent's events, then the answer with its citations. */

@@ -1,5 +1,5 @@
 import type { LlmTool } from "@qamesh/ports";
-import type { QuestionRecord } from "./chat-records.js";
+import type { QuestionRecord } from "../sessions/chat-records.js";
 
 const maxQuestionChars = 1_000;
 const maxChoices = 10;

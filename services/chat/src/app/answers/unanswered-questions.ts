@@ -1,6 +1,6 @@
 import { toAppError } from "@qamesh/errors";
-import type { ChatDeps } from "./chat-deps.js";
-import { collections, type MessageRecord } from "./chat-records.js";
+import type { ChatDeps } from "../sessions/chat-deps.js";
+import { collections, type MessageRecord } from "../sessions/chat-records.js";
 
 export const unansweredReason = "the question went unanswered for too long; ask again";
 

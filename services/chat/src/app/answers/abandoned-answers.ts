@@ -1,6 +1,6 @@
 import { toAppError } from "@qamesh/errors";
-import type { ChatDeps } from "./chat-deps.js";
-import { collections, type MessageRecord } from "./chat-records.js";
+import type { ChatDeps } from "../sessions/chat-deps.js";
+import { collections, type MessageRecord } from "../sessions/chat-records.js";
 
 export const abandonedReason = "the chat service stopped while writing this answer; send the question again";
 

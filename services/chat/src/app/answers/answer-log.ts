@@ -1,6 +1,6 @@
 import type { Collection, DocumentStore } from "@qamesh/ports";
 import type { AnswerEvent, NumberedEvent } from "./answer-events.js";
-import { collections, type EventBatchRecord, type MessageRecord } from "./chat-records.js";
+import { collections, type EventBatchRecord, type MessageRecord } from "../sessions/chat-records.js";
 
 /** The answer a log entry belongs to: its project, its message and the chat's owner, carried by every record. */
 export type AnswerOwner = Pick<MessageRecord, "projectId" | "id" | "ownerId">;

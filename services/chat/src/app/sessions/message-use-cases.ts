@@ -3,18 +3,18 @@ import type { CallPrincipal, Principal } from "@qamesh/authorization";
 import { AppError, failedPrecondition, invalidArgument, notFound, toAppError } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import type { CallSignal } from "@qamesh/ports";
-import { failIfAbandoned } from "./abandoned-answers.js";
-import { expireIfUnanswered } from "./unanswered-questions.js";
-import { agentAnswer, resumeAgent, type AnswerInput } from "./agent-answer.js";
-import type { NumberedEvent } from "./answer-events.js";
-import type { LogCursor } from "./answer-log.js";
-import { runAnswer, type AnswerWork } from "./answer-runner.js";
+import { failIfAbandoned } from "../answers/abandoned-answers.js";
+import { expireIfUnanswered } from "../answers/unanswered-questions.js";
+import { agentAnswer, resumeAgent, type AnswerInput } from "../agent/agent-answer.js";
+import type { NumberedEvent } from "../answers/answer-events.js";
+import type { LogCursor } from "../answers/answer-log.js";
+import { runAnswer, type AnswerWork } from "../answers/answer-runner.js";
 import type { ChatDeps } from "./chat-deps.js";
 import { promptHistory } from "./chat-memory.js";
 import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "./chat-records.js";
 import { heuristicTitle, modelTitle } from "./chat-titles.js";
 import { chatUser, messagesOf, ownChat } from "./chat-use-cases.js";
-import { providerName } from "./provider-name.js";
+import { providerName } from "../agent/provider-name.js";
 
 /** How long a stop asked on one replica waits for the replica writing the answer to end it. */
 const stopWaitMs = 10_000;
