@@ -46,6 +46,8 @@ export function createChat(given: ChatServiceDeps): MeshService {
   return {
     register(server: GrpcServer) {
       server.add(ChatService, chatHandlers({ agent: deps, chats: chatUseCases(deps), messages: messageUseCases(deps) }));
+      // Ready only while its store and the bus answer: without them no answer can be kept.
+      for (const dependency of [deps.store, deps.bus]) server.health.addDependencyCheck(() => dependency.ping());
     },
     async start() {
       deletions = await subscribeToProjectDeletions(deps.bus, deps);
