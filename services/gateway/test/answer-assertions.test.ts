@@ -37,6 +37,7 @@ describe("the assertions the gateway sends the chat service", () => {
     createChat: async () => ({ id: "c1", projectId: "p" }),
     listChats: async () => ({ chats: [] }),
     getChat: async () => ({ chat: { id: "c1", projectId: "p" }, messages: [] }),
+    listMessages: async () => ({ messages: [] }),
     updateChat: async () => ({ id: "c1", projectId: "p" }),
     deleteChat: async () => ({}),
     sendMessage: async () => ({ userMessage: { id: "c1-00001", chatId: "c1", role: "user", status: "completed" }, assistantMessage: { ...message, status: "streaming" } }),

@@ -144,6 +144,12 @@ describe("chats", () => {
     expect(chat.messages.map((turn: { role: string; status: string }) => `${turn.role}:${turn.status}`)).toEqual(["user:completed", "assistant:completed", "user:completed", "assistant:completed"]);
     const listed = (await harness.api("GET", `/v1/projects/${projectId}/chats`)).body;
     expect(listed.chats[0]).toMatchObject({ id: chatId, title: "Invoice retry schedule" });
+    expect(chat.earlierMessages).toBe(false);
+    // The messages a page at a time, oldest first.
+    const firstPage = (await harness.api("GET", `${chatPath(chatId)}/messages?limit=3`)).body;
+    expect(firstPage.messages.map((turn: { id: string }) => turn.id)).toEqual(chat.messages.slice(0, 3).map((turn: { id: string }) => turn.id));
+    const secondPage = (await harness.api("GET", `${chatPath(chatId)}/messages?limit=3&cursor=${firstPage.nextCursor}`)).body;
+    expect(secondPage).toMatchObject({ messages: [{ id: chat.messages[3].id }], nextCursor: null });
   });
 
   it("streams numbered events; a client that hangs up mid-answer resumes on another gateway with Last-Event-ID and gets every event once, in order", async () => {
@@ -259,6 +265,19 @@ describe("chats", () => {
     script = searchingModel(() => "Every 17 minutes.");
     const next = await sendAndWait(chatId, "Once more, briefly?");
     expect(next.message.status).toBe("completed");
+  });
+
+  it("reads a long chat's latest hundred messages, older ones a page at a time", async () => {
+    behaviour.pieceDelayMs = 0;
+    script = () => ({ text: "Noted." });
+    const chatId = await newChat();
+    for (let turn = 1; turn <= 51; turn++) expect((await sendAndWait(chatId, `Note ${turn}`)).message.status).toBe("completed");
+    const chat = (await harness.api("GET", chatPath(chatId))).body;
+    expect(chat.messages).toHaveLength(100);
+    expect(chat.earlierMessages).toBe(true);
+    expect(chat.messages[0].content).toBe("Note 2");
+    const oldest = (await harness.api("GET", `${chatPath(chatId)}/messages?limit=2`)).body;
+    expect(oldest.messages.map((turn: { content: string }) => turn.content)).toEqual(["Note 1", "Noted."]);
   });
 
   it("answers 202 at once when asked to respond async, and refuses a second message while the answer is being written (409)", async () => {

@@ -43,8 +43,12 @@ export function chatHandlers({ agent, chats, messages }: ChatHandlerDeps): Servi
       return { chats: page.items.map(chatMessage), nextPageToken: page.nextToken };
     },
     async getChat(request, context) {
-      const { chat, messages: all } = await chats.get(callPrincipal(context.values), request);
-      return { chat: chatMessage(chat), messages: all.map(messageMessage) };
+      const { chat, messages: latest, earlier } = await chats.get(callPrincipal(context.values), request);
+      return { chat: chatMessage(chat), messages: latest.map(messageMessage), earlierMessages: earlier };
+    },
+    async listMessages(request, context) {
+      const page = await chats.messages(callPrincipal(context.values), request, { size: request.page?.pageSize ?? 0, token: request.page?.pageToken ?? "" });
+      return { messages: page.items.map(messageMessage), nextPageToken: page.nextToken };
     },
     async updateChat(request, context) {
       return chatMessage(await chats.rename(callPrincipal(context.values), request));

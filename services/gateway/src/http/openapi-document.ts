@@ -276,12 +276,20 @@ export const openApiDocument = {
     },
     "/v1/projects/{projectId}/chats/{chatId}": {
       parameters: [projectId, chatId],
-      get: { summary: "The chat with its messages in order (every version of a regenerated answer)", responses: { "200": { description: "The chat", content: json(ref("ChatWithMessages")) }, ...errors(404, 503) } },
+      get: {
+        summary: "The chat with its latest 100 messages in order (every version of a regenerated answer); `earlierMessages` says whether older ones exist",
+        responses: { "200": { description: "The chat", content: json(ref("ChatWithMessages")) }, ...errors(404, 503) },
+      },
       patch: { summary: "Rename the chat", requestBody: { required: true, content: json(ref("UpdateChat")) }, responses: { "200": { description: "The chat", content: json(ref("Chat")) }, ...errors(400, 404, 503) } },
       delete: { summary: "Delete the chat, its messages and their events", responses: { "204": { description: "Deleted" }, ...errors(404, 503) } },
     },
     "/v1/projects/{projectId}/chats/{chatId}/messages": {
       parameters: [projectId, chatId],
+      get: {
+        summary: "The chat's messages, oldest first, a page at a time",
+        parameters: pageParameters,
+        responses: { "200": { description: "A page of messages", content: json({ type: "object", properties: { messages: { type: "array", items: ref("ChatMessage") }, ...nextCursorProperty } }) }, ...errors(400, 404, 503) },
+      },
       post: {
         summary:
           "Send a message: it starts an answer, or, when the latest answer waits for the user (status awaiting_user), answers its question and that answer goes on. The answer is written whether or not the client stays; `Location` names its event stream at once",
@@ -443,7 +451,7 @@ export const openApiDocument = {
         type: "object",
         properties: { id: { type: "string" }, projectId: { type: "string" }, title: { type: "string", description: "from the first message until renamed" }, summary: { type: ["string", "null"], description: "the older turns in the model's words, once the conversation outgrew the prompt" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } },
       },
-      ChatWithMessages: { allOf: [ref("Chat"), { type: "object", properties: { messages: { type: "array", items: ref("ChatMessage") } } }] },
+      ChatWithMessages: { allOf: [ref("Chat"), { type: "object", properties: { messages: { type: "array", items: ref("ChatMessage") }, earlierMessages: { type: "boolean" } } }] },
       ChatMessage: {
         type: "object",
         properties: {

@@ -30,6 +30,9 @@ export function messagesOf(deps: ChatDeps, chat: ChatRecord): Promise<MessageRec
   return deps.store.collection<MessageRecord>(collections.messages).find({ projectId: chat.projectId, chatId: chat.id }, { sort: { field: "position", direction: "asc" } });
 }
 
+/** How many messages reading a chat returns; older ones are paged through. */
+const latestMessages = 100;
+
 function checkTitle(title: string): string {
   return checkText("title", title.trim(), textLimits.name);
 }
@@ -62,9 +65,19 @@ export function chatUseCases(deps: ChatDeps) {
       return findPage(chats, { projectId, ownerId: user.userId }, { field: "updateTime", direction: "desc" }, page);
     },
 
-    async get(principal: CallPrincipal, input: { projectId: string; chatId: string }): Promise<{ chat: ChatRecord; messages: MessageRecord[] }> {
+    /** The chat with its latest messages (a long chat's whole history would not fit one response). */
+    async get(principal: CallPrincipal, input: { projectId: string; chatId: string }): Promise<{ chat: ChatRecord; messages: MessageRecord[]; earlier: boolean }> {
       const chat = await ownChat(deps, chatUser(principal, input.projectId), input.projectId, input.chatId);
-      return { chat, messages: await messagesOf(deps, chat) };
+      const latest = await deps.store
+        .collection<MessageRecord>(collections.messages)
+        .find({ projectId: chat.projectId, chatId: chat.id }, { sort: { field: "position", direction: "desc" }, limit: latestMessages + 1 });
+      return { chat, messages: latest.slice(0, latestMessages).reverse(), earlier: latest.length > latestMessages };
+    },
+
+    /** A page of the chat's messages, oldest first. */
+    async messages(principal: CallPrincipal, input: { projectId: string; chatId: string }, page: PageRequest): Promise<Page<MessageRecord>> {
+      const chat = await ownChat(deps, chatUser(principal, input.projectId), input.projectId, input.chatId);
+      return findPage(deps.store.collection<MessageRecord>(collections.messages), { projectId: chat.projectId, chatId: chat.id }, { field: "position", direction: "asc" }, page);
     },
 
     async rename(principal: CallPrincipal, input: { projectId: string; chatId: string; title: string }): Promise<ChatRecord> {

@@ -44,7 +44,12 @@ export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router 
 
   router.get(chatPath, async (request, response) => {
     const found = await peers.chat.getChat(chatIds(request));
-    response.json({ ...chatJson(found.chat!), messages: found.messages.map(chatMessageJson) });
+    response.json({ ...chatJson(found.chat!), messages: found.messages.map(chatMessageJson), earlierMessages: found.earlierMessages });
+  });
+
+  router.get(`${chatPath}/messages`, async (request, response) => {
+    const listed = await peers.chat.listMessages({ ...chatIds(request), page: pageFromQuery(request) });
+    response.json({ messages: listed.messages.map(chatMessageJson), ...nextCursor(listed.nextPageToken) });
   });
 
   router.patch(chatPath, async (request, response) => {
