@@ -1,9 +1,9 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { AnswerEventSchema, AskEventSchema, ChatMessageSchema, ChatSchema, CitationSchema } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
-import type { NumberedEvent } from "../app/answers/answer-events.js";
+import type { FinishedMessage, NumberedEvent } from "../app/answers/answer-events.js";
 import type { OneShotEvent } from "../app/agent/answer-question.js";
-import type { ChatRecord, CitationRecord, MessageRecord, QuestionRecord } from "../app/sessions/chat-records.js";
+import type { ChatRecord, CitationRecord, QuestionRecord } from "../app/sessions/chat-records.js";
 
 /** Records and events of the chat service in their protobuf form. */
 
@@ -21,7 +21,7 @@ export function chatMessage(chat: ChatRecord): MessageInitShape<typeof ChatSchem
   return { id: chat.id, projectId: chat.projectId, title: chat.title, summary: chat.summary, createTime: timestampFromDate(new Date(chat.createTime)), updateTime: timestampFromDate(new Date(chat.updateTime)) };
 }
 
-export function messageMessage(message: MessageRecord): MessageInitShape<typeof ChatMessageSchema> {
+export function messageMessage(message: FinishedMessage): MessageInitShape<typeof ChatMessageSchema> {
   return {
     id: message.id,
     chatId: message.chatId,

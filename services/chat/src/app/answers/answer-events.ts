@@ -12,13 +12,19 @@ export type AnswerEvent =
   | { type: "tool.finished"; callId: string; failed: boolean; summary: string; references: PassageReference[]; durationMs: number }
   | { type: "citations"; citations: CitationRecord[] }
   | { type: "question"; question: QuestionRecord }
-  | { type: "message.completed"; message: MessageRecord }
+  | { type: "message.completed"; message: FinishedMessage }
   | { type: "error"; code: string; reason: string };
+
+/** A message as its final event carries it: without the model's transcript and paused state (kept on the record only). */
+export type FinishedMessage = Omit<MessageRecord, "transcript" | "agentState">;
+
+/** The message an event may carry. */
+export function finishedMessage(message: MessageRecord): FinishedMessage {
+  const { transcript: _transcript, agentState: _agentState, ...shown } = message;
+  return shown;
+}
 
 export interface NumberedEvent {
   seq: number;
   event: AnswerEvent;
 }
-
-/** After these nothing more comes for the answer (until a paused one is resumed). */
-export const isLastEvent = (event: AnswerEvent): boolean => event.type === "message.completed" || event.type === "error" || event.type === "question";

@@ -1,6 +1,6 @@
 import { toAppError } from "@qamesh/errors";
 import type { CallSignal } from "@qamesh/ports";
-import type { AnswerEvent } from "./answer-events.js";
+import { finishedMessage, type AnswerEvent } from "./answer-events.js";
 import type { AgentOutcome } from "../agent/agent-answer.js";
 import type { ChatDeps } from "../sessions/chat-deps.js";
 import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "../sessions/chat-records.js";
@@ -63,13 +63,13 @@ export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: numb
         completeTime,
       };
       emit({ type: "citations", citations: outcome.citations });
-      emit({ type: "message.completed", message: answered });
+      emit({ type: "message.completed", message: finishedMessage(answered) });
       return answered;
     } catch (error) {
       const completeTime = new Date().toISOString();
       if (live.stopReason === "user") {
         const stopped: MessageRecord = { ...message, status: "stopped", content: message.content + written, question: null, agentState: null, completeTime };
-        emit({ type: "message.completed", message: stopped });
+        emit({ type: "message.completed", message: finishedMessage(stopped) });
         return stopped;
       }
       const reason =

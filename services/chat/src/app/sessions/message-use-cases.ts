@@ -6,7 +6,7 @@ import type { CallSignal } from "@qamesh/ports";
 import { failIfAbandoned } from "../answers/abandoned-answers.js";
 import { expireIfUnanswered } from "../answers/unanswered-questions.js";
 import { agentAnswer, resumeAgent, type AnswerInput } from "../agent/agent-answer.js";
-import type { NumberedEvent } from "../answers/answer-events.js";
+import { finishedMessage, type NumberedEvent } from "../answers/answer-events.js";
 import type { LogCursor } from "../answers/answer-log.js";
 import { runAnswer, type AnswerWork } from "../answers/answer-runner.js";
 import type { ChatDeps } from "./chat-deps.js";
@@ -206,7 +206,7 @@ export function messageUseCases(deps: ChatDeps) {
       if (message.status === "awaiting_user") {
         const stopped: MessageRecord = { ...message, status: "stopped", question: null, agentState: null, completeTime: new Date().toISOString() };
         const lastSeq = await deps.log.lastSeq(message.projectId, message.id);
-        await deps.log.appendOne(message, lastSeq, { type: "message.completed", message: stopped });
+        await deps.log.appendOne(message, lastSeq, { type: "message.completed", message: finishedMessage(stopped) });
         await messages.put(stopped);
         return stopped;
       }
