@@ -94,8 +94,9 @@ describe("chats", () => {
   beforeAll(async () => {
     behaviour.answer = (messages) => script(messages);
     model = await startFakeModelServer(behaviour);
-    // A question waits 1.5 s here (a day by default), so the test of an unanswered one is quick.
-    harness = await startHarness({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${model.url}/v1`, LLM_MODEL: "gpt-chat", ANSWER_QUESTION_TTL_MS: "1500" });
+    // A question waits 5 s here (a day by default): long enough for the tests that answer one on
+    // a busy machine, short enough for the one that leaves it unanswered.
+    harness = await startHarness({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${model.url}/v1`, LLM_MODEL: "gpt-chat", ANSWER_QUESTION_TTL_MS: "5000" });
     ({ projectId } = await projectWithFiles(harness, harness.root, "Chats", {
       "billing.md": "# Billing\n\nFailed invoices are retried every 17 minutes.\n",
       "weekends.md": "# Weekends\n\nOn weekends the retry interval doubles to 34 minutes.\n",
@@ -360,7 +361,7 @@ describe("chats", () => {
     expect(asked.event).toBe("question");
     expect(Date.parse(asked.data.expiresAt)).toBeGreaterThan(Date.now());
     const messageId = paused[0]!.data.messageId;
-    await sleep(1600);
+    await sleep(5200);
 
     const next = await sendAndWait(chatId, "Something else: what are deploy freezes?");
     expect(next.message).toMatchObject({ status: "completed", content: "A new answer." });
