@@ -1,16 +1,11 @@
-import { join } from "node:path";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GrpcServer, presentedCredential, type CallInterceptor } from "@qamesh/grpc";
 import { createLogger } from "@qamesh/logger";
 import { answerAssertionSeconds, userAssertions } from "@qamesh/mesh-auth";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
-import { openRateLimiter } from "@qamesh/runtime-adapters";
-import { generateSigningKeys } from "@qamesh/signed-tokens";
-import { SqliteDocumentStore } from "@qamesh/store-sqlite";
-import { gatewayClient, temporaryDirectory, testRootPassword } from "@qamesh/testkit";
-import { createGateway, GatewayRateLimits } from "../src/index.js";
-import { gatewayIdentity } from "../src/identity.js";
+import { gatewayClient } from "@qamesh/testkit";
+import { startTestGateway } from "./test-gateway.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
 
@@ -48,39 +43,19 @@ describe("the assertions the gateway sends the chat service", () => {
     stopAnswer: async () => message,
     regenerate: async () => ({ ...message, id: "c1-00003", version: 2 }),
   });
-  let gateway: ReturnType<typeof createGateway>;
-  let store: SqliteDocumentStore;
-  const directory = temporaryDirectory("answer-assertions");
+  let running: Awaited<ReturnType<typeof startTestGateway>>;
 
   beforeAll(async () => {
-    const chatAddress = `127.0.0.1:${await chat.listen("127.0.0.1", 0)}`;
-    store = SqliteDocumentStore.open(join((await directory).path, "gateway.sqlite"));
-    gateway = createGateway({
-      logger,
-      http: { host: "127.0.0.1", port: 0 },
-      addresses: { ingestion: "127.0.0.1:1", chat: chatAddress, toolRuntime: "127.0.0.1:1", llmProfiles: "127.0.0.1:1" },
-      identity: await gatewayIdentity(store, await generateSigningKeys(), logger),
-      rateLimits: new GatewayRateLimits(await openRateLimiter({ MONGODB_DATABASE: "unused" }), {
-        loginsPerUsername: 100,
-        loginsPerAddress: 100,
-        loginWindowSeconds: 60,
-        requestsPerMinute: 1000,
-        answersPerMinute: 100,
-      }),
-      root: { password: testRootPassword },
-    });
-    await gateway.start();
+    running = await startTestGateway({ chat: `127.0.0.1:${await chat.listen("127.0.0.1", 0)}` });
   });
 
   afterAll(async () => {
-    await gateway?.stop();
+    await running?.stop();
     await chat.shutdown(1000);
-    await store?.close();
-    await (await directory).remove();
   });
 
   it("lasts as long as an answer may for the calls that start one, and ten minutes for the others", async () => {
-    const client = gatewayClient(() => gateway.url);
+    const client = gatewayClient(() => running.gateway.url);
     const chatPath = "/v1/projects/p/chats/c1";
     const lifetimesOf = async (call: () => Promise<{ status: number }>) => {
       lifetimes.length = 0;

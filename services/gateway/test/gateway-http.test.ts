@@ -1,43 +1,16 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { join } from "node:path";
-import { generateSigningKeys } from "@qamesh/signed-tokens";
-import { createLogger } from "@qamesh/logger";
-import { SqliteDocumentStore } from "@qamesh/store-sqlite";
-import { gatewayClient, temporaryDirectory, testRootPassword } from "@qamesh/testkit";
-import type { openApiDocument } from "../src/index.js";
-import { openRateLimiter } from "@qamesh/runtime-adapters";
-import { createGateway, GatewayRateLimits } from "../src/index.js";
+import { gatewayClient } from "@qamesh/testkit";
+import type { createGateway, openApiDocument } from "../src/index.js";
 import { requestBodies } from "../src/http/request-bodies.js";
 import { maxSearchResults, textLimits } from "@qamesh/limits";
-import { gatewayIdentity } from "../src/identity.js";
+import { startTestGateway } from "./test-gateway.js";
 
-const logger = createLogger({ service: "test", level: "silent" });
-
-/** A gateway whose peers are all down: nothing listens on port 1. */
-const directory = await temporaryDirectory("gateway");
-const store = SqliteDocumentStore.open(join(directory.path, "gateway.sqlite"));
-const gateway = createGateway({
-  logger,
-  http: { host: "127.0.0.1", port: 0 },
-  addresses: { ingestion: "127.0.0.1:1", chat: "127.0.0.1:1", toolRuntime: "127.0.0.1:1", llmProfiles: "127.0.0.1:1" },
-  identity: await gatewayIdentity(store, await generateSigningKeys(), logger),
-  rateLimits: new GatewayRateLimits(await openRateLimiter({ MONGODB_DATABASE: "unused" }), {
-    loginsPerUsername: 100,
-    loginsPerAddress: 100,
-    loginWindowSeconds: 60,
-    requestsPerMinute: 1000,
-    answersPerMinute: 100,
-  }),
-  root: { password: testRootPassword },
-});
-await gateway.start();
+/** A gateway whose peers are all down. */
+const running = await startTestGateway();
+const { gateway } = running;
 const url = gateway.url;
 const client = gatewayClient(() => url);
-afterAll(async () => {
-  await gateway.stop();
-  await store.close();
-  await directory.remove();
-});
+afterAll(() => running.stop());
 
 describe("gateway with its dependencies down", () => {
   it("answers 503 naming the unavailable service, without a stack trace", async () => {
