@@ -346,6 +346,21 @@ describe("chats", () => {
     expect(replay).toEqual([...paused, ...rest]);
   });
 
+  it("stops an answer that waits for the user's reply; it cannot be regenerated while it waits", async () => {
+    behaviour.pieceDelayMs = 0;
+    script = (messages) => (toolTurns(messages).length === 0 ? { text: "Which one? ", toolCalls: [{ name: "ask_user", arguments: JSON.stringify({ question: "Invoices or deploys?" }) }] } : { text: "unexpected" });
+    const chatId = await newChat();
+    const paused = await readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "How often are retries?" }));
+    const messageId = paused[0]!.data.messageId;
+    const regenerate = await harness.api("POST", `${chatPath(chatId)}/messages/${messageId}/regenerate`);
+    expect(regenerate.status).toBe(409);
+    expect(regenerate.body.error.message).toContain("waits for your reply");
+    const stopped = await harness.api("POST", `${chatPath(chatId)}/messages/${messageId}/stop`);
+    expect(stopped.body).toMatchObject({ status: "stopped", content: "Which one? ", question: null });
+    const replay = await readEventStream(await events(chatId, messageId));
+    expect(replay.at(-1)).toMatchObject({ id: paused.at(-1)!.id! + 1, event: "message.completed", data: { message: { status: "stopped" } } });
+  });
+
   it("gives up a question nobody answered in time: the answer ends failed with the reason, and the next message starts a new one", async () => {
     behaviour.pieceDelayMs = 0;
     script = (messages) => {

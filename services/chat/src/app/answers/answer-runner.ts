@@ -6,6 +6,12 @@ import type { ChatDeps } from "../sessions/chat-deps.js";
 import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "../sessions/chat-records.js";
 import type { LiveAnswer } from "./live-answers.js";
 
+/** Why an answer that was stopped by something other than its user failed, in words for the user. */
+const stoppedBecause = {
+  shutdown: { code: "unavailable", message: "the chat service was shut down while writing this answer; send the question again" },
+  deleted: { code: "cancelled", message: "the chat was deleted while this answer was written" },
+} as const;
+
 export type AnswerWork = (call: CallSignal) => AsyncGenerator<AnswerEvent, AgentOutcome>;
 
 /**
@@ -72,8 +78,7 @@ export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: numb
         emit({ type: "message.completed", message: finishedMessage(stopped) });
         return stopped;
       }
-      const reason =
-        live.stopReason === "shutdown" ? { code: "unavailable", message: "the chat service was shut down while writing this answer; send the question again" } : toAppError(error);
+      const reason = live.stopReason ? stoppedBecause[live.stopReason] : toAppError(error);
       if (reason.code === "internal") deps.logger.error({ err: error, messageId: message.id }, "an answer failed");
       emit({ type: "error", code: reason.code, reason: reason.message });
       return { ...message, status: "failed", content: message.content + written, question: null, agentState: null, error: { code: reason.code, reason: reason.message }, completeTime };

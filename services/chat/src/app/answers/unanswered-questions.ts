@@ -1,6 +1,6 @@
-import { toAppError } from "@qamesh/errors";
 import type { ChatDeps } from "../sessions/chat-deps.js";
 import { collections, type MessageRecord } from "../sessions/chat-records.js";
+import { endIdleAnswer } from "./idle-answers.js";
 
 export const unansweredReason = "the question went unanswered for too long; ask again";
 
@@ -12,25 +12,7 @@ export const unansweredReason = "the question went unanswered for too long; ask 
 export async function expireIfUnanswered(deps: Pick<ChatDeps, "store" | "log" | "logger">, message: MessageRecord): Promise<MessageRecord> {
   const expiresAt = message.question?.expiresAt;
   if (message.status !== "awaiting_user" || !expiresAt || Date.parse(expiresAt) > Date.now()) return message;
-  const messages = deps.store.collection<MessageRecord>(collections.messages);
-  const expired: MessageRecord = {
-    ...message,
-    status: "failed",
-    question: null,
-    agentState: null,
-    error: { code: "deadline_exceeded", reason: unansweredReason },
-    completeTime: new Date().toISOString(),
-  };
-  try {
-    const lastSeq = await deps.log.lastSeq(message.projectId, message.id);
-    await deps.log.appendOne(message, lastSeq, { type: "error", code: "deadline_exceeded", reason: unansweredReason });
-  } catch (error) {
-    // Another replica ended it first.
-    if (toAppError(error).code === "already_exists") return (await messages.get(message.projectId, message.id)) ?? message;
-    throw error;
-  }
-  await messages.put(expired);
-  return expired;
+  return endIdleAnswer(deps, message, { failed: { code: "deadline_exceeded", reason: unansweredReason } });
 }
 
 /** Gives up every paused answer past its question's time to live: housekeeping each replica runs now and then. */

@@ -6,7 +6,8 @@ import type { CallSignal } from "@qamesh/ports";
 import { failIfAbandoned } from "../answers/abandoned-answers.js";
 import { expireIfUnanswered } from "../answers/unanswered-questions.js";
 import { agentAnswer, resumeAgent, type AnswerInput } from "../agent/agent-answer.js";
-import { finishedMessage, type NumberedEvent } from "../answers/answer-events.js";
+import type { NumberedEvent } from "../answers/answer-events.js";
+import { endIdleAnswer } from "../answers/idle-answers.js";
 import type { LogCursor } from "../answers/answer-log.js";
 import { runAnswer, type AnswerWork } from "../answers/answer-runner.js";
 import type { ChatDeps } from "./chat-deps.js";
@@ -51,31 +52,28 @@ export function messageUseCases(deps: ChatDeps) {
     return { projectId, provider: providerName(profile), callsTools: profile.callsTools, history: [], question, canAskUser: true };
   }
 
-  function newAnswer(chat: ChatRecord, position: number, replyTo: string, version: number, provider: string): MessageRecord {
-    const now = new Date().toISOString();
+  /** A message at `position` of the chat, with what every message has; `fields` make it a question or an answer. */
+  function newMessage(chat: ChatRecord, position: number, fields: Pick<MessageRecord, "role" | "content" | "status" | "replyTo" | "version" | "provider" | "leaseUntil" | "completeTime">): MessageRecord {
     return {
       id: messageId(chat.id, position),
       projectId: chat.projectId,
       chatId: chat.id,
       ownerId: chat.ownerId,
-      role: "assistant",
       position,
-      content: "",
-      status: "streaming",
-      replyTo,
-      version,
       citations: [],
-      provider,
       usage: { promptTokens: 0, completionTokens: 0 },
       transcript: [],
       question: null,
       agentState: null,
       error: null,
-      leaseUntil: Date.now() + deps.answers.leaseMs,
-      createTime: now,
-      completeTime: null,
+      createTime: new Date().toISOString(),
+      ...fields,
     };
   }
+
+  /** An answer being written from now on, under this replica's lease. */
+  const newAnswer = (chat: ChatRecord, position: number, replyTo: string, version: number, provider: string) =>
+    newMessage(chat, position, { role: "assistant", content: "", status: "streaming", replyTo, version, provider, leaseUntil: Date.now() + deps.answers.leaseMs, completeTime: null });
 
   /**
    * Starts writing a fresh answer: its first event names it, so a client knows what to follow;
@@ -126,14 +124,7 @@ export function messageUseCases(deps: ChatDeps) {
       if (lastAnswer?.status === "streaming") throw failedPrecondition("an answer is still being written in this chat; wait for it or stop it");
       const position = (last?.position ?? 0) + 1;
       const now = new Date().toISOString();
-      const userMessage: MessageRecord = {
-        ...newAnswer(chat, position, "", 0, ""),
-        role: "user",
-        content,
-        status: "completed",
-        leaseUntil: 0,
-        completeTime: now,
-      };
+      const userMessage = newMessage(chat, position, { role: "user", content, status: "completed", replyTo: "", version: 0, provider: "", leaseUntil: 0, completeTime: now });
 
       if (lastAnswer?.status === "awaiting_user" && lastAnswer.agentState) {
         // The reply to the agent's question: the same answer goes on from where it paused.
@@ -203,13 +194,7 @@ export function messageUseCases(deps: ChatDeps) {
     async stop(principal: CallPrincipal, input: MessageInput): Promise<MessageRecord> {
       const user = chatUser(principal, input.projectId);
       const { message } = await ownAnswer(user, input);
-      if (message.status === "awaiting_user") {
-        const stopped: MessageRecord = { ...message, status: "stopped", question: null, agentState: null, completeTime: new Date().toISOString() };
-        const lastSeq = await deps.log.lastSeq(message.projectId, message.id);
-        await deps.log.appendOne(message, lastSeq, { type: "message.completed", message: finishedMessage(stopped) });
-        await messages.put(stopped);
-        return stopped;
-      }
+      if (message.status === "awaiting_user") return endIdleAnswer(deps, message, { stopped: true });
       if (message.status !== "streaming") return message;
       const live = deps.live.get(message.projectId, message.id);
       if (live) {
@@ -234,9 +219,8 @@ export function messageUseCases(deps: ChatDeps) {
       const user = chatUser(principal, input.projectId);
       const { chat, message } = await ownAnswer(user, input);
       const all = await currentMessages(chat);
-      if (all.some((other) => other.role === "assistant" && (other.status === "streaming" || other.status === "awaiting_user"))) {
-        throw failedPrecondition("an answer is still being written in this chat; wait for it or stop it");
-      }
+      if (all.some((other) => other.status === "streaming")) throw failedPrecondition("an answer is still being written in this chat; wait for it or stop it");
+      if (all.some((other) => other.status === "awaiting_user")) throw failedPrecondition("the latest answer waits for your reply to its question; reply or stop it first");
       const question = all.find((other) => other.id === message.replyTo);
       const lastQuestion = all.findLast((other) => other.role === "user" && !other.replyTo);
       if (!question || question.id !== lastQuestion?.id) throw failedPrecondition("only the chat's latest answer can be regenerated");

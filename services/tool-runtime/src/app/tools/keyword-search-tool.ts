@@ -7,8 +7,11 @@ import { filesMatching } from "./path-filter.js";
 import { pathGlob } from "./grep-repository-tool.js";
 import { defineTool } from "./tool-definition.js";
 
-/** Lines looked at before ranking: enough for the best files of a large project. */
-const maxCandidateLines = 5_000;
+/**
+ * Matching lines gathered before ranking. Files are read in path order, so a term common enough
+ * to pass this in a huge project ranks only the files up to that point; a lexical index will lift it.
+ */
+const maxCandidateLines = 50_000;
 
 /** A term that starts and ends with a word character is matched as a whole word (an identifier); others anywhere. */
 const termPattern = (term: string) => `${/^\w/.test(term) ? "\\b" : ""}${literal(term)}${/\w$/.test(term) ? "\\b" : ""}`;
