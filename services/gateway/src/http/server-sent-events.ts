@@ -19,6 +19,11 @@ export class ServerSentEvents {
     this.response.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
+  /** An unnamed event: data alone (OpenAI's stream format); a string is sent as it is. */
+  sendData(data: unknown): void {
+    this.response.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+  }
+
   /** A comment line, which clients ignore: keeps idle proxies from closing a quiet stream. */
   keepAlive(): void {
     this.response.write(": keep-alive\n\n");

@@ -74,7 +74,7 @@ export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router 
       // The client follows (or reads) the answer later: the ids now, nothing waited for.
       response
         .status(202)
-        .location(`/v1/projects/${ids.projectId}/chats/${ids.chatId}/messages/${answer.id}/events`)
+        .location(eventsPath({ ...ids, messageId: answer.id }))
         .json({ userMessage: chatMessageJson(sent.userMessage!), message: chatMessageJson(answer), eventsAfter: sent.eventsAfter });
       return;
     }
@@ -121,12 +121,16 @@ function lastEventId(request: Request): number {
   return after;
 }
 
+/** Where an answer's events are followed. */
+const eventsPath = (ids: AnswerIds) => `/v1/projects/${ids.projectId}/chats/${ids.chatId}/messages/${ids.messageId}/events`;
+
 /**
- * The answer as the client asked for it: its events as SSE, or (any other Accept) the finished
- * message once it ends. Either way the response names the answer at once (Location).
+ * The answer as the client asked for it: its events as SSE (whose headers, Location among them,
+ * go out at once, then message.started names it), or (any other Accept) the finished message
+ * once it ends.
  */
 async function relayAnswer(peers: Peers, request: Request, response: Response, ids: AnswerIds, after: number, extra: Record<string, unknown>): Promise<void> {
-  response.location(`/v1/projects/${ids.projectId}/chats/${ids.chatId}/messages/${ids.messageId}/events`);
+  response.location(eventsPath(ids));
   const wantsStream = request.accepts(["application/json", "text/event-stream"]) === "text/event-stream";
   if (wantsStream) {
     await streamEvents(peers, request, response, new ServerSentEvents(response), ids, after);

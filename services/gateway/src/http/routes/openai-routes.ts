@@ -17,6 +17,7 @@ import { parseInput } from "../parse-input.js";
 import { citationJson } from "../presenters.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { requestBodies } from "../request-bodies.js";
+import { ServerSentEvents } from "../server-sent-events.js";
 
 /** The most projects /v1/models lists for a global admin (a page of ingestion's listing each time). */
 const maxModels = 1000;
@@ -78,13 +79,9 @@ export function openAiRoutes(peers: Peers, identity: GatewayIdentity, rateLimits
       return;
     }
 
-    response.status(200);
-    response.setHeader("content-type", "text/event-stream; charset=utf-8");
-    response.setHeader("cache-control", "no-cache, no-transform");
-    response.setHeader("x-accel-buffering", "no");
-    response.flushHeaders();
+    const stream = new ServerSentEvents(response);
     const chunk = (choice: { delta: object; finish_reason: string | null } | undefined, extra: object = {}) =>
-      response.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: choice ? [{ index: 0, logprobs: null, ...choice }] : [], ...extra })}\n\n`);
+      stream.sendData({ id, object: "chat.completion.chunk", created, model: body.model, choices: choice ? [{ index: 0, logprobs: null, ...choice }] : [], ...extra });
     const gone = clientGone(response);
     try {
       chunk({ delta: { role: "assistant", content: "" }, finish_reason: null });
@@ -96,7 +93,7 @@ export function openAiRoutes(peers: Peers, identity: GatewayIdentity, rateLimits
           if (body.stream_options?.include_usage) chunk(undefined, { usage: usageJson(value) });
         }
       }
-      response.write("data: [DONE]\n\n");
+      stream.sendData("[DONE]");
     } catch (error) {
       if (gone.aborted) {
         request.log.info("client disconnected before the completion was complete");
@@ -104,10 +101,10 @@ export function openAiRoutes(peers: Peers, identity: GatewayIdentity, rateLimits
         const appError = toAppError(error);
         if (appError.code === "internal") request.log.error({ err: error }, "completion stream failed");
         // OpenAI's clients read an error object in the stream as the request's error.
-        response.write(`data: ${JSON.stringify(errorBody(appError, request.requestId))}\n\n`);
+        stream.sendData(errorBody(appError, request.requestId));
       }
     }
-    response.end();
+    stream.end();
   });
 
   return router;
