@@ -3,3 +3,4 @@ export * from "./app-error.js";
 export * from "./grpc-status-table.js";
 export * from "./http-status-table.js";
 export * from "./dependency-call.js";
+export * from "./parse-input.js";

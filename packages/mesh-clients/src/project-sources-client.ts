@@ -1,4 +1,5 @@
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import { sourceTypeNamed } from "@qamesh/connectors";
 import { createGrpcClient } from "@qamesh/grpc";
 import type { CallSignal, ProjectSources } from "@qamesh/ports";
 import { IngestionMode, IngestionRunStatus, IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
@@ -14,6 +15,15 @@ const statusNames: Record<IngestionRunStatus, string> = {
 /** The most sources one overview lists (a listing page). */
 const maxSources = 200;
 
+/** Where a source reads from, as its type says it; "" for settings it does not take. */
+function locationOf(type: string, configJson: string): string {
+  try {
+    return sourceTypeNamed(type).location(JSON.parse(configJson) as Record<string, unknown>);
+  } catch {
+    return "";
+  }
+}
+
 /** ProjectSources served by the ingestion service at `address`. */
 export function projectSourcesClient(address: string): ProjectSources & { close(): void } {
   const client = createGrpcClient(IngestionService, address, { peer: "ingestion" });
@@ -22,9 +32,8 @@ export function projectSourcesClient(address: string): ProjectSources & { close(
     async sources(projectId, options) {
       const { sources } = await client.listSources({ projectId, page: { pageSize: maxSources } }, signalOf(options));
       return sources.map((source) => {
-        const spec = source.spec?.kind;
-        const location = spec?.case === "local" ? spec.value.path : spec?.case === "git" ? spec.value.url : "";
-        return { id: source.id, name: source.name, type: spec?.case ?? "unknown", location };
+        const type = source.spec?.type ?? "unknown";
+        return { id: source.id, name: source.name, type, location: locationOf(type, source.spec?.configJson ?? "{}") };
       });
     },
     async recentRuns(projectId, limit, options) {

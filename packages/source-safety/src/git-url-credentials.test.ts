@@ -5,11 +5,11 @@ describe("credentials in git URLs", () => {
   it("takes user and token out of an https URL", () => {
     expect(splitGitUrlCredentials("https://alice:s3cr%40t@git.example.com/team/repo.git")).toEqual({
       url: "https://git.example.com/team/repo.git",
-      credentials: { username: "alice", secret: "s3cr@t" },
+      credentials: { username: "alice", password: "s3cr@t" },
     });
     expect(splitGitUrlCredentials("https://ghp_TOKEN@github.com/o/r")).toEqual({
       url: "https://github.com/o/r",
-      credentials: { username: "ghp_TOKEN", secret: "" },
+      credentials: { username: "ghp_TOKEN", password: "" },
     });
     expect(splitGitUrlCredentials("https://github.com/o/r").credentials).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import { invalidArgument } from "@qamesh/errors";
 
 export interface GitCredentials {
   username: string;
-  secret: string;
+  password: string;
 }
 
 /** What a source's sealed credentials are bound to: a copy on another record does not open. */
@@ -22,10 +22,10 @@ export function splitGitUrlCredentials(url: string): { url: string; credentials:
   }
   if (!parsed.username && !parsed.password) return { url, credentials: undefined };
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    if (parsed.password) throw invalidArgument("spec.url", `a ${parsed.protocol.slice(0, -1)} URL cannot carry a password; use an ssh key`);
+    if (parsed.password) throw invalidArgument("url", `a ${parsed.protocol.slice(0, -1)} URL cannot carry a password; use an ssh key`);
     return { url, credentials: undefined };
   }
-  const credentials = { username: decodeURIComponent(parsed.username), secret: decodeURIComponent(parsed.password) };
+  const credentials = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
   parsed.username = "";
   parsed.password = "";
   return { url: parsed.href, credentials };
@@ -38,5 +38,5 @@ export function redactUrlCredentials(text: string): string {
 
 /** The header git sends for credentials (through its environment, never its command line). */
 export function basicAuthorizationHeader(credentials: GitCredentials): string {
-  return `Authorization: Basic ${Buffer.from(`${credentials.username}:${credentials.secret}`).toString("base64")}`;
+  return `Authorization: Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
 }

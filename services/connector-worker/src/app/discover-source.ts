@@ -38,7 +38,7 @@ export async function discoverSource(deps: WorkerDeps, input: DiscoveryInput): P
   if (await isSourceRemoved(deps.store, projectId, sourceId)) return reportFailed(sourceRemovedReason);
   let snapshot;
   try {
-    snapshot = await readerForSpec(source.spec, deps.readers, { projectId, sourceId }).discover();
+    snapshot = await (await readerForSpec(source.spec, deps.readers, { projectId, sourceId })).discover();
   } catch (error) {
     const message = isAppError(error) ? error.message : `could not read the source: ${error instanceof Error ? error.message : String(error)}`;
     deps.logger.warn({ runId, sourceId, err: error }, "source discovery failed");

@@ -3,9 +3,8 @@ import { encodeEvent, topics } from "@qamesh/events";
 import type { ChunkRecord } from "@qamesh/ports";
 import { IngestionItem_Action, type IngestionBatch } from "@qamesh/proto/qamesh/events/v1/ingestion_events_pb.js";
 import { chunkText } from "../chunking/chunk-text.js";
-import { gitBlobHash } from "../sources/git-blob-hash.js";
+import { gitBlobHash, type SourceReader } from "@qamesh/connectors";
 import { readerForSpec } from "../sources/reader-for-spec.js";
-import type { SourceReader } from "../sources/source-reader.js";
 import { chunkId, indexedFileId, indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
 import { isSourceRemoved, sourceRemovedReason } from "./removed-sources.js";
 import { retrying } from "./retrying.js";
@@ -36,7 +35,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   if (await isSourceRemoved(deps.store, projectId, sourceId)) return reportBatchNotRead(deps, batch, requestId, sourceRemovedReason);
   let reader: SourceReader;
   try {
-    reader = readerForSpec(batch.spec, deps.readers, { projectId, sourceId });
+    reader = await readerForSpec(batch.spec, deps.readers, { projectId, sourceId });
   } catch (error) {
     // Say why on the run rather than retrying an event that can never succeed.
     return reportBatchNotRead(deps, batch, requestId, `could not read the source: ${isAppError(error) ? error.message : "its settings are unreadable"}`);

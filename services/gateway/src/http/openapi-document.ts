@@ -1,3 +1,4 @@
+import { sourceTypes } from "@qamesh/connectors";
 import { z } from "zod";
 import { nextCursorProperty, pageParameters } from "./page-query.js";
 import { requestBodySchemas } from "./request-bodies.js";
@@ -34,6 +35,26 @@ const reference = {
   endLine: { type: "integer" },
   commit: { type: ["string", "null"], description: "git commit the content was read at; null for local folders" },
 };
+
+/**
+ * A source as responses show it: what every source has, then its type's settings (generated
+ * from the connectors registry); secrets never appear, only whether there are some.
+ */
+function sourceSchema(): Record<string, unknown> {
+  const common = {
+    id: { type: "string" },
+    projectId: { type: "string" },
+    name: { type: "string" },
+    hasCredentials: { type: "boolean", description: "whether secrets are stored (they are never shown)" },
+    createdAt: { type: "string", format: "date-time" },
+  };
+  return {
+    oneOf: sourceTypes.map((sourceType) => {
+      const settings = z.toJSONSchema(sourceType.config, { io: "output" }) as { properties?: Record<string, unknown> };
+      return { type: "object", description: sourceType.title, properties: { type: { const: sourceType.type }, ...common, ...settings.properties } };
+    }),
+  };
+}
 
 function socketCommandSchema(): Record<string, unknown> {
   const { $schema: _dialect, ...schema } = z.toJSONSchema(socketCommand, { io: "input" }) as Record<string, unknown>;
@@ -414,10 +435,7 @@ export const openApiDocument = {
         type: "object",
         properties: { id: { type: "string" }, name: { type: "string" }, description: { type: "string" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } },
       },
-      Source: {
-        type: "object",
-        properties: { id: { type: "string" }, projectId: { type: "string" }, name: { type: "string" }, type: { enum: ["local", "git"] }, path: { type: "string" }, url: { type: "string" }, branch: { type: ["string", "null"] }, hasCredentials: { type: "boolean", description: "whether credentials are stored (they are never shown)" }, createdAt: { type: "string", format: "date-time" } },
-      },
+      Source: sourceSchema(),
       IngestionRun: {
         type: "object",
         properties: {

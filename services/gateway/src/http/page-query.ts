@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { pageSizes } from "@qamesh/limits";
 import type { Request } from "express";
-import { parseInput } from "./parse-input.js";
+import { parseInput } from "@qamesh/errors";
 
 const pageQuery = z.object({
   limit: z.coerce

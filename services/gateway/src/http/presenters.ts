@@ -16,15 +16,10 @@ export const projectJson = (project: Project) => ({
   updatedAt: iso(project.updateTime),
 });
 
+/** A source's type and settings, side by side as a source is created (an empty branch is the remote's default: null). */
 function specJson(spec: SourceSpec | undefined) {
-  switch (spec?.kind.case) {
-    case "local":
-      return { type: "local" as const, path: spec.kind.value.path };
-    case "git":
-      return { type: "git" as const, url: spec.kind.value.url, branch: spec.kind.value.branch || null };
-    default:
-      return { type: "unknown" as const };
-  }
+  const config = JSON.parse(spec?.configJson || "{}") as Record<string, unknown>;
+  return { type: spec?.type || "unknown", ...config, ...(config.branch === "" ? { branch: null } : {}) };
 }
 
 export const sourceJson = (source: Source) => ({

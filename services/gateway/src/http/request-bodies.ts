@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sourceTypeNames, sourceTypes } from "@qamesh/connectors";
 import { maxSearchResults, textLimits } from "@qamesh/limits";
 
 /**
@@ -48,31 +49,16 @@ const UpdateProject = z
   .object({ name: z.string().min(1, "name must not be empty").max(textLimits.name).optional(), description: z.string().max(textLimits.description).optional() })
   .strict();
 
+/**
+ * A source of any type of the connectors registry: its name, the type's settings and its
+ * write-only secrets, side by side in one object.
+ */
 const CreateSource = z.discriminatedUnion(
   "type",
-  [
-    z.object({
-      type: z.literal("local"),
-      name: z.string().max(textLimits.name).default(""),
-      path: z.string().min(1, "path must not be empty").max(textLimits.path).meta({ description: "absolute directory inside the allowed roots" }),
-    }),
-    z.object({
-      type: z.literal("git"),
-      name: z.string().max(textLimits.name).default(""),
-      url: z
-        .string()
-        .min(1, "url must not be empty")
-        .max(textLimits.url)
-        .meta({ description: "https, ssh, git or file URL; credentials in an https URL are taken out and kept as `credentials`" }),
-      branch: z.string().max(textLimits.branch).default("").meta({ description: "defaults to the remote HEAD" }),
-      credentials: z
-        .object({ username: z.string().min(1).max(200).default("x-access-token"), password: z.string().min(1, "password must not be empty").max(4096).meta(writeOnly) })
-        .strict()
-        .optional()
-        .meta({ description: "HTTP basic credentials for an https URL (a token as password). Write-only: sealed at rest, never returned" }),
-    }),
-  ],
-  { error: "type must be local or git" },
+  sourceTypes.map((sourceType) =>
+    z.object({ type: z.literal(sourceType.type), name: z.string().max(textLimits.name).default(""), ...sourceType.config.shape, ...sourceType.secrets.shape }).meta({ description: sourceType.title }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  { error: `type must be one of ${sourceTypeNames.join(", ")}` },
 );
 
 const StartIngestion = z.object({

@@ -10,7 +10,7 @@ import { runAs } from "@qamesh/mesh-auth";
 import { callerOf } from "../http/auth/authenticate.js";
 import { projectPrincipalOf } from "../http/auth/project-access.js";
 import { errorBody } from "../http/error-response.js";
-import { parseInput } from "../http/parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { answerEventJson, chatMessageJson } from "../http/presenters.js";
 import type { GatewayRateLimits } from "../http/rate-limits.js";
 import type { GatewayIdentity } from "../identity.js";

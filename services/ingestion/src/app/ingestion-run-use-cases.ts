@@ -9,7 +9,6 @@ import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import type { ProjectUseCases } from "./project-use-cases.js";
 import { collections, type RunMode, type RunRecord, type SourceRecord } from "./records.js";
 import type { SourceUseCases } from "./source-use-cases.js";
-import { sourceSpecMessage } from "./source-spec-message.js";
 
 export interface RunUseCasesDeps {
   store: DocumentStore;
@@ -55,7 +54,7 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
           runId: run.id,
           projectId: run.projectId,
           mode: run.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL,
-          sources: targets.map((source) => ({ sourceId: source.id, spec: sourceSpecMessage(source.spec, source.sealedCredentials) })),
+          sources: targets.map((source) => ({ sourceId: source.id, spec: sources.specForWorkers(source) })),
         },
         { id: `${run.id}:requested`, key: run.projectId, requestId },
       );

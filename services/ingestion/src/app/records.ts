@@ -8,12 +8,15 @@ export interface ProjectRecord extends StoredDocument {
   updateTime: string;
 }
 
-export type SourceSpecRecord = { type: "local"; path: string } | { type: "git"; url: string; branch: string };
+/** A source's type and its settings side by side, as the API takes and shows them (the registry's schema for the type). */
+export type SourceSpecRecord = { type: string } & Record<string, unknown>;
 
 export interface SourceRecord extends StoredDocument {
   name: string;
   spec: SourceSpecRecord;
-  /** Git credentials sealed for this source (`sourceCredentialsOwner`); absent without. */
+  /** The type's secrets as JSON, sealed for this source (`sourceCredentialsOwner`); absent without. */
+  sealedSecrets?: string;
+  /** Git credentials ({username, secret}) of a source stored before secrets were kept per type. */
   sealedCredentials?: string;
   createTime: string;
 }

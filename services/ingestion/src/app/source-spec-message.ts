@@ -1,28 +1,26 @@
 import { create } from "@bufbuild/protobuf";
+import { invalidArgument } from "@qamesh/errors";
 import { SourceSpecSchema, type SourceSpec } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import type { SourceSpecRecord } from "./records.js";
 
 /**
- * Stored spec → protobuf message. Events for the workers carry the source's sealed credentials;
+ * Stored spec → protobuf message. Events for the workers carry the source's sealed secrets;
  * responses to callers never do (they pass none).
  */
-export function sourceSpecMessage(spec: SourceSpecRecord, sealedCredentials = ""): SourceSpec {
-  return create(
-    SourceSpecSchema,
-    spec.type === "local"
-      ? { kind: { case: "local", value: { path: spec.path } } }
-      : { kind: { case: "git", value: { url: spec.url, branch: spec.branch, sealedCredentials } } },
-  );
+export function sourceSpecMessage({ type, ...config }: SourceSpecRecord, sealedSecrets = ""): SourceSpec {
+  return create(SourceSpecSchema, { type, configJson: JSON.stringify(config), sealedSecrets });
 }
 
-/** Protobuf message → stored spec; undefined when no kind was given. */
-export function sourceSpecRecord(spec: SourceSpec | undefined): SourceSpecRecord | undefined {
-  switch (spec?.kind.case) {
-    case "local":
-      return { type: "local", path: spec.kind.value.path };
-    case "git":
-      return { type: "git", url: spec.kind.value.url, branch: spec.kind.value.branch };
-    default:
-      return undefined;
+/** A caller's protobuf spec → its type and settings, still to be checked by the type's schema. */
+export function givenSourceSpec(spec: SourceSpec | undefined): { type: string; config: unknown } {
+  if (!spec?.type) throw invalidArgument("type", "a source needs a type");
+  return { type: spec.type, config: parseJson("config", spec.configJson || "{}") };
+}
+
+export function parseJson(field: string, json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    throw invalidArgument(field, `${field} must be JSON`);
   }
 }

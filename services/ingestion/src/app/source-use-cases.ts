@@ -1,17 +1,19 @@
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
-import { alreadyExists, invalidArgument, isAppError, notFound } from "@qamesh/errors";
+import { sourceTypeNamed } from "@qamesh/connectors";
+import { alreadyExists, isAppError, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox, newEventId } from "@qamesh/outbox";
 import { checkText, textLimits } from "@qamesh/limits";
 import type { DocumentStore } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
-import { sourceCredentialsOwner, type AllowedRoots, type GitCredentials, type OutboundPolicy } from "@qamesh/source-safety";
+import type { SourceSpec } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
+import { sourceCredentialsOwner, type AllowedRoots, type OutboundPolicy } from "@qamesh/source-safety";
 import { randomBytes } from "node:crypto";
 import type { ProjectUseCases } from "./project-use-cases.js";
-import { collections, type SourceRecord, type SourceSpecRecord } from "./records.js";
+import { collections, type SourceRecord } from "./records.js";
 import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import { sourceKey, sourceKeysCollection, type SourceKeyRecord } from "./source-keys.js";
-import { validateSourceSpec } from "./source-spec-validation.js";
+import { sourceSpecMessage } from "./source-spec-message.js";
 
 export interface SourceUseCasesDeps {
   store: DocumentStore;
@@ -29,28 +31,26 @@ export function sourceUseCases({ store, projects, allowedRoots, secrets, outboun
 
   return {
     /**
-     * Adds a source; credentials are sealed for it and never returned. The same folder, or the
-     * same repository and branch, cannot be added to a project twice (409 naming the existing one).
+     * Adds a source of one of the registry's types; its secrets are sealed for it and never
+     * returned. Two sources of a project cannot read the same thing (the same folder, the same
+     * repository and branch...): 409 naming the existing one.
      */
-    async create(
-      principal: CallPrincipal,
-      projectId: string,
-      input: { name: string; spec: SourceSpecRecord | undefined; credentials?: GitCredentials | undefined },
-    ): Promise<SourceRecord> {
+    async create(principal: CallPrincipal, projectId: string, input: { name: string; type: string; config: unknown; secrets: unknown }): Promise<SourceRecord> {
       authorizeProject(principal, projectId, "sources.write");
       await projects.existing(projectId);
-      if (!input.spec) throw invalidArgument("spec", "a source needs a type: local (with path) or git (with url)");
-      const { spec, credentials } = await validateSourceSpec(input.spec, input.credentials, { allowedRoots, outboundPolicy });
+      const sourceType = sourceTypeNamed(input.type);
+      const { config, secrets: given } = await sourceType.check(input.config, input.secrets, { allowedRoots, outboundPolicy });
       const id = `s-${randomBytes(5).toString("hex")}`;
+      const hasSecrets = Object.values(given).some((value) => value !== undefined);
       const source: SourceRecord = {
         id,
         projectId,
-        name: checkText("name", input.name.trim(), textLimits.name) || (spec.type === "local" ? spec.path : spec.url).slice(0, textLimits.name),
-        spec,
-        ...(credentials ? { sealedCredentials: secrets.seal(JSON.stringify(credentials), sourceCredentialsOwner(projectId, id)) } : {}),
+        name: checkText("name", input.name.trim(), textLimits.name) || sourceType.location(config).slice(0, textLimits.name),
+        spec: { ...config, type: sourceType.type },
+        ...(hasSecrets ? { sealedSecrets: secrets.seal(JSON.stringify(given), sourceCredentialsOwner(projectId, id)) } : {}),
         createTime: clock().toISOString(),
       };
-      const key: SourceKeyRecord = { id: sourceKey(spec), projectId, sourceId: id };
+      const key: SourceKeyRecord = { id: sourceKey(sourceType.identity(config)), projectId, sourceId: id };
       try {
         await store.transaction(async (tx) => {
           await tx.collection<SourceKeyRecord>(sourceKeysCollection).insert(key);
@@ -59,10 +59,21 @@ export function sourceUseCases({ store, projects, allowedRoots, secrets, outboun
       } catch (error) {
         if (!isAppError(error) || error.code !== "already_exists") throw error;
         const existing = await store.collection<SourceKeyRecord>(sourceKeysCollection).get(projectId, key.id);
-        const what = spec.type === "local" ? "this folder" : "this repository and branch";
-        throw alreadyExists(`${what} is already source ${existing?.sourceId ?? "(being added)"} of project ${projectId}`);
+        throw alreadyExists(`${sourceType.location(config)} is already read by source ${existing?.sourceId ?? "(being added)"} of project ${projectId}`);
       }
       return source;
+    },
+
+    /**
+     * The spec the workers get: settings and sealed secrets. (A source stored before secrets
+     * were kept per type has git credentials sealed as `sealedCredentials`; they are brought
+     * into the git type's shape.)
+     */
+    specForWorkers(source: SourceRecord): SourceSpec {
+      if (source.sealedSecrets || !source.sealedCredentials) return sourceSpecMessage(source.spec, source.sealedSecrets);
+      const owner = sourceCredentialsOwner(source.projectId, source.id);
+      const legacy = JSON.parse(secrets.open(source.sealedCredentials, owner)) as { username: string; secret: string };
+      return sourceSpecMessage(source.spec, secrets.seal(JSON.stringify({ credentials: { username: legacy.username, password: legacy.secret } }), owner));
     },
 
     /** A page of the project's sources, oldest first. */

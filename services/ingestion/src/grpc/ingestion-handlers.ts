@@ -3,7 +3,7 @@ import { callPrincipal } from "@qamesh/mesh-auth";
 import type { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { IngestionRunUseCases } from "../app/ingestion-run-use-cases.js";
 import type { ProjectUseCases } from "../app/project-use-cases.js";
-import { sourceSpecRecord } from "../app/source-spec-message.js";
+import { givenSourceSpec, parseJson } from "../app/source-spec-message.js";
 import type { SourceUseCases } from "../app/source-use-cases.js";
 import { projectMessage, runMessage, runModeRecord, sourceMessage } from "./ingestion-messages.js";
 
@@ -31,8 +31,8 @@ export function ingestionHandlers(useCases: {
       sourceMessage(
         await sources.create(callPrincipal(context.values), request.projectId, {
           name: request.name,
-          spec: sourceSpecRecord(request.spec),
-          credentials: request.gitCredentials && { username: request.gitCredentials.username, secret: request.gitCredentials.secret },
+          ...givenSourceSpec(request.spec),
+          secrets: parseJson("secrets", request.secretsJson || "{}"),
         }),
       ),
     listSources: async (request, context) => {

@@ -33,14 +33,14 @@ export function projectMessage(project: ProjectRecord): Project {
  * default name; they are cut out here.)
  */
 export function sourceMessage(source: SourceRecord): Source {
-  const legacy = source.spec.type === "git" ? splitGitUrlCredentials(source.spec.url) : undefined;
+  const legacy = source.spec.type === "git" && typeof source.spec.url === "string" ? splitGitUrlCredentials(source.spec.url) : undefined;
   const spec = legacy ? { ...source.spec, url: legacy.url } : source.spec;
   return create(SourceSchema, {
     id: source.id,
     projectId: source.projectId,
     name: redactUrlCredentials(source.name),
     spec: sourceSpecMessage(spec),
-    hasCredentials: source.sealedCredentials !== undefined || legacy?.credentials !== undefined,
+    hasCredentials: source.sealedSecrets !== undefined || source.sealedCredentials !== undefined || legacy?.credentials !== undefined,
     ...optionalTimestamp("createTime", source.createTime),
   });
 }

@@ -3,7 +3,7 @@ import { AppError } from "@qamesh/errors";
 import { accessTokens, refreshTokenLifetimeSeconds } from "@qamesh/identity";
 import { userForLogin, type GatewayIdentity } from "../../identity.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { requestBodies } from "../request-bodies.js";
 
 const refreshCookie = "qamesh_refresh";

@@ -3,7 +3,7 @@ import { AppError, notFound } from "@qamesh/errors";
 import type { ApiKeyRecord } from "@qamesh/identity";
 import type { Caller } from "../auth/authenticate.js";
 import type { GatewayIdentity } from "../../identity.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { requestBodies } from "../request-bodies.js";
 
 const keyJson = (key: ApiKeyRecord) => ({

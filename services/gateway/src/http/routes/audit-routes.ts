@@ -5,7 +5,7 @@ import type { AuditRecord } from "../../audit/audit-log.js";
 import type { GatewayIdentity } from "../../identity.js";
 import { projectPrincipalOf } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 
 const auditQuery = z.object({ projectId: z.string().max(63).optional() });
 

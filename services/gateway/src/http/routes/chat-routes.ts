@@ -4,7 +4,7 @@ import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { clientGone } from "../client-gone.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { answerEventJson, chatJson, chatMessageJson } from "../presenters.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { requestBodies } from "../request-bodies.js";

@@ -3,7 +3,7 @@ import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js
 import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { runJson } from "../presenters.js";
 import { requestBodies } from "../request-bodies.js";
 

@@ -2,7 +2,7 @@ import { Router } from "express";
 import { notFound } from "@qamesh/errors";
 import type { GatewayIdentity } from "../../identity.js";
 import { authorizedProjectId } from "../auth/project-access.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { requestBodies } from "../request-bodies.js";
 
 /** A project's members and their roles (project admins). The last admin cannot be removed or demoted. */

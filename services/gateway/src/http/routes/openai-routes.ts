@@ -13,7 +13,7 @@ import { callerMemberships, projectsOf, seesEveryProject } from "../auth/caller-
 import { projectPrincipalOf } from "../auth/project-access.js";
 import { clientGone } from "../client-gone.js";
 import { errorBody } from "../error-response.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { citationJson } from "../presenters.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { requestBodies } from "../request-bodies.js";

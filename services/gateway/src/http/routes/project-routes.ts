@@ -6,7 +6,7 @@ import type { Peers } from "../../peers.js";
 import { callerMemberships, projectsOf, seesEveryProject } from "../auth/caller-projects.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { projectJson } from "../presenters.js";
 import { requestBodies } from "../request-bodies.js";
 

@@ -3,7 +3,7 @@ import type { Peers } from "../../peers.js";
 import type { GatewayRateLimits } from "../rate-limits.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { clientGone } from "../client-gone.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { citationJson, hitJson, referenceJson } from "../presenters.js";
 import { reportBrokenStream, ServerSentEvents } from "../server-sent-events.js";
 import { requestBodies } from "../request-bodies.js";

@@ -1,10 +1,10 @@
 import { Router } from "express";
-import { invalidArgument, isAppError } from "@qamesh/errors";
+import { sourceTypeNamed } from "@qamesh/connectors";
 import type { AuditLog } from "../../audit/audit-log.js";
 import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { sourceJson } from "../presenters.js";
 import { requestBodies } from "../request-bodies.js";
 
@@ -12,19 +12,15 @@ export function sourceRoutes(peers: Peers, audit: AuditLog): Router {
   const router = Router();
 
   router.post("/v1/projects/:projectId/sources", async (request, response) => {
-    const body = parseInput(requestBodies.CreateSource, request.body);
-    const spec =
-      body.type === "local"
-        ? { kind: { case: "local" as const, value: { path: body.path } } }
-        : { kind: { case: "git" as const, value: { url: body.url, branch: body.branch } } };
-    const credentials = body.type === "git" && body.credentials ? { gitCredentials: { username: body.credentials.username, secret: body.credentials.password } } : {};
-    const source = await peers.ingestion
-      .createSource({ projectId: authorizedProjectId(request, "sources.write"), name: body.name, spec, ...credentials })
-      .catch((error: unknown) => {
-        // The service names fields inside its `spec` message; the HTTP body has them at the top level.
-        if (isAppError(error) && error.field?.startsWith("spec.")) throw invalidArgument(error.field.slice(5), error.message);
-        throw error;
-      });
+    const { type, name, ...fields } = parseInput(requestBodies.CreateSource, request.body) as { type: string; name: string } & Record<string, unknown>;
+    const sourceType = sourceTypeNamed(type);
+    const pick = (shape: object) => Object.fromEntries(Object.keys(shape).filter((key) => fields[key] !== undefined).map((key) => [key, fields[key]]));
+    const source = await peers.ingestion.createSource({
+      projectId: authorizedProjectId(request, "sources.write"),
+      name,
+      spec: { type, configJson: JSON.stringify(pick(sourceType.config.shape)) },
+      secretsJson: JSON.stringify(pick(sourceType.secrets.shape)),
+    });
     await audit.record(request, { action: "source.created", projectId: source.projectId, target: source.id, detail: source.name });
     response.status(201).location(`/v1/projects/${source.projectId}/sources/${source.id}`).json(sourceJson(source));
   });

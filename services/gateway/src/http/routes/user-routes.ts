@@ -4,7 +4,7 @@ import { failedPrecondition, notFound } from "@qamesh/errors";
 import type { UserRecord } from "@qamesh/identity";
 import type { GatewayIdentity } from "../../identity.js";
 import { nextCursor, pageFromQuery } from "../page-query.js";
-import { parseInput } from "../parse-input.js";
+import { parseInput } from "@qamesh/errors";
 import { requestBodies } from "../request-bodies.js";
 
 

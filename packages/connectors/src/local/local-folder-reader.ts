@@ -3,8 +3,8 @@ import { lstat, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { failedPrecondition, isAppError } from "@qamesh/errors";
 import { directoryInside, readFileInside, type AllowedRoots } from "@qamesh/source-safety";
-import { gitBlobHash } from "./git-blob-hash.js";
-import type { DiscoveredFile, SourceReader, SourceSnapshot } from "./source-reader.js";
+import { gitBlobHash } from "../git-blob-hash.js";
+import type { DiscoveredFile, SourceReader, SourceSnapshot } from "../source-reader.js";
 
 /** Directories that are never project content. */
 const alwaysIgnored = ["node_modules/", ".git/", "dist/", "build/", "coverage/", ".turbo/", ".venv/", "__pycache__/"];

@@ -1,4 +1,4 @@
-import { invalidArgument } from "@qamesh/errors";
+import { invalidArgument } from "./app-error.js";
 import type { z } from "zod";
 
 /**

@@ -13,7 +13,8 @@ import {
   type OutboundPolicy,
 } from "@qamesh/source-safety";
 import { pinnedFetchTarget } from "./git-fetch-target.js";
-import type { DiscoveredFile, SourceReader, SourceSnapshot } from "./source-reader.js";
+import type { DiscoveredFile, SourceReader, SourceSnapshot } from "../source-reader.js";
+import type { ReaderEnvironment, SourceIdentity } from "../source-type.js";
 
 /** Transports that cannot run commands on the worker (ext:: could). */
 const allowedProtocols = "file:git:http:https:ssh";
@@ -36,6 +37,8 @@ function withRepositoryLock<T>(directory: string, work: () => Promise<T>): Promi
 export class GitRepositoryReader implements SourceReader {
   private readonly directory: string;
   private readonly ref: string;
+  private readonly allowedRoots: AllowedRoots;
+  private readonly outboundPolicy: OutboundPolicy;
 
   /**
    * `url` carries no credentials: they come apart and reach git through its environment, never
@@ -46,13 +49,13 @@ export class GitRepositoryReader implements SourceReader {
     private readonly url: string,
     private readonly branch: string,
     private readonly credentials: GitCredentials | undefined,
-    cacheDirectory: string,
-    private readonly allowedRoots: AllowedRoots,
-    private readonly outboundPolicy: OutboundPolicy,
-    source: { projectId: string; sourceId: string },
+    environment: ReaderEnvironment,
+    source: SourceIdentity,
   ) {
+    this.allowedRoots = environment.allowedRoots;
+    this.outboundPolicy = environment.outboundPolicy;
     const mirrorKey = `${source.projectId}\0${source.sourceId}\0${url}`;
-    this.directory = join(cacheDirectory, createHash("sha256").update(mirrorKey).digest("hex").slice(0, 24) + ".git");
+    this.directory = join(environment.repositoryCacheDirectory, createHash("sha256").update(mirrorKey).digest("hex").slice(0, 24) + ".git");
     this.ref = `refs/qamesh/${branch || "HEAD"}`;
   }
 
