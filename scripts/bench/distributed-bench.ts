@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DistributedMesh, startRealServers } from "@qamesh/distributed";
 import { benchApi, benchRootPassword, percentile } from "./bench-api.js";
 import { EventLatencyProbe } from "./event-latency-probe.js";
+import { pushFreshnessBench } from "./push-freshness-bench.js";
 
 const latencyRuns = Number(process.env.BENCH_LATENCY_RUNS ?? 40);
 
@@ -24,7 +25,7 @@ export async function distributedBench(workDirectory: string, corpus: string, fi
       namespace,
       dataDirectory,
       connectorWorkers: workers,
-      localSourceRoots: `${corpus}:${tinySources}`,
+      localSourceRoots: `${corpus}:${tinySources}:${dataDirectory}`,
       rootPassword: benchRootPassword,
       env: { LOG_LEVEL: "warn", ...unthrottledRateLimits },
     });
@@ -46,6 +47,7 @@ export async function distributedBench(workDirectory: string, corpus: string, fi
           `  event latency, ingestion.requested published -> first document.indexed consumed (${latencies.length} runs): ` +
             `p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`,
         );
+        lines.push(...(await pushFreshnessBench(mesh.gatewayUrl, corpus, join(dataDirectory, "push-repository"), "distributed, 2 workers")));
       }
     } finally {
       await probe.stop();

@@ -3,7 +3,8 @@
  * First standalone (embedded adapters, extractive answers, query latencies), then load against
  * the standalone process (search at 1/4/50 in flight, 500 streaming asks at once) unless
  * BENCH_LOAD=false, then chats with a scripted model (the mesh's first-token cost, tokens/s to
- * 1/100/1000 SSE streams, a three-tool-step answer) unless BENCH_CHAT=false, then distributed (separate processes on Kafka, FerretDB, Chroma; one and two
+ * 1/100/1000 SSE streams, a three-tool-step answer) unless BENCH_CHAT=false, push-to-answer
+ * freshness (signed push webhooks to a git copy of the corpus) in both modes, then distributed (separate processes on Kafka, FerretDB, Chroma; one and two
  * workers; event latency) unless BENCH_DISTRIBUTED=false. Prints numbers; asserts nothing.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -17,6 +18,7 @@ import { authBench } from "./auth-bench.js";
 import { distributedBench } from "./distributed-bench.js";
 import { chatBench } from "./chat-bench.js";
 import { loadBench } from "./load-bench.js";
+import { pushFreshnessBench } from "./push-freshness-bench.js";
 import { writeCorpus } from "./generated-corpus.js";
 
 const fileCount = Number(process.env.BENCH_FILES ?? 1000);
@@ -64,6 +66,7 @@ try {
   ];
   process.stdout.write(lines.join("\n") + "\n");
   process.stdout.write((await authBench(running.gatewayUrl, "bench", directory)).join("\n") + "\n");
+  process.stdout.write((await pushFreshnessBench(running.gatewayUrl, corpus, join(directory, "push-repository"), "standalone")).join("\n") + "\n");
 } finally {
   await running.stop();
 }

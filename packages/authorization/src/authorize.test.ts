@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorizeGlobal, authorizeProject } from "./authorize.js";
+import { authorizeGlobal, authorizeProject, authorizeWebhook } from "./authorize.js";
 import { effectiveProjectRole, type Principal } from "./principal.js";
 
 const user = (project?: Principal["project"]): Principal => ({ kind: "user", userId: "u1", username: "alice", globalRole: "user", ...(project ? { project } : {}) });
@@ -44,6 +44,17 @@ describe("authorization", () => {
       expect(codeOf(() => authorizeProject(worker, "p1", permission)), permission).toBe("permission_denied");
     }
     expect(codeOf(() => authorizeGlobal(worker, "projects.create"))).toBe("permission_denied");
+  });
+
+  it("lets a webhook delivery hand its own source a delivery, and nothing else", () => {
+    const webhook = { kind: "webhook", sourceId: "s-1" } as const;
+    expect(codeOf(() => authorizeWebhook(webhook, "s-1"))).toBe("allowed");
+    expect(codeOf(() => authorizeWebhook(webhook, "s-2"))).toBe("permission_denied");
+    expect(codeOf(() => authorizeWebhook(user({ id: "p1", role: "admin" }), "s-1"))).toBe("permission_denied");
+    for (const permission of ["project.read", "search", "sources.write", "ingestions.start", "models.use"] as const) {
+      expect(codeOf(() => authorizeProject(webhook, "p1", permission)), permission).toBe("permission_denied");
+    }
+    expect(codeOf(() => authorizeGlobal(webhook, "projects.create"))).toBe("permission_denied");
   });
 
   it("never lets an API key act with more than its owner has, and narrows it to its projects and role", () => {

@@ -16,6 +16,7 @@ import type { CallPrincipal } from "./principal.js";
  * the mesh's services only what the service column of the table allows.
  */
 export function authorizeProject(principal: CallPrincipal, projectId: string, permission: ProjectPermission): void {
+  if (principal.kind === "webhook") throw new AppError("permission_denied", `a webhook may not ${permissionDescriptions[permission]}`);
   if (principal.kind === "service") {
     if (!servicePermissions[permission]) throw new AppError("permission_denied", `a mesh service may not ${permissionDescriptions[permission]}`);
     return;
@@ -30,7 +31,12 @@ export function authorizeProject(principal: CallPrincipal, projectId: string, pe
 
 /** Throws 403 unless the principal is a user whose global role has `permission`. */
 export function authorizeGlobal(principal: CallPrincipal, permission: GlobalPermission): void {
-  if (principal.kind === "service" || !globalRolePermissions[principal.globalRole][permission]) {
+  if (principal.kind !== "user" || !globalRolePermissions[principal.globalRole][permission]) {
     throw new AppError("permission_denied", `only a global admin may ${permissionDescriptions[permission]}`);
   }
+}
+
+/** Throws 403 unless the principal is a webhook delivery for exactly this source. */
+export function authorizeWebhook(principal: CallPrincipal, sourceId: string): void {
+  if (principal.kind !== "webhook" || principal.sourceId !== sourceId) throw new AppError("permission_denied", "only a webhook delivery for this source may be handed to it");
 }

@@ -19,11 +19,22 @@ export interface ServicePrincipal {
   service: string;
 }
 
+/**
+ * A webhook delivery for one source, as the gateway received it: no user is behind it, and its
+ * signature is not checked yet (the source's secret is the ingestion service's). It may do one
+ * thing: hand that source a delivery.
+ */
+export interface WebhookPrincipal {
+  kind: "webhook";
+  sourceId: string;
+}
+
 /** Whoever a call inside the mesh is for. */
-export type CallPrincipal = Principal | ServicePrincipal;
+export type CallPrincipal = Principal | ServicePrincipal | WebhookPrincipal;
 
 /** How a principal is named in logs and audit entries. */
 export function principalName(principal: CallPrincipal): string {
+  if (principal.kind === "webhook") return `webhook:${principal.sourceId}`;
   return principal.kind === "user" ? principal.username : `service:${principal.service}`;
 }
 

@@ -2,3 +2,4 @@ export * from "./registry.js";
 export * from "./source-type.js";
 export * from "./source-reader.js";
 export { gitBlobHash } from "./git-blob-hash.js";
+export type { WebhookDelivery, WebhookOutcome } from "./webhooks/webhook-delivery.js";

@@ -2,6 +2,7 @@ import { parseInput } from "@qamesh/errors";
 import type { AllowedRoots, OutboundPolicy } from "@qamesh/source-safety";
 import type { z } from "zod";
 import type { SourceReader } from "./source-reader.js";
+import type { WebhookDelivery, WebhookOutcome } from "./webhooks/webhook-delivery.js";
 
 /** What the server allows a source to reach: checked when a source is added, and again by the workers at every run. */
 export interface SourceEnvironment {
@@ -48,6 +49,11 @@ export interface SourceTypeDefinition<Config extends z.ZodObject, Secrets extend
   /** Where it reads from, in one line: the default name of a source, and what an overview shows. */
   location(config: z.output<Config>): string;
   openReader(config: z.output<Config>, secrets: z.output<Secrets>, environment: ReaderEnvironment, source: SourceIdentity): Promise<SourceReader>;
+  /**
+   * Authenticates a webhook delivery with the source's webhook secret (failing `unauthenticated`)
+   * and says what it asks for. Types without it take no webhooks.
+   */
+  receiveWebhook?(delivery: WebhookDelivery, secret: string, config: z.output<Config>): Promise<WebhookOutcome>;
 }
 
 /** A definition with its types erased, so that one registry holds them all: settings are parsed on the way in. */
@@ -61,6 +67,7 @@ export interface SourceType {
   identity(config: Settings): string;
   location(config: Settings): string;
   openReader(config: Settings, secrets: Settings, environment: ReaderEnvironment, source: SourceIdentity): Promise<SourceReader>;
+  receiveWebhook: ((delivery: WebhookDelivery, secret: string, config: Settings) => Promise<WebhookOutcome>) | undefined;
 }
 
 export function defineSourceType<Config extends z.ZodObject, Secrets extends z.ZodObject>(definition: SourceTypeDefinition<Config, Secrets>): SourceType {
@@ -75,5 +82,6 @@ export function defineSourceType<Config extends z.ZodObject, Secrets extends z.Z
     identity: (config) => definition.identity(configOf(config)),
     location: (config) => definition.location(configOf(config)),
     openReader: async (config, secrets, environment, source) => definition.openReader(configOf(config), secretsOf(secrets), environment, source),
+    receiveWebhook: definition.receiveWebhook && (async (delivery, secret, config) => definition.receiveWebhook!(delivery, secret, configOf(config))),
   };
 }

@@ -27,6 +27,13 @@ describe("mesh assertions", async () => {
     expect(await verifier.verify(token)).toEqual({ kind: "service", service: "connector-worker" });
   });
 
+  it("carries a webhook delivery's principal, signed by the gateway only", async () => {
+    const webhook = { kind: "webhook", sourceId: "s-1" } as const;
+    expect(await verifier.verify(await (await AssertionSigner.create("gateway", gateway)).sign(webhook))).toEqual(webhook);
+    const byService = await (await AssertionSigner.create("service", service)).sign(webhook);
+    await expect(verifier.verify(byService)).rejects.toMatchObject({ code: "unauthenticated" });
+  });
+
   it("refuses a token of the right shape whose claims do not fit the key that signed it", async () => {
     const userBySevice = await (await AssertionSigner.create("service", service)).sign(alice);
     const serviceByGateway = await (await AssertionSigner.create("gateway", gateway)).sign({ kind: "service", service: "x" });

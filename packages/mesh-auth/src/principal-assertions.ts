@@ -26,11 +26,14 @@ const userClaims = z
   })
   .loose();
 
+const webhookClaims = z.object({ kind: z.literal("webhook"), sub: z.string().min(1) }).loose();
+
 const serviceClaims = z.object({ kind: z.literal("service"), sub: z.string().min(1) }).loose();
 
 /** The subject and claims an assertion of `principal` carries. */
 export function assertionClaims(principal: CallPrincipal): { subject: string; claims: Record<string, unknown> } {
   if (principal.kind === "service") return { subject: principal.service, claims: { kind: "service" } };
+  if (principal.kind === "webhook") return { subject: principal.sourceId, claims: { kind: "webhook" } };
   return {
     subject: principal.userId,
     claims: { kind: "user", username: principal.username, globalRole: principal.globalRole, ...(principal.project ? { project: principal.project } : {}) },
@@ -39,14 +42,16 @@ export function assertionClaims(principal: CallPrincipal): { subject: string; cl
 
 /**
  * The principal a verified assertion stands for, or undefined when its claims do not fit the
- * key that signed it: the gateway's key vouches for users only, the services' for services only,
- * so a service's key stolen cannot make anyone an admin.
+ * key that signed it: the gateway's key vouches for users and the webhook deliveries it received,
+ * the services' for services only, so a service's key stolen cannot make anyone an admin.
  */
 export function principalFromClaims(payload: unknown, signedBy: "gateway" | "service"): CallPrincipal | undefined {
   if (signedBy === "service") {
     const parsed = serviceClaims.safeParse(payload);
     return parsed.success ? { kind: "service", service: parsed.data.sub } : undefined;
   }
+  const webhook = webhookClaims.safeParse(payload);
+  if (webhook.success) return { kind: "webhook", sourceId: webhook.data.sub };
   const parsed = userClaims.safeParse(payload);
   if (!parsed.success) return undefined;
   const { sub, username, globalRole, project } = parsed.data;

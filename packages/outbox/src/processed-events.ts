@@ -19,14 +19,15 @@ export const markerRetentionDays = 8;
 export const processedEventsIndexes: readonly DocumentIndex[] = [{ collection: markersCollection, fields: ["expiresOn"] }];
 
 /**
- * Runs a consumer's store writes at most once per event id: the marker and the writes
- * commit in one transaction, so a redelivered event finds its marker and changes nothing.
+ * Runs a consumer's store writes at most once per event id (or webhook delivery id): the marker
+ * and the writes commit in one transaction, so a redelivered event finds its marker and changes
+ * nothing. Two deliveries at once: one marker insert fails `already_exists`, undoing its writes.
  */
 export async function applyOnce(
   store: DocumentStore,
   group: string,
   projectId: string,
-  event: BusEvent,
+  event: Pick<BusEvent, "id">,
   apply: (tx: DocumentStore) => Promise<void>,
   now: Date = new Date(),
 ): Promise<boolean> {

@@ -7,7 +7,7 @@ export interface StoredDocument {
 type Scalar = string | number | boolean | null;
 
 /** Equality on top-level fields. */
-export type Filter<T> = { [K in keyof T]?: T[K] extends Scalar ? T[K] : never };
+export type Filter<T> = { [K in keyof T]?: Exclude<T[K], undefined> extends Scalar ? Exclude<T[K], undefined> : never };
 
 /** Queries must name the project; the store adds nothing implicit. */
 export type ProjectFilter<T extends StoredDocument> = Filter<T> & { projectId: string };

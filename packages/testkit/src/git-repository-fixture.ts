@@ -36,6 +36,16 @@ export class GitRepositoryFixture {
     await rm(join(this.path, file));
   }
 
+  /** Switches to `branch`, creating it at the current commit when asked. */
+  async checkout(branch: string, create = false): Promise<void> {
+    await this.git.checkout(create ? ["-b", branch] : [branch]);
+  }
+
+  /** Moves the current branch back to `commit`, dropping what came after (what a force push publishes). */
+  async resetHard(commit: string): Promise<void> {
+    await this.git.reset(["--hard", commit]);
+  }
+
   /** Stages everything and commits; returns the commit id. */
   async commit(message: string): Promise<string> {
     await this.git.add(["-A"]);

@@ -13,3 +13,4 @@ export * from "./git-http-server.js";
 export * from "./temporary-sqlite-store.js";
 export * from "./captured-stdout.js";
 export * from "./event-stream-reader.js";
+export * from "./webhook-deliveries.js";

@@ -40,6 +40,8 @@ export const gatewayConfigSchema = z
   /** Requests per principal per minute, and answers (ask) per project per minute. */
   RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_ANSWERS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Webhook deliveries per source per minute. */
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Proxies in front of the gateway whose X-Forwarded-For to believe (0: use the peer address). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Users may also log in with their LDAP directory account (ldap:// or ldaps://). */
@@ -71,4 +73,5 @@ export const unthrottledRateLimits: Record<string, string> = {
   RATE_LIMIT_LOGINS_PER_ADDRESS: "100000",
   RATE_LIMIT_REQUESTS_PER_MINUTE: "10000000",
   RATE_LIMIT_ANSWERS_PER_MINUTE: "10000000",
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: "10000000",
 };

@@ -22,6 +22,7 @@ export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType
       loginWindowSeconds: config.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
       requestsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
       answersPerMinute: config.RATE_LIMIT_ANSWERS_PER_MINUTE,
+      webhooksPerMinute: config.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
     });
     const keys = await meshSigningKeys("gateway", config.GATEWAY_SIGNING_KEYS, config, "GATEWAY_SIGNING_KEYS");
     const service = createGateway({

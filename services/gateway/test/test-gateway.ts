@@ -29,6 +29,7 @@ export async function startTestGateway(peers: Partial<Parameters<typeof createGa
       loginWindowSeconds: 60,
       requestsPerMinute: 1000,
       answersPerMinute: 100,
+      webhooksPerMinute: 100,
     }),
     root: { password: testRootPassword },
   });

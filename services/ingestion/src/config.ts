@@ -17,5 +17,7 @@ export const ingestionConfigSchema = z.object({
   ...secretsConfigShape,
   ...outboundConfigShape,
   ...meshTrustConfigShape,
+  /** How often sources with a polling schedule (syncEvery) are looked at. */
+  SYNC_SWEEP_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: logLevel(),
 });

@@ -9,6 +9,8 @@ import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb
 import { ingestionRunUseCases } from "./app/ingestion-run-use-cases.js";
 import { projectUseCases } from "./app/project-use-cases.js";
 import { sourceUseCases } from "./app/source-use-cases.js";
+import { SyncSchedule } from "./app/sync-schedule.js";
+import { webhookUseCases } from "./app/webhook-use-cases.js";
 import { subscribeProgressConsumer } from "./consumers/progress-consumer.js";
 import { ingestionHandlers } from "./grpc/ingestion-handlers.js";
 
@@ -25,6 +27,8 @@ export interface IngestionDeps {
   secrets: SecretBox;
   /** Which addresses git sources may point at. */
   outboundPolicy: OutboundPolicy;
+  /** How often sources with a polling schedule are looked at. */
+  syncSweepMs?: number;
   clock?: () => Date;
 }
 
@@ -37,21 +41,25 @@ export function createIngestion(deps: IngestionDeps): MeshService {
   const projects = projectUseCases({ store: deps.store, clock, onEventsCommitted });
   const sources = sourceUseCases({ store: deps.store, projects, allowedRoots: deps.allowedRoots, secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, clock, onEventsCommitted });
   const runs = ingestionRunUseCases({ store: deps.store, projects, sources, clock, onEventsCommitted });
+  const schedule = new SyncSchedule({ store: deps.store, runs, logger: deps.logger, clock, onEventsCommitted, sweepMs: deps.syncSweepMs ?? 30_000 });
+  const webhooks = webhookUseCases({ store: deps.store, sources, runs, logger: deps.logger, clock, onEventsCommitted });
   let progress: Subscription | undefined;
 
   return {
     register(server: GrpcServer) {
-      server.add(IngestionService, ingestionHandlers({ projects, sources, runs }));
+      server.add(IngestionService, ingestionHandlers({ projects, sources, runs, webhooks }));
       server.health.addDependencyCheck(() => deps.store.ping());
       server.health.addDependencyCheck(() => deps.bus.ping());
     },
     async start() {
       relay.start();
       pruner.start();
-      progress = await subscribeProgressConsumer({ bus: deps.bus, store: deps.store, logger: deps.logger, clock, onEventsCommitted });
+      schedule.start();
+      progress = await subscribeProgressConsumer({ bus: deps.bus, store: deps.store, logger: deps.logger, clock, onEventsCommitted, runs });
     },
     async stop() {
       await progress?.stop();
+      await schedule.stop();
       await relay.stop();
       await pruner.stop();
     },

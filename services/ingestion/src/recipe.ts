@@ -20,6 +20,7 @@ export const ingestionRecipe: ServiceRecipe<typeof ingestionConfigSchema> = {
       allowedRoots: new AllowedRoots(config.LOCAL_SOURCE_ROOTS),
       secrets: await openSecretBox(config),
       outboundPolicy: outboundPolicyFromConfig(config),
+      syncSweepMs: config.SYNC_SWEEP_MS,
     });
     return { service, grpc: { host: config.INGESTION_GRPC_HOST, port: config.INGESTION_GRPC_PORT } };
   },

@@ -13,7 +13,7 @@ import {
   type OutboundPolicy,
 } from "@qamesh/source-safety";
 import { pinnedFetchTarget } from "./git-fetch-target.js";
-import type { DiscoveredFile, SourceReader, SourceSnapshot } from "../source-reader.js";
+import type { DiscoveredFile, SourceChanges, SourceReader, SourceSnapshot } from "../source-reader.js";
 import type { ReaderEnvironment, SourceIdentity } from "../source-type.js";
 
 /** Transports that cannot run commands on the worker (ext:: could). */
@@ -70,6 +70,33 @@ export class GitRepositoryReader implements SourceReader {
       files.push({ path: match[5]!, contentHash: match[3]!, size: Number(match[4]) });
     }
     return { commit, files };
+  }
+
+  /**
+   * The files that differ between `since` and the branch's head, diffed in the mirror: the
+   * mirror keeps the objects of every commit it fetched, so this works after a force push too
+   * (it compares trees, not history). Undefined when the mirror lacks `since`.
+   */
+  async changesSince(since: string): Promise<SourceChanges | undefined> {
+    const commit = await withRepositoryLock(this.directory, () => this.fetch());
+    if (!(await this.hasCommit(since))) return undefined;
+    const changes: SourceChanges = { commit, changed: [], deleted: [] };
+    if (since === commit) return changes;
+    // ":<old mode> <new mode> <old object> <new object> <status>\0<path>\0" per file.
+    const fields = (await this.repo().raw(["diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", since, commit])).split("\0");
+    for (let index = 0; index + 1 < fields.length; index += 2) {
+      const match = /^:(\d+) (\d+) [0-9a-f]+ ([0-9a-f]+) ([A-Z])/.exec(fields[index]!);
+      const path = fields[index + 1]!;
+      if (!match) continue;
+      const [, oldMode, newMode, object, status] = match;
+      const isContent = (mode: string) => mode.startsWith("100");
+      if (status === "D" || !isContent(newMode!)) {
+        if (isContent(oldMode!)) changes.deleted.push(path);
+      } else {
+        changes.changed.push({ path, contentHash: object!, size: 0 });
+      }
+    }
+    return changes;
   }
 
   async read(path: string, commit: string): Promise<Buffer> {

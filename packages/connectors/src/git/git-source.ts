@@ -2,6 +2,8 @@ import { textLimits } from "@qamesh/limits";
 import { splitGitUrlCredentials } from "@qamesh/source-safety";
 import { z } from "zod";
 import { defineSourceType } from "../source-type.js";
+import { isPush, pushOutcome } from "../webhooks/push-hooks.js";
+import { verifiedHook } from "../webhooks/verified-hook.js";
 import { checkRepository, normalisedGitUrl } from "./git-source-checks.js";
 
 /** HTTP basic credentials for an https repository: a token as the password (GitHub, GitLab, Bitbucket). */
@@ -40,5 +42,11 @@ export const gitSource = defineSourceType({
     // Sources stored before credentials were kept apart may still carry them in the URL.
     const { url, credentials: fromUrl } = splitGitUrlCredentials(config.url);
     return new GitRepositoryReader(url, config.branch, secrets.credentials ?? fromUrl, environment, source);
+  },
+  /** Any host that sends GitHub- or GitLab-style push hooks (Gitea and Forgejo send GitHub's). */
+  async receiveWebhook(delivery, secret, config) {
+    const hook = await verifiedHook(delivery, secret, ["github", "gitlab"]);
+    if (!isPush(hook)) return { action: "ignore", deliveryId: hook.deliveryId, event: hook.event, reason: `a git source reads pushes only, not ${hook.event} events` };
+    return pushOutcome(hook, config.branch);
   },
 });

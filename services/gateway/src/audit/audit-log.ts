@@ -20,6 +20,7 @@ export type AuditAction =
   | "project.created"
   | "project.deleted"
   | "source.created"
+  | "source.updated"
   | "source.deleted";
 
 /**

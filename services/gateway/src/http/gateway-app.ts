@@ -25,6 +25,7 @@ import { sourceRoutes } from "./routes/source-routes.js";
 import { toolRoutes } from "./routes/tool-routes.js";
 import { chatRoutes } from "./routes/chat-routes.js";
 import { openAiRoutes } from "./routes/openai-routes.js";
+import { webhookRoutes } from "./webhooks/webhook-routes.js";
 
 /**
  * The public HTTP surface. Express 5 forwards rejected async handlers to the error handler.
@@ -55,6 +56,8 @@ export function createGatewayApp(
       maxAge: 600,
     }),
   );
+  // Before the JSON parser: a webhook's signature covers the bytes as they arrived.
+  app.use(webhookRoutes(peers, identity, rateLimits));
   app.use(jsonBody());
   app.get("/openapi.json", (_request, response) => {
     response.json(openApiDocument);

@@ -46,6 +46,9 @@ function sourceSchema(): Record<string, unknown> {
     projectId: { type: "string" },
     name: { type: "string" },
     hasCredentials: { type: "boolean", description: "whether secrets are stored (they are never shown)" },
+    hasWebhookSecret: { type: "boolean", description: "whether webhook deliveries are taken (the secret is never shown)" },
+    webhookUrl: { type: ["string", "null"], description: "where deliveries go, relative to the API" },
+    syncEvery: { type: ["string", "null"], description: "the polling schedule, as 30m, 6h, 1d" },
     createdAt: { type: "string", format: "date-time" },
   };
   return {
@@ -207,7 +210,40 @@ export const openApiDocument = {
     },
     "/v1/projects/{projectId}/sources/{sourceId}": {
       parameters: [projectId, { name: "sourceId", in: "path", required: true, schema: { type: "string" } }],
+      get: { summary: "One source", responses: { "200": { description: "The source", content: json(ref("Source")) }, ...errors(404, 503) } },
+      patch: {
+        summary: "Rename a source, set, rotate or remove its webhook secret, or change its schedule",
+        requestBody: { required: true, content: json(ref("UpdateSource")) },
+        responses: { "200": { description: "The source", content: json(ref("Source")) }, ...errors(400, 404, 503) },
+      },
       delete: { summary: "Detach a source and drop its chunks", responses: { "204": { description: "Deleted" }, ...errors(404, 503) } },
+    },
+    "/v1/webhooks/{sourceId}": {
+      parameters: [{ name: "sourceId", in: "path", required: true, schema: { type: "string" } }],
+      post: {
+        summary:
+          "A webhook delivery for a source that has a webhook secret: GitHub-style (X-GitHub-Event, X-Hub-Signature-256, X-GitHub-Delivery) or GitLab-style (X-Gitlab-Event, X-Gitlab-Token, Idempotency-Key) pushes to the source's branch bring it up to date (only what changed since the indexed commit); other branches and events are ignored; a deleted branch is reported on a failed run; a delivery received before changes nothing",
+        security: [],
+        requestBody: { required: true, content: json({ type: "object", description: "the sender's payload, exactly as sent (the signature covers its bytes)" }) },
+        responses: {
+          "202": {
+            description: "Checked and recorded; the work is queued",
+            content: json({
+              type: "object",
+              properties: {
+                status: { enum: ["accepted", "queued", "duplicate", "ignored", "reported"] },
+                event: { type: "string" },
+                runId: { type: ["string", "null"] },
+                reason: { type: "string" },
+              },
+            }),
+          },
+          "401": { description: "Missing or wrong signature or token: nothing was queued", content: json(error) },
+          ...errors(404, 503),
+          "413": { description: "Larger than 25 MB", content: json(error) },
+          "429": { description: "Too many deliveries for this source", content: json(error) },
+        },
+      },
     },
     "/v1/projects/{projectId}/ingestions": {
       parameters: [projectId],
@@ -443,6 +479,7 @@ export const openApiDocument = {
           projectId: { type: "string" },
           sourceIds: { type: "array", items: { type: "string" } },
           mode: { enum: ["full", "incremental"] },
+          trigger: { enum: ["user", "webhook", "schedule"] },
           status: { enum: ["queued", "running", "succeeded", "failed"] },
           counts: {
             type: "object",

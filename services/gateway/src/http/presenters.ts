@@ -28,8 +28,19 @@ export const sourceJson = (source: Source) => ({
   name: source.name,
   ...specJson(source.spec),
   hasCredentials: source.hasCredentials,
+  hasWebhookSecret: source.hasWebhookSecret,
+  webhookUrl: source.hasWebhookSecret ? `/v1/webhooks/${source.id}` : null,
+  syncEvery: source.syncEverySeconds ? durationText(source.syncEverySeconds) : null,
   createdAt: iso(source.createTime),
 });
+
+/** Seconds as the largest whole unit: 5400 → "90m", 86400 → "1d". */
+function durationText(seconds: number): string {
+  for (const [unit, size] of [["d", 86_400], ["h", 3600], ["m", 60]] as const) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
 
 const runStatusNames: Record<IngestionRunStatus, string> = {
   [IngestionRunStatus.UNSPECIFIED]: "unknown",
@@ -44,6 +55,7 @@ export const runJson = (run: IngestionRun) => ({
   projectId: run.projectId,
   sourceIds: run.sourceIds,
   mode: run.mode === IngestionMode.FULL ? "full" : "incremental",
+  trigger: run.trigger || "user",
   status: runStatusNames[run.status],
   counts: {
     discovered: run.counts?.discovered ?? 0,

@@ -9,6 +9,7 @@ export interface RateLimitSettings {
   loginWindowSeconds: number;
   requestsPerMinute: number;
   answersPerMinute: number;
+  webhooksPerMinute: number;
 }
 
 /**
@@ -16,7 +17,7 @@ export interface RateLimitSettings {
  * per principal, answers per project (the expensive work). Over a limit: 429 with Retry-After.
  */
 export class GatewayRateLimits {
-  private readonly limits: Record<"loginUsername" | "loginAddress" | "requests" | "answers", RateLimit>;
+  private readonly limits: Record<"loginUsername" | "loginAddress" | "requests" | "answers" | "webhooks", RateLimit>;
 
   constructor(
     private readonly limiter: RateLimiter,
@@ -27,6 +28,7 @@ export class GatewayRateLimits {
       loginAddress: { name: "login-address", points: settings.loginsPerAddress, durationSeconds: settings.loginWindowSeconds },
       requests: { name: "requests", points: settings.requestsPerMinute, durationSeconds: 60 },
       answers: { name: "answers", points: settings.answersPerMinute, durationSeconds: 60 },
+      webhooks: { name: "webhooks", points: settings.webhooksPerMinute, durationSeconds: 60 },
     };
   }
 
@@ -47,6 +49,11 @@ export class GatewayRateLimits {
   /** Counts one answer (the expensive work) for a project. */
   async answer(projectId: string): Promise<void> {
     await this.consume(this.limits.answers, projectId, "too many questions to this project");
+  }
+
+  /** Counts one webhook delivery for a source (before its signature is checked: forged ones count too). */
+  async webhook(sourceId: string): Promise<void> {
+    await this.consume(this.limits.webhooks, sourceId, "too many webhook deliveries for this source");
   }
 
   private async consume(limit: RateLimit, key: string, message: string): Promise<void> {

@@ -49,17 +49,42 @@ const UpdateProject = z
   .object({ name: z.string().min(1, "name must not be empty").max(textLimits.name).optional(), description: z.string().max(textLimits.description).optional() })
   .strict();
 
+const durationUnits = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** A duration such as "30m", "6h" or "1d", in seconds. */
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]{0,6}[smhd]$/, "must be a number and a unit: s, m, h or d (as in 30m, 6h, 1d)")
+  .transform((text) => Number(text.slice(0, -1)) * durationUnits[text.at(-1) as keyof typeof durationUnits]);
+
+const webhookSecret = z
+  .string()
+  .meta({ ...writeOnly, description: "authenticates deliveries to POST /v1/webhooks/{sourceId} (16 to 256 characters); write-only" });
+const syncEvery = duration.meta({ description: "also bring the source up to date this often, from 1m to 30d (webhooks can be lost)" });
+
+/** What every source takes besides its type's settings. */
+const sourceFields = { name: z.string().max(textLimits.name).default(""), webhookSecret: webhookSecret.optional(), syncEvery: syncEvery.optional() };
+
 /**
  * A source of any type of the connectors registry: its name, the type's settings and its
  * write-only secrets, side by side in one object.
  */
 const CreateSource = z.discriminatedUnion(
   "type",
+  // One variant per type; the registry's list is not a tuple to the type checker.
   sourceTypes.map((sourceType) =>
-    z.object({ type: z.literal(sourceType.type), name: z.string().max(textLimits.name).default(""), ...sourceType.config.shape, ...sourceType.secrets.shape }).meta({ description: sourceType.title }),
+    z.object({ type: z.literal(sourceType.type), ...sourceFields, ...sourceType.config.shape, ...sourceType.secrets.shape }).meta({ description: sourceType.title }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
   { error: `type must be one of ${sourceTypeNames.join(", ")}` },
 );
+
+const UpdateSource = z
+  .object({
+    name: z.string().trim().min(1, "name must not be empty").max(textLimits.name).optional(),
+    webhookSecret: webhookSecret.nullable().optional().meta({ description: "a new secret (rotation), or null: no more webhooks" }),
+    syncEvery: syncEvery.nullable().optional().meta({ description: "null: no schedule" }),
+  })
+  .strict();
 
 const StartIngestion = z.object({
   sourceId: z.string().min(1).optional().meta({ description: "only this source; all when absent" }),
@@ -116,6 +141,7 @@ export const requestBodies = {
   CreateProject,
   UpdateProject,
   CreateSource,
+  UpdateSource,
   StartIngestion,
   Search,
   Ask,

@@ -29,6 +29,7 @@ export function foldProgress(run: RunRecord, progress: IngestionProgress, now: s
     case "discovered":
       sourceProgress.discovered = true;
       sourceProgress.batchCount = step.value.batchCount;
+      sourceProgress.commit = step.value.commit;
       next.counts.discovered += step.value.discovered;
       next.counts.unchanged += step.value.unchanged;
       next.counts.skipped += step.value.skipped;
@@ -39,6 +40,7 @@ export function foldProgress(run: RunRecord, progress: IngestionProgress, now: s
       next.counts.deleted += step.value.deleted;
       next.counts.skipped += step.value.skipped;
       next.counts.failed += step.value.failed;
+      sourceProgress.failedItems = (sourceProgress.failedItems ?? 0) + step.value.failed;
       for (const error of step.value.errors) {
         if (next.errors.length < maxStoredErrors) next.errors.push({ sourceId: error.sourceId, path: error.path, message: shortened(error.message) });
       }

@@ -7,7 +7,7 @@ import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js
 import { randomUUID } from "node:crypto";
 import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import type { ProjectUseCases } from "./project-use-cases.js";
-import { collections, type RunMode, type RunRecord, type SourceRecord } from "./records.js";
+import { collections, type RunMode, type RunRecord, type RunTrigger, type SourceRecord } from "./records.js";
 import type { SourceUseCases } from "./source-use-cases.js";
 
 export interface RunUseCasesDeps {
@@ -18,16 +18,49 @@ export interface RunUseCasesDeps {
   onEventsCommitted: () => void;
 }
 
+export const isFinished = (run: RunRecord) => run.status === "succeeded" || run.status === "failed";
+
 export const emptyCounts = () => ({ discovered: 0, indexed: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 });
 
 export function ingestionRunUseCases({ store, projects, sources, clock, onEventsCommitted }: RunUseCasesDeps) {
   const runs = store.collection<RunRecord>(collections.runs);
 
+  /**
+   * Writes a run over `targets` and its `ingestion.requested` event with `tx` (whatever else the
+   * caller writes lands with them or not at all); workers do the rest.
+   */
+  async function writeRun(tx: DocumentStore, projectId: string, targets: SourceRecord[], mode: RunMode, trigger: RunTrigger, requestId: string): Promise<RunRecord> {
+    const run: RunRecord = {
+      id: randomUUID(),
+      projectId,
+      sourceIds: targets.map((source) => source.id),
+      mode,
+      trigger,
+      status: "queued",
+      counts: emptyCounts(),
+      errors: [],
+      sources: Object.fromEntries(targets.map((source) => [source.id, { discovered: false, failed: false, batchCount: 0, batchesCompleted: 0 }])),
+      createTime: clock().toISOString(),
+      startTime: null,
+      endTime: null,
+    };
+    const event = encodeEvent(
+      topics.ingestionRequested,
+      {
+        runId: run.id,
+        projectId,
+        mode: mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL,
+        sources: targets.map((source) => ({ sourceId: source.id, spec: sources.specForWorkers(source), indexedCommit: source.indexedCommit ?? "" })),
+      },
+      { id: `${run.id}:requested`, key: projectId, requestId },
+    );
+    await tx.collection<RunRecord>(collections.runs).insert(run);
+    await addToOutbox(tx, projectId, event);
+    return run;
+  }
+
   return {
-    /**
-     * Creates the run and its `ingestion.requested` event in one transaction and returns at
-     * once; workers do the rest.
-     */
+    /** Creates the run and its `ingestion.requested` event in one transaction and returns at once. */
     async start(principal: CallPrincipal, input: { projectId: string; sourceId: string; mode: RunMode }, requestId: string): Promise<RunRecord> {
       authorizeProject(principal, input.projectId, "ingestions.start");
       await projects.existing(input.projectId);
@@ -35,35 +68,75 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
         ? [await sources.existing(input.projectId, input.sourceId)]
         : await sources.all(input.projectId);
       if (targets.length === 0) throw failedPrecondition(`project ${input.projectId} has no sources to ingest`);
-      const run: RunRecord = {
-        id: randomUUID(),
-        projectId: input.projectId,
-        sourceIds: targets.map((source) => source.id),
-        mode: input.mode,
-        status: "queued",
-        counts: emptyCounts(),
-        errors: [],
-        sources: Object.fromEntries(targets.map((source) => [source.id, { discovered: false, failed: false, batchCount: 0, batchesCompleted: 0 }])),
-        createTime: clock().toISOString(),
-        startTime: null,
-        endTime: null,
-      };
-      const event = encodeEvent(
-        topics.ingestionRequested,
-        {
-          runId: run.id,
-          projectId: run.projectId,
-          mode: run.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL,
-          sources: targets.map((source) => ({ sourceId: source.id, spec: sources.specForWorkers(source) })),
-        },
-        { id: `${run.id}:requested`, key: run.projectId, requestId },
-      );
-      await store.transaction(async (tx) => {
-        await tx.collection<RunRecord>(collections.runs).insert(run);
-        await addToOutbox(tx, run.projectId, event);
-      });
+      const run = await store.transaction((tx) => writeRun(tx, input.projectId, targets, input.mode, "user", requestId));
       onEventsCommitted();
       return run;
+    },
+
+    /**
+     * Brings one source up to date for a webhook or its schedule, with `tx`: an incremental run,
+     * unless one such run of the source is still under way. Then the source is marked, and the
+     * run that follows that one when it ends (runs of one source that overlap could write an
+     * older version of a file after a newer one). The caller commits, then calls
+     * `onEventsCommitted`.
+     */
+    async sync(tx: DocumentStore, source: SourceRecord, trigger: RunTrigger, requestId: string): Promise<{ run: RunRecord; queued: boolean }> {
+      const runsOf = tx.collection<RunRecord>(collections.runs);
+      const active = source.syncRunId ? await runsOf.get(source.projectId, source.syncRunId) : undefined;
+      const sourcesOf = tx.collection<SourceRecord>(collections.sources);
+      if (active && !isFinished(active)) {
+        if (!source.syncPending) await sourcesOf.put({ ...source, syncPending: true });
+        return { run: active, queued: true };
+      }
+      const run = await writeRun(tx, source.projectId, [source], "incremental", trigger, requestId);
+      await sourcesOf.put({ ...source, syncRunId: run.id, syncPending: false });
+      return { run, queued: false };
+    },
+
+    /**
+     * A run that did nothing and failed saying why: how a change that is not applied blindly (a
+     * deleted branch) reaches the project's admins, who read the runs.
+     */
+    async report(tx: DocumentStore, source: SourceRecord, trigger: RunTrigger, reason: string): Promise<RunRecord> {
+      const now = clock().toISOString();
+      const run: RunRecord = {
+        id: randomUUID(),
+        projectId: source.projectId,
+        sourceIds: [source.id],
+        mode: "incremental",
+        trigger,
+        status: "failed",
+        counts: emptyCounts(),
+        errors: [{ sourceId: source.id, path: "", message: reason }],
+        sources: { [source.id]: { discovered: false, failed: true, batchCount: 0, batchesCompleted: 0 } },
+        createTime: now,
+        startTime: now,
+        endTime: now,
+      };
+      await tx.collection<RunRecord>(collections.runs).insert(run);
+      return run;
+    },
+
+    /**
+     * After a run ended, with the transaction that ended it: each source it read without a
+     * failure has its index at the commit discovery saw (the next run diffs from there), and a
+     * source a webhook or its schedule marked meanwhile gets its next run.
+     */
+    async afterRunEnded(tx: DocumentStore, run: RunRecord, requestId: string): Promise<void> {
+      const sourcesOf = tx.collection<SourceRecord>(collections.sources);
+      for (const [sourceId, progress] of Object.entries(run.sources)) {
+        const source = await sourcesOf.get(run.projectId, sourceId);
+        if (!source) continue;
+        const clean = progress.discovered && !progress.failed && !progress.failedItems && progress.commit;
+        const updated: SourceRecord = clean ? { ...source, indexedCommit: progress.commit! } : source;
+        if (source.syncRunId === run.id && source.syncPending) await this.sync(tx, updated, run.trigger ?? "webhook", requestId);
+        else if (updated !== source) await sourcesOf.put(updated);
+      }
+    },
+
+    /** A run, for the mesh's own bookkeeping. */
+    getForService(tx: DocumentStore, projectId: string, runId: string): Promise<RunRecord | undefined> {
+      return tx.collection<RunRecord>(collections.runs).get(projectId, runId);
     },
 
     /** A page of the project's runs, newest first. */

@@ -18,11 +18,24 @@ export interface SourceRecord extends StoredDocument {
   sealedSecrets?: string;
   /** Git credentials ({username, secret}) of a source stored before secrets were kept per type. */
   sealedCredentials?: string;
+  /** Authenticates webhook deliveries, sealed for this source (`webhookSecretOwner`); absent: none are taken. */
+  sealedWebhookSecret?: string;
+  /** Polling schedule: brought up to date this often without being asked; absent: never. */
+  syncEverySeconds?: number;
+  /** True while it has a schedule: what the scheduler looks sources up by (filters are equalities). */
+  syncScheduled?: boolean;
+  /** The commit its index reflects in full: the last run of it without failures saw it. */
+  indexedCommit?: string;
+  /** The run a webhook or the schedule last started for it, and whether another was asked for meanwhile. */
+  syncRunId?: string;
+  syncPending?: boolean;
   createTime: string;
 }
 
 export type RunStatus = "queued" | "running" | "succeeded" | "failed";
 export type RunMode = "full" | "incremental";
+/** What started a run: someone asking, a webhook delivery, or a source's polling schedule. */
+export type RunTrigger = "user" | "webhook" | "schedule";
 
 export interface RunCounts {
   discovered: number;
@@ -45,11 +58,17 @@ export interface RunSourceProgress {
   failed: boolean;
   batchCount: number;
   batchesCompleted: number;
+  /** The commit discovery saw; "" for sources without history. */
+  commit?: string;
+  /** Items of this source that failed. */
+  failedItems?: number;
 }
 
 export interface RunRecord extends StoredDocument {
   sourceIds: string[];
   mode: RunMode;
+  /** Absent on runs stored before triggers were kept: a user's. */
+  trigger?: RunTrigger;
   status: RunStatus;
   counts: RunCounts;
   errors: RunItemError[];
@@ -69,6 +88,9 @@ export const collections = {
 export const ingestionIndexes: readonly DocumentIndex[] = [
   { collection: collections.projects, fields: ["createTime"] },
   { collection: collections.sources, fields: ["projectId", "createTime"] },
+  // A webhook names its source alone; the schedule looks for sources that have one.
+  { collection: collections.sources, fields: ["id"] },
+  { collection: collections.sources, fields: ["syncScheduled"] },
   // Run ids are what progress events and retried requests refer to: never two of one id.
   { collection: collections.runs, fields: ["projectId", "id"], unique: true },
   { collection: collections.runs, fields: ["projectId", "createTime"] },

@@ -1,6 +1,6 @@
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { sourceTypeNamed } from "@qamesh/connectors";
-import { alreadyExists, isAppError, notFound } from "@qamesh/errors";
+import { alreadyExists, invalidArgument, isAppError, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox, newEventId } from "@qamesh/outbox";
 import { checkText, textLimits } from "@qamesh/limits";
@@ -29,13 +29,23 @@ export interface SourceUseCasesDeps {
 export function sourceUseCases({ store, projects, allowedRoots, secrets, outboundPolicy, clock, onEventsCommitted }: SourceUseCasesDeps) {
   const sources = store.collection<SourceRecord>(collections.sources);
 
+  /** The sealed webhook secret of a source, checked; none for "". Only types that read webhooks take one. */
+  const webhookSecretFields = (projectId: string, sourceId: string, type: string, secret: string): Partial<SourceRecord> => {
+    if (secret === "") return {};
+    if (!sourceTypeNamed(type).receiveWebhook) throw invalidArgument("webhookSecret", `${type} sources take no webhooks`);
+    if (secret.length < webhookSecretLength.min || secret.length > webhookSecretLength.max) {
+      throw invalidArgument("webhookSecret", `webhookSecret must be ${webhookSecretLength.min} to ${webhookSecretLength.max} characters`);
+    }
+    return { sealedWebhookSecret: secrets.seal(secret, webhookSecretOwner(projectId, sourceId)) };
+  };
+
   return {
     /**
      * Adds a source of one of the registry's types; its secrets are sealed for it and never
      * returned. Two sources of a project cannot read the same thing (the same folder, the same
      * repository and branch...): 409 naming the existing one.
      */
-    async create(principal: CallPrincipal, projectId: string, input: { name: string; type: string; config: unknown; secrets: unknown }): Promise<SourceRecord> {
+    async create(principal: CallPrincipal, projectId: string, input: NewSource): Promise<SourceRecord> {
       authorizeProject(principal, projectId, "sources.write");
       await projects.existing(projectId);
       const sourceType = sourceTypeNamed(input.type);
@@ -48,6 +58,8 @@ export function sourceUseCases({ store, projects, allowedRoots, secrets, outboun
         name: checkText("name", input.name.trim(), textLimits.name) || sourceType.location(config).slice(0, textLimits.name),
         spec: { ...config, type: sourceType.type },
         ...(hasSecrets ? { sealedSecrets: secrets.seal(JSON.stringify(given), sourceCredentialsOwner(projectId, id)) } : {}),
+        ...webhookSecretFields(projectId, id, sourceType.type, input.webhookSecret),
+        ...scheduleFields(input.syncEverySeconds),
         createTime: clock().toISOString(),
       };
       const key: SourceKeyRecord = { id: sourceKey(sourceType.identity(config)), projectId, sourceId: id };
@@ -74,6 +86,40 @@ export function sourceUseCases({ store, projects, allowedRoots, secrets, outboun
       const owner = sourceCredentialsOwner(source.projectId, source.id);
       const legacy = JSON.parse(secrets.open(source.sealedCredentials, owner)) as { username: string; secret: string };
       return sourceSpecMessage(source.spec, secrets.seal(JSON.stringify({ credentials: { username: legacy.username, password: legacy.secret } }), owner));
+    },
+
+    async get(principal: CallPrincipal, projectId: string, sourceId: string): Promise<SourceRecord> {
+      authorizeProject(principal, projectId, "sources.read");
+      await projects.existing(projectId);
+      return this.existing(projectId, sourceId);
+    },
+
+    /** Renames a source, sets, rotates or removes its webhook secret, or changes its schedule. */
+    async update(principal: CallPrincipal, projectId: string, sourceId: string, change: SourceChange): Promise<SourceRecord> {
+      authorizeProject(principal, projectId, "sources.write");
+      await projects.existing(projectId);
+      const source = await this.existing(projectId, sourceId);
+      let next: SourceRecord = { ...source };
+      if (change.name !== undefined) {
+        const name = checkText("name", change.name.trim(), textLimits.name);
+        if (!name) throw invalidArgument("name", "name must not be empty");
+        next.name = name;
+      }
+      if (change.webhookSecret !== undefined) {
+        const { sealedWebhookSecret: _previous, ...rest } = next;
+        next = { ...rest, ...webhookSecretFields(projectId, sourceId, String(source.spec.type), change.webhookSecret) };
+      }
+      if (change.syncEverySeconds !== undefined) {
+        const { syncEverySeconds: _every, syncScheduled: _scheduled, ...rest } = next;
+        next = { ...rest, ...scheduleFields(change.syncEverySeconds) };
+      }
+      await sources.put(next);
+      return next;
+    },
+
+    /** The webhook secret of a source that takes deliveries, for the use case that checks them. */
+    webhookSecret(source: SourceRecord): string | undefined {
+      return source.sealedWebhookSecret && secrets.open(source.sealedWebhookSecret, webhookSecretOwner(source.projectId, source.id));
     },
 
     /** A page of the project's sources, oldest first. */
@@ -111,3 +157,39 @@ export function sourceUseCases({ store, projects, allowedRoots, secrets, outboun
 }
 
 export type SourceUseCases = ReturnType<typeof sourceUseCases>;
+
+export interface NewSource {
+  name: string;
+  type: string;
+  config: unknown;
+  secrets: unknown;
+  /** "": the source takes no webhooks. */
+  webhookSecret: string;
+  /** 0: no schedule. */
+  syncEverySeconds: number;
+}
+
+export interface SourceChange {
+  name?: string | undefined;
+  /** "": remove it. */
+  webhookSecret?: string | undefined;
+  /** 0: remove the schedule. */
+  syncEverySeconds?: number | undefined;
+}
+
+/** What a source's sealed webhook secret is bound to: a copy on another record does not open. */
+const webhookSecretOwner = (projectId: string, sourceId: string) => `source-webhook-secret:${projectId}:${sourceId}`;
+
+/** Long enough not to be guessed; GitHub and GitLab take secrets of any length up to this. */
+export const webhookSecretLength = { min: 16, max: 256 } as const;
+/** From a minute (a schedule is a safety net; webhooks are the quick path) to 30 days. */
+export const syncEveryBounds = { min: 60, max: 30 * 86_400 } as const;
+
+function scheduleFields(seconds: number): Partial<SourceRecord> {
+  if (seconds === 0) return {};
+  if (!Number.isInteger(seconds) || seconds < syncEveryBounds.min || seconds > syncEveryBounds.max) {
+    throw invalidArgument("syncEvery", `syncEvery must be from ${syncEveryBounds.min} seconds to ${syncEveryBounds.max / 86_400} days`);
+  }
+  return { syncEverySeconds: seconds, syncScheduled: true };
+}
+

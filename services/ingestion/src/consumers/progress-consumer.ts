@@ -5,6 +5,7 @@ import { addToOutbox, applyOnce } from "@qamesh/outbox";
 import { requestIdHeader, type BusEvent, type DocumentStore, type EventBus, type Subscription } from "@qamesh/ports";
 import { IngestionCountsSchema } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { foldProgress } from "../app/fold-progress.js";
+import { isFinished, type IngestionRunUseCases } from "../app/ingestion-run-use-cases.js";
 import { collections, type RunRecord } from "../app/records.js";
 import { runStatusMessage } from "../grpc/ingestion-messages.js";
 
@@ -20,17 +21,19 @@ export function subscribeProgressConsumer(deps: {
   logger: Logger;
   clock: () => Date;
   onEventsCommitted: () => void;
+  runs: IngestionRunUseCases;
 }): Promise<Subscription> {
   const handle = async (event: BusEvent) => {
     const progress = decodeEvent(topics.ingestionProgress, event.payload);
     await applyOnce(deps.store, progressConsumerGroup, progress.projectId, event, async (tx) => {
-      const runs = tx.collection<RunRecord>(collections.runs);
-      const run = await runs.get(progress.projectId, progress.runId);
+      const runsOf = tx.collection<RunRecord>(collections.runs);
+      const run = await runsOf.get(progress.projectId, progress.runId);
       if (!run) return; // The project or run was deleted meanwhile; nothing to fold into.
       const next = foldProgress(run, progress, deps.clock().toISOString());
       if (next === run) return;
-      await runs.put(next);
-      if (next.status === "succeeded" || next.status === "failed") {
+      await runsOf.put(next);
+      if (isFinished(next)) {
+        await deps.runs.afterRunEnded(tx, next, event.headers[requestIdHeader] ?? "");
         await addToOutbox(
           tx,
           next.projectId,

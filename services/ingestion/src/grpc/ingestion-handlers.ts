@@ -5,6 +5,7 @@ import type { IngestionRunUseCases } from "../app/ingestion-run-use-cases.js";
 import type { ProjectUseCases } from "../app/project-use-cases.js";
 import { givenSourceSpec, parseJson } from "../app/source-spec-message.js";
 import type { SourceUseCases } from "../app/source-use-cases.js";
+import type { WebhookUseCases } from "../app/webhook-use-cases.js";
 import { projectMessage, runMessage, runModeRecord, sourceMessage } from "./ingestion-messages.js";
 
 /** Every handler passes the principal its guard verified to the use case, which authorizes it. */
@@ -12,8 +13,9 @@ export function ingestionHandlers(useCases: {
   projects: ProjectUseCases;
   sources: SourceUseCases;
   runs: IngestionRunUseCases;
+  webhooks: WebhookUseCases;
 }): ServiceImplementation<typeof IngestionService> {
-  const { projects, sources, runs } = useCases;
+  const { projects, sources, runs, webhooks } = useCases;
   return {
     createProject: async (request, context) => projectMessage(await projects.create(callPrincipal(context.values), request)),
     listProjects: async (request, context) => {
@@ -33,6 +35,17 @@ export function ingestionHandlers(useCases: {
           name: request.name,
           ...givenSourceSpec(request.spec),
           secrets: parseJson("secrets", request.secretsJson || "{}"),
+          webhookSecret: request.webhookSecret,
+          syncEverySeconds: request.syncEverySeconds,
+        }),
+      ),
+    getSource: async (request, context) => sourceMessage(await sources.get(callPrincipal(context.values), request.projectId, request.sourceId)),
+    updateSource: async (request, context) =>
+      sourceMessage(
+        await sources.update(callPrincipal(context.values), request.projectId, request.sourceId, {
+          name: request.name,
+          webhookSecret: request.webhookSecret,
+          syncEverySeconds: request.syncEverySeconds,
         }),
       ),
     listSources: async (request, context) => {
@@ -50,6 +63,8 @@ export function ingestionHandlers(useCases: {
       return { runs: page.items.map(runMessage), nextPageToken: page.nextToken };
     },
     getIngestionRun: async (request, context) => runMessage(await runs.get(callPrincipal(context.values), request.projectId, request.runId)),
+    receiveWebhook: async (request, context) =>
+      webhooks.receive(callPrincipal(context.values), request.sourceId, { headers: request.headers, body: Buffer.from(request.body) }, context.requestId),
   };
 }
 

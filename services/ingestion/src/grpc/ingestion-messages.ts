@@ -41,6 +41,8 @@ export function sourceMessage(source: SourceRecord): Source {
     name: redactUrlCredentials(source.name),
     spec: sourceSpecMessage(spec),
     hasCredentials: source.sealedSecrets !== undefined || source.sealedCredentials !== undefined || legacy?.credentials !== undefined,
+    hasWebhookSecret: source.sealedWebhookSecret !== undefined,
+    syncEverySeconds: source.syncEverySeconds ?? 0,
     ...optionalTimestamp("createTime", source.createTime),
   });
 }
@@ -64,6 +66,7 @@ export function runMessage(run: RunRecord): IngestionRun {
     projectId: run.projectId,
     sourceIds: run.sourceIds,
     mode: run.mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL,
+    trigger: run.trigger ?? "user",
     status: statusByName[run.status],
     counts: run.counts,
     errors: run.errors,

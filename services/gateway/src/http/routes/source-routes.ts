@@ -12,7 +12,12 @@ export function sourceRoutes(peers: Peers, audit: AuditLog): Router {
   const router = Router();
 
   router.post("/v1/projects/:projectId/sources", async (request, response) => {
-    const { type, name, ...fields } = parseInput(requestBodies.CreateSource, request.body) as { type: string; name: string } & Record<string, unknown>;
+    const { type, name, webhookSecret, syncEvery, ...fields } = parseInput(requestBodies.CreateSource, request.body) as {
+      type: string;
+      name: string;
+      webhookSecret?: string;
+      syncEvery?: number;
+    } & Record<string, unknown>;
     const sourceType = sourceTypeNamed(type);
     const pick = (shape: object) => Object.fromEntries(Object.keys(shape).filter((key) => fields[key] !== undefined).map((key) => [key, fields[key]]));
     const source = await peers.ingestion.createSource({
@@ -20,6 +25,8 @@ export function sourceRoutes(peers: Peers, audit: AuditLog): Router {
       name,
       spec: { type, configJson: JSON.stringify(pick(sourceType.config.shape)) },
       secretsJson: JSON.stringify(pick(sourceType.secrets.shape)),
+      webhookSecret: webhookSecret ?? "",
+      syncEverySeconds: syncEvery ?? 0,
     });
     await audit.record(request, { action: "source.created", projectId: source.projectId, target: source.id, detail: source.name });
     response.status(201).location(`/v1/projects/${source.projectId}/sources/${source.id}`).json(sourceJson(source));
@@ -28,6 +35,26 @@ export function sourceRoutes(peers: Peers, audit: AuditLog): Router {
   router.get("/v1/projects/:projectId/sources", async (request, response) => {
     const page = await peers.ingestion.listSources({ projectId: authorizedProjectId(request, "sources.read"), page: pageFromQuery(request) });
     response.json({ sources: page.sources.map(sourceJson), ...nextCursor(page.nextPageToken) });
+  });
+
+  router.get("/v1/projects/:projectId/sources/:sourceId", async (request, response) => {
+    const source = await peers.ingestion.getSource({ projectId: authorizedProjectId(request, "sources.read"), sourceId: request.params.sourceId });
+    response.json(sourceJson(source));
+  });
+
+  router.patch("/v1/projects/:projectId/sources/:sourceId", async (request, response) => {
+    const change = parseInput(requestBodies.UpdateSource, request.body);
+    const projectId = authorizedProjectId(request, "sources.write");
+    const source = await peers.ingestion.updateSource({
+      projectId,
+      sourceId: request.params.sourceId,
+      ...(change.name !== undefined ? { name: change.name } : {}),
+      ...(change.webhookSecret !== undefined ? { webhookSecret: change.webhookSecret ?? "" } : {}),
+      ...(change.syncEvery !== undefined ? { syncEverySeconds: change.syncEvery ?? 0 } : {}),
+    });
+    const changed = Object.keys(change).join(", ");
+    await audit.record(request, { action: "source.updated", projectId, target: source.id, detail: changed });
+    response.json(sourceJson(source));
   });
 
   router.delete("/v1/projects/:projectId/sources/:sourceId", async (request, response) => {

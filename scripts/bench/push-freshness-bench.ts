@@ -1,0 +1,61 @@
+import { cp } from "node:fs/promises";
+import { join } from "node:path";
+import { GitRepositoryFixture } from "@qamesh/testkit/git-repository-fixture";
+import { githubDelivery, githubPush } from "@qamesh/testkit/webhook-deliveries";
+import { benchApi, percentile } from "./bench-api.js";
+
+const pushes = Number(process.env.BENCH_PUSHES ?? 20);
+const webhookSecret = "bench-webhook-secret-0123456789";
+
+/**
+ * Push-to-answer freshness: the corpus as a git repository (a git source with a webhook secret,
+ * indexed once in full), then `pushes` times: commit a one-line change to one file, deliver the
+ * signed push webhook as GitHub would, and time until search returns the new line. Also counts
+ * the files each push re-embedded (it should be one). `repositoryDirectory` must lie inside the
+ * mesh's LOCAL_SOURCE_ROOTS.
+ */
+export async function pushFreshnessBench(gatewayUrl: string, corpus: string, repositoryDirectory: string, label: string): Promise<string[]> {
+  const { api } = benchApi(gatewayUrl);
+  const repository = await GitRepositoryFixture.create(repositoryDirectory, "main");
+  await cp(corpus, repositoryDirectory, { recursive: true });
+  let head = await repository.commit("corpus");
+  const projectId = `fresh-${label.replace(/[^a-z0-9]+/g, "-").replace(/-+$/, "")}`;
+  await api("POST", "/v1/projects", { id: projectId, name: projectId });
+  const source = await api("POST", `/v1/projects/${projectId}/sources`, { type: "git", url: repository.url, branch: "main", webhookSecret });
+  const waitForRun = async (runId: string) => {
+    for (;;) {
+      const run = await api("GET", `/v1/projects/${projectId}/ingestions/${runId}`);
+      if (run.status === "succeeded" || run.status === "failed") return run;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const full = await waitForRun((await api("POST", `/v1/projects/${projectId}/ingestions`, { mode: "full" })).id);
+
+  const latencies: number[] = [];
+  const reembedded: number[] = [];
+  const hits = (await api("POST", `/v1/projects/${projectId}/search`, { query: "window for unit", k: 50 })).hits as { path: string }[];
+  const files = [...new Set(hits.map((hit) => hit.path))];
+  for (let push = 0; push < pushes; push++) {
+    const path = files[push % files.length]!;
+    const marker = `Freshness probe ${push}: the rollback drill for push ${push} runs at dawn on pier ${push * 7}.`;
+    await repository.write({ [path]: `${marker}\n` });
+    const before = head;
+    head = await repository.commit(`probe ${push}`);
+    const started = performance.now();
+    const delivery = githubDelivery(webhookSecret, "push", githubPush({ branch: "main", before, after: head }));
+    const response = await fetch(`${gatewayUrl}/v1/webhooks/${source.id}`, { method: "POST", headers: delivery.headers, body: delivery.body });
+    const receipt = (await response.json()) as { runId: string };
+    for (;;) {
+      const hits = (await api("POST", `/v1/projects/${projectId}/search`, { query: marker, k: 3 })).hits as { text: string }[];
+      if (hits.some((hit) => hit.text.includes(marker))) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    latencies.push(performance.now() - started);
+    reembedded.push((await waitForRun(receipt.runId)).counts.indexed);
+  }
+  const perPush = [...new Set(reembedded)].join("/");
+  return [
+    `push-to-answer freshness — ${label}, a ${full.counts.indexed}-file git repository, ${pushes} signed push webhooks of a one-line change`,
+    `  push delivered -> search returns the new line: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms; files re-embedded per push: ${perPush} (1 changed)`,
+  ];
+}
