@@ -1,5 +1,4 @@
 import { cp } from "node:fs/promises";
-import { join } from "node:path";
 import { GitRepositoryFixture } from "@qamesh/testkit/git-repository-fixture";
 import { githubDelivery, githubPush } from "@qamesh/testkit/webhook-deliveries";
 import { benchApi, percentile } from "./bench-api.js";
