@@ -21,6 +21,7 @@ export async function pushFreshnessBench(gatewayUrl: string, corpus: string, rep
   const projectId = `fresh-${label.replace(/[^a-z0-9]+/g, "-").replace(/-+$/, "")}`;
   await api("POST", "/v1/projects", { id: projectId, name: projectId });
   const source = await api("POST", `/v1/projects/${projectId}/sources`, { type: "git", url: repository.url, branch: "main", webhookSecret });
+  if (!source.id) throw new Error(`could not add the repository as a source: ${JSON.stringify(source)}`);
   const waitForRun = async (runId: string) => {
     for (;;) {
       const run = await api("GET", `/v1/projects/${projectId}/ingestions/${runId}`);
@@ -43,10 +44,17 @@ export async function pushFreshnessBench(gatewayUrl: string, corpus: string, rep
     const started = performance.now();
     const delivery = githubDelivery(webhookSecret, "push", githubPush({ branch: "main", before, after: head }));
     const response = await fetch(`${gatewayUrl}/v1/webhooks/${source.id}`, { method: "POST", headers: delivery.headers, body: delivery.body });
-    const receipt = (await response.json()) as { runId: string };
-    for (;;) {
+    const receipt = (await response.json()) as { runId: string; status: string };
+    if (response.status !== 202 || receipt.status !== "accepted") throw new Error(`the push webhook was answered ${response.status}: ${JSON.stringify(receipt)}`);
+    for (let polls = 0; ; polls++) {
       const hits = (await api("POST", `/v1/projects/${projectId}/search`, { query: marker, k: 3 })).hits as { text: string }[];
       if (hits.some((hit) => hit.text.includes(marker))) break;
+      if (polls > 2000) {
+        const wider = (await api("POST", `/v1/projects/${projectId}/search`, { query: marker, k: 50 })).hits as { text: string; path: string; score: number }[];
+        const rank = wider.findIndex((hit) => hit.text.includes(marker));
+        const run = await api("GET", `/v1/projects/${projectId}/ingestions/${receipt.runId}`);
+        throw new Error(`search never returned push ${push}'s line in ${path} among 3 (rank among 50: ${rank}; top: ${JSON.stringify(wider.slice(0, 3).map((hit) => [hit.path, hit.score]))}); the run: ${JSON.stringify(run.counts)} ${run.status}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     latencies.push(performance.now() - started);

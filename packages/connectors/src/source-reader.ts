@@ -6,8 +6,28 @@ export interface DiscoveredFile {
   size: number;
 }
 
+/** A ticket, pull request or page as a listing sees it, before reading it. */
+export interface DiscoveredDocument {
+  /** Its stable key in the source ("#12", "ABC-12", a page id), never a content hash. */
+  path: string;
+  /** Changes whenever it does (its update time): an unchanged version is not read again. */
+  version: string;
+}
+
+/** The tickets and pages a listing found. */
+export interface DocumentListing {
+  documents: DiscoveredDocument[];
+  /**
+   * Whether these are all of them: what is indexed but not listed was deleted or moved away
+   * upstream and goes (pruning). A listing of only what changed since a cursor is not complete.
+   */
+  complete: boolean;
+  /** Where the next listing of what changed starts (an update time); "" for none. */
+  cursor: string;
+}
+
 export interface SourceSnapshot {
-  /** Commit of a git source; "" for local folders. */
+  /** Commit of a git source; "" for local folders and sources without code. */
   commit: string;
   files: DiscoveredFile[];
 }
@@ -20,8 +40,30 @@ export interface SourceChanges {
   deleted: string[];
 }
 
-/** One kind of source: lists its files at a point in time and reads them back. */
+/** One part of a document that has its own link: the description, a comment, a page section. */
+export interface DocumentSection {
+  /** What the part is: "Description", "Comment by ann on 2026-01-02", a heading. */
+  heading: string;
+  text: string;
+  /** Where exactly it can be read. */
+  url: string;
+}
+
+/** A ticket, pull request or page, read in full for indexing. */
+export interface SourceDocument {
+  path: string;
+  version: string;
+  /** As a citation shows it: key and title ("#12 Refunds fail", "ABC-12 Login loops"). */
+  title: string;
+  url: string;
+  author: string;
+  updatedAt: string;
+  sections: DocumentSection[];
+}
+
+/** One kind of source: lists its files (and tickets or pages) at a point in time and reads them back. */
 export interface SourceReader {
+  /** Lists the source's files (none for a source of tickets or pages only). */
   discover(): Promise<SourceSnapshot>;
   /**
    * What changed since `commit`, for a reader that can tell (a repository that still has that
@@ -30,4 +72,11 @@ export interface SourceReader {
   changesSince?(commit: string): Promise<SourceChanges | undefined>;
   /** Content of a file as of `commit` (ignored by readers without history). */
   read(path: string, commit: string): Promise<Buffer>;
+  /**
+   * For sources with tickets or pages: those updated since `since` (a cursor an earlier listing
+   * returned, with some overlap), or all of them without one.
+   */
+  listDocuments?(since: string | undefined): Promise<DocumentListing>;
+  /** A ticket or page by its key; undefined when it no longer exists (deleted, moved away). */
+  readDocument?(path: string): Promise<SourceDocument | undefined>;
 }

@@ -16,6 +16,8 @@ export interface ReaderEnvironment extends SourceEnvironment {
   repositoryCacheDirectory: string;
   /** Larger files are listed but not read. */
   maxFileBytes: number;
+  /** Tells the run that reading waits (a provider's rate limit) for this many seconds, and why. */
+  reportWaiting?: (seconds: number, reason: string) => void;
 }
 
 /** The source being read: mirrors and sealed secrets are bound to it. */

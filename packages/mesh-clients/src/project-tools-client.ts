@@ -33,5 +33,7 @@ function passageReference(reference: SourceReference | undefined): PassageRefere
     startLine: reference?.startLine ?? 0,
     endLine: reference?.endLine ?? 0,
     commit: reference?.commit ?? "",
+    ...(reference?.title ? { title: reference.title } : {}),
+    ...(reference?.url ? { url: reference.url } : {}),
   };
 }

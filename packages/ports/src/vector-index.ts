@@ -9,8 +9,12 @@ export interface ChunkRecord {
   endLine: number;
   /** Git commit the content was read at, "" for local folders. */
   commit: string;
-  /** Hash of the whole file the chunk came from. */
+  /** Hash of the whole file the chunk came from (for a ticket or page: its version). */
   contentHash: string;
+  /** A ticket's or page's key and title, as a citation shows it; "" for files. */
+  title: string;
+  /** Where the chunk can be read: the ticket, the comment or the page section it came from; "" for files. */
+  url: string;
   text: string;
   vector: number[];
 }

@@ -4,3 +4,4 @@ export * from "./local-git-repository.js";
 export * from "./git-url-credentials.js";
 export * from "./outbound-policy.js";
 export * from "./outbound-config.js";
+export * from "./outbound-fetch.js";

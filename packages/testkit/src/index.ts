@@ -14,3 +14,4 @@ export * from "./temporary-sqlite-store.js";
 export * from "./captured-stdout.js";
 export * from "./event-stream-reader.js";
 export * from "./webhook-deliveries.js";
+export * from "./push-webhooks-suite.js";

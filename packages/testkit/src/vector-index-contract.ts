@@ -19,6 +19,8 @@ function chunk(projectId: string, id: string, seed: number, overrides: Partial<C
     endLine: 10,
     commit: "c0ffee",
     contentHash: "h1",
+    title: "",
+    url: "",
     text: `text of ${id}`,
     vector: unitVector(seed),
     ...overrides,
@@ -46,6 +48,15 @@ export function describeVectorIndexContract(adapter: string, openIndex: () => Pr
       expect(hits[0]!.score).toBeCloseTo(1, 4);
       const { vector: _vector, ...stored } = chunk("p", "b", 2);
       expect(hits[0]!.chunk).toEqual(stored);
+    });
+
+    it("keeps a ticket's or page's title and the URL of the part a chunk came from", async () => {
+      const index = await open();
+      const comment = chunk("p", "issue-12-comment", 4, { path: "issues/12", title: "#12 Refunds fail for EUR", url: "https://example.test/o/r/issues/12#issuecomment-99" });
+      await index.upsert("p", [comment, chunk("p", "a", 1)]);
+      const [hit] = await index.search("p", unitVector(4), 1);
+      expect(hit!.chunk).toMatchObject({ path: "issues/12", title: "#12 Refunds fail for EUR", url: "https://example.test/o/r/issues/12#issuecomment-99" });
+      expect((await index.list("p", { path: "src/a.ts" }))[0]).toMatchObject({ title: "", url: "" });
     });
 
     it("overwrites on a repeated id instead of duplicating", async () => {

@@ -11,6 +11,8 @@ export function toMetadata(chunk: ChunkRecord): Metadata {
     endLine: chunk.endLine,
     commit: chunk.commit,
     contentHash: chunk.contentHash,
+    title: chunk.title,
+    url: chunk.url,
   };
 }
 
@@ -25,6 +27,8 @@ export function fromMetadata(id: string, text: string | null | undefined, metada
     endLine: Number(field("endLine") ?? 0),
     commit: String(field("commit") ?? ""),
     contentHash: String(field("contentHash") ?? ""),
+    title: String(field("title") ?? ""),
+    url: String(field("url") ?? ""),
     text: text ?? "",
   };
 }

@@ -12,6 +12,8 @@ interface ChunkRow {
   end_line: number;
   commit_sha: string;
   content_hash: string;
+  title: string;
+  url: string;
   text: string;
   vector: number[];
 }
@@ -23,7 +25,13 @@ interface ChunkRow {
  */
 const maxConcurrentSearches = 4;
 
-const storedColumns = ["id", "project_id", "source_id", "path", "start_line", "end_line", "commit_sha", "content_hash", "text"];
+const storedColumns = ["id", "project_id", "source_id", "path", "start_line", "end_line", "commit_sha", "content_hash", "title", "url", "text"];
+
+/** Columns added after tables were first written, with what older rows hold in them. */
+const laterColumns = [
+  { name: "title", valueSql: "''" },
+  { name: "url", valueSql: "''" },
+];
 
 /** Values enter LanceDB's SQL filters as literals; quotes are doubled so a path cannot break out. */
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -121,6 +129,7 @@ export class LanceVectorIndex implements VectorIndex {
     const names = await this.db.tableNames();
     if (!names.includes(tableName(projectId))) return undefined;
     const table = await this.db.openTable(tableName(projectId));
+    await this.write(projectId, () => addLaterColumns(table));
     this.tables.set(projectId, table);
     return table;
   }
@@ -131,6 +140,13 @@ export class LanceVectorIndex implements VectorIndex {
     this.writeQueues.set(projectId, next.catch(() => undefined));
     return next;
   }
+}
+
+/** A table written before some columns existed gets them, once, when it is first opened. */
+async function addLaterColumns(table: Table): Promise<void> {
+  const present = new Set((await table.schema()).fields.map((field) => field.name));
+  const missing = laterColumns.filter((column) => !present.has(column.name));
+  if (missing.length > 0) await table.addColumns(missing);
 }
 
 /** Table names allow letters, digits, '_', '-', '.'; project ids are mapped into that set. */
@@ -155,6 +171,8 @@ function toRow(chunk: ChunkRecord): ChunkRow {
     end_line: chunk.endLine,
     commit_sha: chunk.commit,
     content_hash: chunk.contentHash,
+    title: chunk.title,
+    url: chunk.url,
     text: chunk.text,
     vector: chunk.vector,
   };
@@ -170,6 +188,8 @@ function fromRow(row: ChunkRow): StoredChunk {
     endLine: Number(row.end_line),
     commit: row.commit_sha,
     contentHash: row.content_hash,
+    title: row.title,
+    url: row.url,
     text: row.text,
   };
 }

@@ -3,7 +3,8 @@ import { encodeEvent, topics } from "@qamesh/events";
 import type { ChunkRecord } from "@qamesh/ports";
 import { IngestionItem_Action, type IngestionBatch } from "@qamesh/proto/qamesh/events/v1/ingestion_events_pb.js";
 import { chunkText } from "../chunking/chunk-text.js";
-import { gitBlobHash, type SourceReader } from "@qamesh/connectors";
+import { gitBlobHash, type SourceDocument, type SourceReader } from "@qamesh/connectors";
+import { documentChunks } from "../chunking/document-chunks.js";
 import { readerForSpec } from "../sources/reader-for-spec.js";
 import { chunkId, indexedFileId, indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
 import { isSourceRemoved, sourceRemovedReason } from "./removed-sources.js";
@@ -15,6 +16,8 @@ const embeddingsPerCall = 128;
 interface PreparedFile {
   path: string;
   contentHash: string;
+  /** A ticket or page rather than a file. */
+  document: boolean;
   chunks: Omit<ChunkRecord, "vector">[];
 }
 
@@ -44,11 +47,46 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   const counts: BatchCounts = { indexed: 0, deleted: 0, skipped: 0, failed: 0 };
   const errors: FileError[] = [];
   const prepared: PreparedFile[] = [];
-  const removals: string[] = [];
+  /** Paths whose chunks go: deleted upstream, or (`skipped`) no longer indexable. */
+  const removals: { path: string; skipped: boolean }[] = [];
+
+  const chunkOf = (path: string, contentHash: string, index: number, chunk: { startLine: number; endLine: number; text: string }, title = "", url = "") => ({
+    id: chunkId(projectId, sourceId, path, index),
+    projectId,
+    sourceId,
+    path,
+    startLine: chunk.startLine,
+    endLine: chunk.endLine,
+    commit: batch.commit,
+    contentHash,
+    title,
+    url,
+    text: chunk.text,
+  });
 
   for (const item of batch.items) {
     if (item.action === IngestionItem_Action.DELETE) {
-      removals.push(item.path);
+      removals.push({ path: item.path, skipped: false });
+      continue;
+    }
+    if (item.document) {
+      let document: SourceDocument | undefined;
+      try {
+        if (!reader.readDocument) throw new Error("this source has no documents");
+        document = await reader.readDocument(item.path);
+      } catch (error) {
+        counts.failed++;
+        errors.push({ sourceId, path: item.path, message: `could not read ${item.path}: ${isAppError(error) ? error.message : error instanceof Error ? error.message.split("\n")[0] : String(error)}` });
+        continue;
+      }
+      // Gone upstream since it was listed (deleted, moved to another project): its chunks go.
+      if (!document) {
+        removals.push({ path: item.path, skipped: false });
+        continue;
+      }
+      const { version, title } = document;
+      const chunks = documentChunks(document).map((chunk, index) => chunkOf(item.path, version, index, chunk, title, chunk.url));
+      prepared.push({ path: item.path, contentHash: version, document: true, chunks });
       continue;
     }
     let content: Buffer;
@@ -61,29 +99,20 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
     }
     if (looksBinary(content) || content.length > deps.readers.maxFileBytes) {
       counts.skipped++;
-      removals.push(item.path);
+      removals.push({ path: item.path, skipped: true });
       continue;
     }
     const contentHash = batch.commit ? item.contentHash : gitBlobHash(content);
-    const chunks = chunkText(item.path, content.toString("utf8")).map((chunk, index) => ({
-      id: chunkId(projectId, sourceId, item.path, index),
-      projectId,
-      sourceId,
-      path: item.path,
-      startLine: chunk.startLine,
-      endLine: chunk.endLine,
-      commit: batch.commit,
-      contentHash,
-      text: chunk.text,
-    }));
-    prepared.push({ path: item.path, contentHash, chunks });
+    const chunks = chunkText(item.path, content.toString("utf8")).map((chunk, index) => chunkOf(item.path, contentHash, index, chunk));
+    prepared.push({ path: item.path, contentHash, document: false, chunks });
   }
 
   const allChunks = prepared.flatMap((file) => file.chunks);
   let stored = prepared;
   try {
     await retrying(deps.retry, async () => {
-      const vectors = await embed(deps, projectId, allChunks.map((chunk) => `${chunk.path}\n${chunk.text}`));
+      // A file's chunk is embedded with its path, a ticket's or page's with its title.
+      const vectors = await embed(deps, projectId, allChunks.map((chunk) => `${chunk.title || chunk.path}\n${chunk.text}`));
       await deps.vectorIndex.upsert(projectId, allChunks.map((chunk, index) => ({ ...chunk, vector: vectors[index]! })));
     });
   } catch (error) {
@@ -109,6 +138,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
         path: file.path,
         contentHash: file.contentHash,
         chunkCount: file.chunks.length,
+        ...(file.document ? { document: true } : {}),
       });
     }),
   );
@@ -120,11 +150,11 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
       { id: `${runId}:${sourceId}:indexed:${file.path}`, key: projectId, requestId },
     ),
   );
-  for (const path of removals) {
+  for (const { path, skipped } of removals) {
     const wasIndexed = await indexedFiles.get(projectId, indexedFileId(sourceId, path));
     await deps.vectorIndex.delete(projectId, { sourceId, path });
     await indexedFiles.delete({ projectId, id: indexedFileId(sourceId, path) });
-    if (wasIndexed && !batch.items.some((item) => item.path === path && item.action === IngestionItem_Action.INDEX)) counts.deleted++;
+    if (wasIndexed && !skipped) counts.deleted++;
   }
 
   // The source may have been removed while this batch was being written: undo, so nothing of it

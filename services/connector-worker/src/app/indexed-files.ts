@@ -5,8 +5,11 @@ import { createHash } from "node:crypto";
 export interface IndexedFileRecord extends StoredDocument {
   sourceId: string;
   path: string;
+  /** For a ticket or page: its version. */
   contentHash: string;
   chunkCount: number;
+  /** A ticket, pull request or page (its key as the path), not a file. */
+  document?: boolean;
 }
 
 export const indexedFilesCollection = "indexed_files";

@@ -77,6 +77,8 @@ export const referenceJson = (reference: SourceReference | undefined) => ({
   startLine: reference?.startLine ?? 0,
   endLine: reference?.endLine ?? 0,
   commit: reference?.commit || null,
+  title: reference?.title || null,
+  url: reference?.url || null,
 });
 
 export const hitJson = (hit: SearchHit) => ({ chunkId: hit.chunkId, score: hit.score, text: hit.text, ...referenceJson(hit.reference) });

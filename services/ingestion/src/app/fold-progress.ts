@@ -30,6 +30,7 @@ export function foldProgress(run: RunRecord, progress: IngestionProgress, now: s
       sourceProgress.discovered = true;
       sourceProgress.batchCount = step.value.batchCount;
       sourceProgress.commit = step.value.commit;
+      sourceProgress.documentsCursor = step.value.documentsCursor;
       next.counts.discovered += step.value.discovered;
       next.counts.unchanged += step.value.unchanged;
       next.counts.skipped += step.value.skipped;

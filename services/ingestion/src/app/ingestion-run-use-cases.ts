@@ -29,7 +29,7 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
    * Writes a run over `targets` and its `ingestion.requested` event with `tx` (whatever else the
    * caller writes lands with them or not at all); workers do the rest.
    */
-  async function writeRun(tx: DocumentStore, projectId: string, targets: SourceRecord[], mode: RunMode, trigger: RunTrigger, requestId: string): Promise<RunRecord> {
+  async function writeRun(tx: DocumentStore, projectId: string, targets: SourceRecord[], mode: RunMode, trigger: RunTrigger, requestId: string, documents: readonly string[] = []): Promise<RunRecord> {
     const run: RunRecord = {
       id: randomUUID(),
       projectId,
@@ -50,7 +50,13 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
         runId: run.id,
         projectId,
         mode: mode === "full" ? IngestionMode.FULL : IngestionMode.INCREMENTAL,
-        sources: targets.map((source) => ({ sourceId: source.id, spec: sources.specForWorkers(source), indexedCommit: source.indexedCommit ?? "" })),
+        sources: targets.map((source) => ({
+          sourceId: source.id,
+          spec: sources.specForWorkers(source),
+          indexedCommit: source.indexedCommit ?? "",
+          documentsCursor: source.documentsCursor ?? "",
+          documents: [...documents],
+        })),
       },
       { id: `${run.id}:requested`, key: projectId, requestId },
     );
@@ -77,10 +83,10 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
      * Brings one source up to date for a webhook or its schedule, with `tx`: an incremental run,
      * unless one such run of the source is still under way. Then the source is marked, and the
      * run that follows that one when it ends (runs of one source that overlap could write an
-     * older version of a file after a newer one). The caller commits, then calls
-     * `onEventsCommitted`.
+     * older version of a file after a newer one); that next run lists what changed, so it also
+     * covers the `documents` a webhook named. The caller commits, then calls `onEventsCommitted`.
      */
-    async sync(tx: DocumentStore, source: SourceRecord, trigger: RunTrigger, requestId: string): Promise<{ run: RunRecord; queued: boolean }> {
+    async sync(tx: DocumentStore, source: SourceRecord, trigger: RunTrigger, requestId: string, documents: readonly string[] = []): Promise<{ run: RunRecord; queued: boolean }> {
       const runsOf = tx.collection<RunRecord>(collections.runs);
       const active = source.syncRunId ? await runsOf.get(source.projectId, source.syncRunId) : undefined;
       const sourcesOf = tx.collection<SourceRecord>(collections.sources);
@@ -88,7 +94,7 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
         if (!source.syncPending) await sourcesOf.put({ ...source, syncPending: true });
         return { run: active, queued: true };
       }
-      const run = await writeRun(tx, source.projectId, [source], "incremental", trigger, requestId);
+      const run = await writeRun(tx, source.projectId, [source], "incremental", trigger, requestId, documents);
       await sourcesOf.put({ ...source, syncRunId: run.id, syncPending: false });
       return { run, queued: false };
     },
@@ -127,10 +133,14 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
       for (const [sourceId, progress] of Object.entries(run.sources)) {
         const source = await sourcesOf.get(run.projectId, sourceId);
         if (!source) continue;
-        const clean = progress.discovered && !progress.failed && !progress.failedItems && progress.commit;
-        const updated: SourceRecord = clean ? { ...source, indexedCommit: progress.commit! } : source;
+        const clean = progress.discovered && !progress.failed && !progress.failedItems;
+        const updated: SourceRecord = {
+          ...source,
+          ...(clean && progress.commit ? { indexedCommit: progress.commit } : {}),
+          ...(clean && progress.documentsCursor ? { documentsCursor: progress.documentsCursor } : {}),
+        };
         if (source.syncRunId === run.id && source.syncPending) await this.sync(tx, updated, run.trigger ?? "webhook", requestId);
-        else if (updated !== source) await sourcesOf.put(updated);
+        else if (updated.indexedCommit !== source.indexedCommit || updated.documentsCursor !== source.documentsCursor) await sourcesOf.put(updated);
       }
     },
 

@@ -26,6 +26,8 @@ export interface SourceRecord extends StoredDocument {
   syncScheduled?: boolean;
   /** The commit its index reflects in full: the last run of it without failures saw it. */
   indexedCommit?: string;
+  /** Where the next listing of its tickets or pages changed since then starts (same rule). */
+  documentsCursor?: string;
   /** The run a webhook or the schedule last started for it, and whether another was asked for meanwhile. */
   syncRunId?: string;
   syncPending?: boolean;
@@ -60,6 +62,8 @@ export interface RunSourceProgress {
   batchesCompleted: number;
   /** The commit discovery saw; "" for sources without history. */
   commit?: string;
+  /** Where discovery says the next listing of changed documents starts. */
+  documentsCursor?: string;
   /** Items of this source that failed. */
   failedItems?: number;
 }

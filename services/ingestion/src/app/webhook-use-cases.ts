@@ -92,7 +92,7 @@ export function webhookUseCases({ store, sources, runs, logger, clock, onEventsC
               receipt = { status: "reported", runId: run.id, reason: outcome.reason, event: outcome.event };
               return;
             }
-            const { run, queued } = await runs.sync(tx, current, "webhook", requestId);
+            const { run, queued } = await runs.sync(tx, current, "webhook", requestId, outcome.documents ?? []);
             receipt = {
               status: queued ? "queued" : "accepted",
               runId: run.id,

@@ -1,3 +1,4 @@
+import { chunkReference } from "@qamesh/ports";
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImplementation } from "@qamesh/grpc";
 import { invalidArgument } from "@qamesh/errors";
@@ -33,13 +34,7 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
           chunkId: hit.chunk.id,
           score: hit.score,
           text: hit.chunk.text,
-          reference: create(SourceReferenceSchema, {
-            sourceId: hit.chunk.sourceId,
-            path: hit.chunk.path,
-            startLine: hit.chunk.startLine,
-            endLine: hit.chunk.endLine,
-            commit: hit.chunk.commit,
-          }),
+          reference: create(SourceReferenceSchema, chunkReference(hit.chunk)),
         })),
       };
     },

@@ -1,5 +1,6 @@
 import { toAppError } from "@qamesh/errors";
 import type { CallSignal, LlmMessage, LlmTool, Passage, ProjectModels, ProjectTools, ToolCall } from "@qamesh/ports";
+import { referenceLabel } from "@qamesh/ports";
 import type { AnswerEvent } from "../answers/answer-events.js";
 import { askUserTool, questionOf } from "./ask-user-tool.js";
 import type { AgentState, CitationRecord, QuestionRecord } from "../sessions/chat-records.js";
@@ -115,7 +116,7 @@ async function* retrieveThenAnswer(deps: AgentDeps, input: AnswerInput, call: Ca
   yield* runCalls(deps, input.projectId, tools, [search], state, new Map(), call);
   // The model reads the passages as its numbered documents, so the tool message is not repeated.
   state.messages = messages;
-  const documents = state.passages.map(({ reference, text }) => ({ title: `${reference.path}:${reference.startLine}-${reference.endLine}`, text }));
+  const documents = state.passages.map(({ reference, text }) => ({ title: referenceLabel(reference), text }));
   const turn = yield* modelTurn(deps, input.projectId, { messages, documents }, state.usage, call);
   state.answer = turn.text;
   state.messages.push({ role: "assistant", content: turn.text });
@@ -258,9 +259,8 @@ function fitting(found: readonly Passage[]): Passage[] {
 function toolMessage(result: CallResult, numbered: { number: number; passage: Passage }[]): string {
   if (result.error !== undefined) return `error: ${result.error}`;
   const blocks = numbered.map(({ number, passage }) => {
-    const { path, startLine, endLine } = passage.reference;
-    const lines = passage.text.split("\n").map((line, index) => `${startLine + index}| ${line}`);
-    return `[${number}] ${path}:${startLine}-${endLine}\n${lines.join("\n")}\n\n`;
+    const lines = passage.text.split("\n").map((line, index) => `${passage.reference.startLine + index}| ${line}`);
+    return `[${number}] ${referenceLabel(passage.reference)}\n${lines.join("\n")}\n\n`;
   });
   return `${blocks.join("")}result: ${result.resultJson}`.slice(0, maxToolMessageChars);
 }

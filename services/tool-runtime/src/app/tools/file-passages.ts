@@ -12,7 +12,15 @@ export function filePassage(file: IndexedFile, start: number, end: number): Pass
   const first = Math.max(1, start);
   const last = Math.min(file.lines.length, end);
   return {
-    reference: { sourceId: file.sourceId, path: file.path, startLine: first, endLine: last, commit: file.commit },
+    reference: {
+      sourceId: file.sourceId,
+      path: file.path,
+      startLine: first,
+      endLine: last,
+      commit: file.commit,
+      ...(file.title ? { title: file.title } : {}),
+      ...(file.url ? { url: file.url } : {}),
+    },
     text: file.lines.slice(first - 1, last).join("\n"),
   };
 }

@@ -7,6 +7,9 @@ export interface IndexedFile {
   path: string;
   /** "" for local folders. */
   commit: string;
+  /** A ticket's or page's title and link; "" for files. */
+  title: string;
+  url: string;
   /** lines[n - 1] is line n. */
   lines: string[];
 }
@@ -52,5 +55,7 @@ function assemble(chunks: StoredChunk[]): IndexedFile {
     });
   }
   for (let index = 0; index < lines.length; index++) lines[index] ??= "";
-  return { sourceId: first.sourceId, path: first.path, commit: first.commit, lines };
+  // A ticket's first chunk holds its description, whose link is the ticket's own.
+  const opening = ordered[0]!;
+  return { sourceId: first.sourceId, path: first.path, commit: first.commit, title: opening.title, url: opening.url, lines };
 }

@@ -1,3 +1,4 @@
+import { chunkReference } from "@qamesh/ports";
 import { z } from "zod";
 import { maxSearchResults } from "@qamesh/limits";
 import { semanticSearch, type SemanticSearchDeps } from "./semantic-search.js";
@@ -17,7 +18,7 @@ export const semanticSearchTool = (deps: SemanticSearchDeps) =>
       return {
         result: { found: hits.map((hit) => ({ path: hit.chunk.path, startLine: hit.chunk.startLine, endLine: hit.chunk.endLine, score: Number(hit.score.toFixed(4)) })) },
         passages: hits.map((hit) => ({
-          reference: { sourceId: hit.chunk.sourceId, path: hit.chunk.path, startLine: hit.chunk.startLine, endLine: hit.chunk.endLine, commit: hit.chunk.commit },
+          reference: chunkReference(hit.chunk),
           text: hit.chunk.text,
         })),
       };

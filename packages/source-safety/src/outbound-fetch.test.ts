@@ -1,0 +1,32 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outboundFetch, RedirectRefusedError } from "./outbound-fetch.js";
+import { OutboundPolicy, RefusedAddressError } from "./outbound-policy.js";
+
+describe("fetching an address a user named", () => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      if (request.url === "/moved") response.writeHead(301, { location: "http://169.254.169.254/latest/meta-data" }).end();
+      else response.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://localhost:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("connects only to addresses the policy allows, by name as well as by literal", async () => {
+    await expect(outboundFetch(new OutboundPolicy())(`${base}/`)).rejects.toMatchObject({ cause: expect.any(RefusedAddressError) });
+    const allowed = outboundFetch(new OutboundPolicy(["127.0.0.0/8", "::1/128"]));
+    expect(await (await allowed(`${base}/`)).json()).toEqual({ ok: true });
+  });
+
+  it("refuses to follow a redirect", async () => {
+    const allowed = outboundFetch(new OutboundPolicy(["127.0.0.0/8", "::1/128"]));
+    await expect(allowed(`${base}/moved`)).rejects.toBeInstanceOf(RedirectRefusedError);
+  });
+});
