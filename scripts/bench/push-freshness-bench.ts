@@ -5,6 +5,8 @@ import { benchApi, percentile } from "./bench-api.js";
 
 const pushes = Number(process.env.BENCH_PUSHES ?? 20);
 const webhookSecret = "bench-webhook-secret-0123456789";
+/** How long a push's line is looked for; past it, the push counts as not found by search. */
+const searchWaitMs = 15_000;
 
 /**
  * Push-to-answer freshness: the corpus as a git repository (a git source with a webhook secret,
@@ -32,6 +34,10 @@ export async function pushFreshnessBench(gatewayUrl: string, corpus: string, rep
   const full = await waitForRun((await api("POST", `/v1/projects/${projectId}/ingestions`, { mode: "full" })).id);
 
   const latencies: number[] = [];
+  /** Pushes whose line search did not return within searchWaitMs although the run indexed it. */
+  let unfound = 0;
+  /** Delivery to the run's end (the server's clock is this machine's). */
+  const runLatencies: number[] = [];
   const reembedded: number[] = [];
   const hits = (await api("POST", `/v1/projects/${projectId}/search`, { query: "window for unit", k: 50 })).hits as { path: string }[];
   const files = [...new Set(hits.map((hit) => hit.path))];
@@ -42,27 +48,29 @@ export async function pushFreshnessBench(gatewayUrl: string, corpus: string, rep
     const before = head;
     head = await repository.commit(`probe ${push}`);
     const started = performance.now();
+    const deliveredAt = Date.now();
     const delivery = githubDelivery(webhookSecret, "push", githubPush({ branch: "main", before, after: head }));
     const response = await fetch(`${gatewayUrl}/v1/webhooks/${source.id}`, { method: "POST", headers: delivery.headers, body: delivery.body });
     const receipt = (await response.json()) as { runId: string; status: string };
     if (response.status !== 202 || receipt.status !== "accepted") throw new Error(`the push webhook was answered ${response.status}: ${JSON.stringify(receipt)}`);
-    for (let polls = 0; ; polls++) {
+    const deadline = started + searchWaitMs;
+    let found = false;
+    while (!found && performance.now() < deadline) {
       const hits = (await api("POST", `/v1/projects/${projectId}/search`, { query: marker, k: 3 })).hits as { text: string }[];
-      if (hits.some((hit) => hit.text.includes(marker))) break;
-      if (polls > 2000) {
-        const wider = (await api("POST", `/v1/projects/${projectId}/search`, { query: marker, k: 50 })).hits as { text: string; path: string; score: number }[];
-        const rank = wider.findIndex((hit) => hit.text.includes(marker));
-        const run = await api("GET", `/v1/projects/${projectId}/ingestions/${receipt.runId}`);
-        throw new Error(`search never returned push ${push}'s line in ${path} among 3 (rank among 50: ${rank}; top: ${JSON.stringify(wider.slice(0, 3).map((hit) => [hit.path, hit.score]))}); the run: ${JSON.stringify(run.counts)} ${run.status}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      found = hits.some((hit) => hit.text.includes(marker));
+      if (!found) await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    latencies.push(performance.now() - started);
-    reembedded.push((await waitForRun(receipt.runId)).counts.indexed);
+    if (!found) unfound++;
+    else latencies.push(performance.now() - started);
+    const run = await waitForRun(receipt.runId);
+    reembedded.push(run.counts.indexed);
+    runLatencies.push(Date.parse(run.finishedAt) - deliveredAt);
   }
   const perPush = [...new Set(reembedded)].join("/");
   return [
     `push-to-answer freshness — ${label}, a ${full.counts.indexed}-file git repository, ${pushes} signed push webhooks of a one-line change`,
-    `  push delivered -> search returns the new line: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms; files re-embedded per push: ${perPush} (1 changed)`,
+    `  push delivered -> its run finished (only the changed file re-indexed): p50 ${percentile(runLatencies, 50).toFixed(0)} ms, p95 ${percentile(runLatencies, 95).toFixed(0)} ms`,
+    `  push delivered -> search returns the new line: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms over ${latencies.length} pushes; ` +
+      `${unfound} indexed but not among the top 3 hits within ${searchWaitMs / 1000} s; files re-embedded per push: ${perPush} (1 changed)`,
   ];
 }
