@@ -41,7 +41,8 @@ export class GitHttpServer {
   }
 }
 
-function serveWithHttpBackend(projectRoot: string, request: IncomingMessage, response: ServerResponse): void {
+/** Answers one smart-HTTP request with `git http-backend`, serving the repositories under `projectRoot`. */
+export function serveWithHttpBackend(projectRoot: string, request: IncomingMessage, response: ServerResponse): void {
   const url = new URL(request.url ?? "/", "http://localhost");
   const backend = spawn("git", ["http-backend"], {
     env: {

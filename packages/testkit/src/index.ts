@@ -15,3 +15,4 @@ export * from "./captured-stdout.js";
 export * from "./event-stream-reader.js";
 export * from "./webhook-deliveries.js";
 export * from "./push-webhooks-suite.js";
+export * from "./fake-github-server.js";
