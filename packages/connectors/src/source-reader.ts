@@ -52,6 +52,10 @@ export interface DocumentSection {
 /** A ticket, pull request or page, read in full for indexing. */
 export interface SourceDocument {
   path: string;
+  /** What it is, as runs count it: issues, pullRequests, mergeRequests, pages, blogPosts. */
+  kind: string;
+  /** Its comments (and review comments) among the sections, as runs count them. */
+  commentCount: number;
   version: string;
   /** As a citation shows it: key and title ("#12 Refunds fail", "ABC-12 Login loops"). */
   title: string;

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeGitHubServer, GitRepositoryFixture, githubDelivery, githubExample } from "@qamesh/testkit";
+import { eventually, FakeGitHubServer, GitRepositoryFixture, githubDelivery, githubExample } from "@qamesh/testkit";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 const token = "ghp_test_token_0123456789";
@@ -61,7 +61,12 @@ describe("a GitHub source: code, issues and pull requests with their comments", 
 
   it("reads the code through git and every issue and pull request, with comments and review comments", async () => {
     const run = await runOf("full");
-    expect(run).toMatchObject({ status: "succeeded", counts: { discovered: 5, indexed: 5, failed: 0 } });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      counts: { discovered: 5, indexed: 5, failed: 0, indexedByKind: { files: 2, issues: 2, pullRequests: 1, comments: 2 } },
+      progress: { batches: 1, batchesDone: 1 },
+      waiting: null,
+    });
     expect(logLines.join("\n")).not.toContain(token);
   });
 
@@ -84,12 +89,28 @@ describe("a GitHub source: code, issues and pull requests with their comments", 
     expect((await search("shipped autumn release theme flag"))[0]).toMatchObject({ path: "#14", url: `${github.url}/acme/shop/issues/14#issuecomment-950` });
   });
 
-  it("waits out a rate limit (429 with Retry-After) mid-run and completes", async () => {
+  it("waits out a rate limit (429 with Retry-After) mid-run, saying so on the run, and completes", async () => {
     github.putIssue("acme", "shop", { number: 15, title: "Slow search", body: "Search takes seconds on the orders page.", user: "ann", state: "open", comments: [] });
-    github.inject({ pathPattern: /\/issues\/15\/comments$/, status: 429, headers: { "retry-after": "1" }, message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", times: 1 });
-    const run = await runOf("incremental");
-    expect(run).toMatchObject({ status: "succeeded", counts: { indexed: 1, failed: 0 } });
+    github.inject({ pathPattern: /\/issues\/15\/comments$/, status: 429, headers: { "retry-after": "2" }, message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", times: 1 });
+    const started = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode: "incremental" });
+    const waiting = await eventually(async () => {
+      const { body } = await harness.api("GET", `/v1/projects/${projectId}/ingestions/${started.body.id}`);
+      expect(body.waiting).toMatchObject({ reason: expect.stringContaining("secondary rate limit"), until: expect.any(String) });
+      return body;
+    });
+    expect(waiting.status).toBe("running");
+    const run = await harness.waitForRun(projectId, started.body.id);
+    expect(run).toMatchObject({ status: "succeeded", counts: { indexed: 1, failed: 0 }, waiting: null });
     expect(github.requests.filter((request) => request.startsWith("GET /repos/acme/shop/issues/15/comments"))).toHaveLength(2);
+  });
+
+  it("retries a server error (502) and completes", async () => {
+    const listings = () => github.requests.filter((request) => request.startsWith("GET /repos/acme/shop/issues?")).length;
+    const before = listings();
+    github.inject({ pathPattern: /\/repos\/acme\/shop\/issues$/, status: 502, message: "Server Error", times: 1 });
+    const run = await runOf("incremental");
+    expect(run).toMatchObject({ status: "succeeded", counts: { failed: 0 } });
+    expect(listings() - before).toBe(2);
   });
 
   it("removes what was deleted upstream: through the issue's webhook, and by the full listing", async () => {

@@ -47,6 +47,8 @@ export function githubDocument(item: GitHubItem, comments: GitHubComment[], revi
   ];
   return {
     path: githubDocumentKey(item.number),
+    kind: item.pull_request ? "pullRequests" : "issues",
+    commentCount: comments.length + reviewComments.length,
     version: item.updated_at,
     title: `#${item.number} ${item.title}`,
     url: item.html_url,

@@ -5,6 +5,7 @@ import { IngestionItem_Action } from "@qamesh/proto/qamesh/events/v1/ingestion_e
 import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { DocumentListing, SourceChanges, SourceReader, SourceSnapshot } from "@qamesh/connectors";
 import { readerForSpec } from "../sources/reader-for-spec.js";
+import { waitingReporter } from "./waiting-reports.js";
 import { indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
 import { isSourceRemoved, sourceRemovedReason } from "./removed-sources.js";
 import type { WorkerDeps } from "./worker-deps.js";
@@ -40,7 +41,7 @@ export async function discoverSource(deps: WorkerDeps, input: DiscoveryInput): P
   if (await isSourceRemoved(deps.store, projectId, sourceId)) return reportFailed(sourceRemovedReason);
   let work: DiscoveredWork;
   try {
-    const reader = await readerForSpec(source.spec, deps.readers, { projectId, sourceId });
+    const reader = await readerForSpec(source.spec, deps.readers, { projectId, sourceId }, waitingReporter(deps, { runId, projectId, sourceId, requestId: input.requestId }));
     work = source.documents.length > 0 ? workForDocuments(source.documents) : await workOfRun(deps, reader, input);
   } catch (error) {
     const message = isAppError(error) ? error.message : `could not read the source: ${error instanceof Error ? error.message : String(error)}`;

@@ -9,6 +9,7 @@ import { readerForSpec } from "../sources/reader-for-spec.js";
 import { chunkId, indexedFileId, indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
 import { isSourceRemoved, sourceRemovedReason } from "./removed-sources.js";
 import { retrying } from "./retrying.js";
+import { waitingReporter } from "./waiting-reports.js";
 import type { WorkerDeps } from "./worker-deps.js";
 
 const embeddingsPerCall = 128;
@@ -18,6 +19,9 @@ interface PreparedFile {
   contentHash: string;
   /** A ticket or page rather than a file. */
   document: boolean;
+  /** As runs count it: files, issues, pullRequests, pages...; and the comments it holds. */
+  kind: string;
+  comments: number;
   chunks: Omit<ChunkRecord, "vector">[];
 }
 
@@ -38,13 +42,13 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   if (await isSourceRemoved(deps.store, projectId, sourceId)) return reportBatchNotRead(deps, batch, requestId, sourceRemovedReason);
   let reader: SourceReader;
   try {
-    reader = await readerForSpec(batch.spec, deps.readers, { projectId, sourceId });
+    reader = await readerForSpec(batch.spec, deps.readers, { projectId, sourceId }, waitingReporter(deps, { runId, projectId, sourceId, requestId }));
   } catch (error) {
     // Say why on the run rather than retrying an event that can never succeed.
     return reportBatchNotRead(deps, batch, requestId, `could not read the source: ${isAppError(error) ? error.message : "its settings are unreadable"}`);
   }
   const indexedFiles = deps.store.collection<IndexedFileRecord>(indexedFilesCollection);
-  const counts: BatchCounts = { indexed: 0, deleted: 0, skipped: 0, failed: 0 };
+  const counts: BatchCounts = { indexed: 0, deleted: 0, skipped: 0, failed: 0, indexedByKind: {} };
   const errors: FileError[] = [];
   const prepared: PreparedFile[] = [];
   /** Paths whose chunks go: deleted upstream, or (`skipped`) no longer indexable. */
@@ -86,7 +90,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
       }
       const { version, title } = document;
       const chunks = documentChunks(document).map((chunk, index) => chunkOf(item.path, version, index, chunk, title, chunk.url));
-      prepared.push({ path: item.path, contentHash: version, document: true, chunks });
+      prepared.push({ path: item.path, contentHash: version, document: true, kind: document.kind, comments: document.commentCount, chunks });
       continue;
     }
     let content: Buffer;
@@ -104,7 +108,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
     }
     const contentHash = batch.commit ? item.contentHash : gitBlobHash(content);
     const chunks = chunkText(item.path, content.toString("utf8")).map((chunk, index) => chunkOf(item.path, contentHash, index, chunk));
-    prepared.push({ path: item.path, contentHash, document: false, chunks });
+    prepared.push({ path: item.path, contentHash, document: false, kind: "files", comments: 0, chunks });
   }
 
   const allChunks = prepared.flatMap((file) => file.chunks);
@@ -143,6 +147,10 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
     }),
   );
   counts.indexed += stored.length;
+  for (const file of stored) {
+    counts.indexedByKind[file.kind] = (counts.indexedByKind[file.kind] ?? 0) + 1;
+    if (file.comments > 0) counts.indexedByKind.comments = (counts.indexedByKind.comments ?? 0) + file.comments;
+  }
   const indexedEvents = stored.map((file) =>
     encodeEvent(
       topics.documentIndexed,
@@ -167,7 +175,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   await deps.bus.publish([...indexedEvents, batchCompleted(batch, counts, errors, requestId)]);
 }
 
-type BatchCounts = { indexed: number; deleted: number; skipped: number; failed: number };
+type BatchCounts = { indexed: number; deleted: number; skipped: number; failed: number; indexedByKind: Record<string, number> };
 type FileError = { sourceId: string; path: string; message: string };
 
 /** The one progress event of a batch; its id is the batch's, so a redelivery counts once. */
@@ -184,7 +192,7 @@ function batchCompleted(batch: IngestionBatch, counts: BatchCounts, errors: File
 async function reportBatchNotRead(deps: WorkerDeps, batch: IngestionBatch, requestId: string, reason: string): Promise<void> {
   const toIndex = batch.items.filter((item) => item.action === IngestionItem_Action.INDEX);
   const errors = toIndex.map((item) => ({ sourceId: batch.sourceId, path: item.path, message: reason }));
-  await deps.bus.publish([batchCompleted(batch, { indexed: 0, deleted: 0, skipped: 0, failed: toIndex.length }, errors, requestId)]);
+  await deps.bus.publish([batchCompleted(batch, { indexed: 0, deleted: 0, skipped: 0, failed: toIndex.length, indexedByKind: {} }, errors, requestId)]);
 }
 
 async function embed(deps: WorkerDeps, projectId: string, texts: string[]): Promise<number[][]> {

@@ -3,6 +3,8 @@ import { documentChunks } from "./document-chunks.js";
 
 const ticket = {
   path: "#12",
+  kind: "issues",
+  commentCount: 1,
   version: "2026-11-01T10:00:00Z",
   title: "#12 Refunds fail for EUR invoices",
   url: "https://github.example/o/r/issues/12",

@@ -483,7 +483,16 @@ export const openApiDocument = {
           status: { enum: ["queued", "running", "succeeded", "failed"] },
           counts: {
             type: "object",
-            properties: Object.fromEntries(["discovered", "indexed", "unchanged", "deleted", "skipped", "failed"].map((name) => [name, { type: "integer" }])),
+            properties: {
+              ...Object.fromEntries(["discovered", "indexed", "unchanged", "deleted", "skipped", "failed"].map((name) => [name, { type: "integer" }])),
+              indexedByKind: { type: "object", additionalProperties: { type: "integer" }, description: "what was indexed, by kind: files, issues, pullRequests, comments, pages..." },
+            },
+          },
+          progress: { type: "object", properties: { batches: { type: "integer" }, batchesDone: { type: "integer" } }, description: "batches of work found so far, and done" },
+          waiting: {
+            type: ["object", "null"],
+            properties: { until: { type: "string", format: "date-time" }, reason: { type: "string" } },
+            description: "while reading waits out a provider's rate limit",
           },
           errors: { type: "array", items: { type: "object", properties: { sourceId: { type: "string" }, path: { type: ["string", "null"] }, message: { type: "string" } } } },
           createdAt: { type: "string", format: "date-time" },

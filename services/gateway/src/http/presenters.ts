@@ -64,7 +64,14 @@ export const runJson = (run: IngestionRun) => ({
     deleted: run.counts?.deleted ?? 0,
     skipped: run.counts?.skipped ?? 0,
     failed: run.counts?.failed ?? 0,
+    indexedByKind: { ...run.counts?.indexedByKind },
   },
+  progress: { batches: run.batchCount, batchesDone: run.batchesCompleted },
+  // Shown while the wait lasts: a run waiting out a rate limit is not stuck.
+  waiting:
+    run.status === IngestionRunStatus.RUNNING && run.waitingUntil && timestampDate(run.waitingUntil).getTime() > Date.now()
+      ? { until: iso(run.waitingUntil), reason: run.waitingReason }
+      : null,
   errors: run.errors.map((error) => ({ sourceId: error.sourceId, path: error.path || null, message: error.message })),
   createdAt: iso(run.createTime),
   startedAt: iso(run.startTime),

@@ -15,6 +15,10 @@ export function foldProgress(run: RunRecord, progress: IngestionProgress, now: s
   if (run.status === "succeeded" || run.status === "failed") return run;
   const source = run.sources[progress.sourceId];
   if (!source) return run;
+  if (progress.step.case === "sourceWaiting") {
+    const until = new Date(Number(progress.step.value.untilMs)).toISOString();
+    return { ...run, status: "running", startTime: run.startTime ?? now, waitingUntil: until, waitingReason: shortened(progress.step.value.reason) };
+  }
   const next: RunRecord = {
     ...run,
     status: "running",
@@ -41,6 +45,9 @@ export function foldProgress(run: RunRecord, progress: IngestionProgress, now: s
       next.counts.deleted += step.value.deleted;
       next.counts.skipped += step.value.skipped;
       next.counts.failed += step.value.failed;
+      for (const [kind, count] of Object.entries(step.value.indexedByKind)) {
+        next.counts.indexedByKind = { ...next.counts.indexedByKind, [kind]: (next.counts.indexedByKind?.[kind] ?? 0) + count };
+      }
       sourceProgress.failedItems = (sourceProgress.failedItems ?? 0) + step.value.failed;
       for (const error of step.value.errors) {
         if (next.errors.length < maxStoredErrors) next.errors.push({ sourceId: error.sourceId, path: error.path, message: shortened(error.message) });

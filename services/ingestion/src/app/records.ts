@@ -46,6 +46,8 @@ export interface RunCounts {
   deleted: number;
   skipped: number;
   failed: number;
+  /** What was indexed, by kind (files, issues, pullRequests, comments, pages...); absent on older runs. */
+  indexedByKind?: Record<string, number>;
 }
 
 export interface RunItemError {
@@ -80,6 +82,9 @@ export interface RunRecord extends StoredDocument {
   createTime: string;
   startTime: string | null;
   endTime: string | null;
+  /** The last wait a reader reported (a provider's rate limit): until when, and why. */
+  waitingUntil?: string;
+  waitingReason?: string;
 }
 
 export const collections = {
