@@ -50,6 +50,8 @@ export class FakeGitHubServer {
   private readonly failures: InjectedFailure[] = [];
   /** "METHOD path?query" of every API request, in order. */
   readonly requests: string[] = [];
+  /** How long every API answer takes: a slow provider, so a run lasts long enough to be interrupted. */
+  responseDelayMs = 0;
   private clock = Date.now();
 
   private constructor(
@@ -114,6 +116,11 @@ export class FakeGitHubServer {
       return;
     }
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
+    if (this.responseDelayMs > 0) setTimeout(() => this.answer(request, response, url), this.responseDelayMs);
+    else this.answer(request, response, url);
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse, url: URL): void {
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
       response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
     if (this.token && request.headers.authorization !== `token ${this.token}`) {
