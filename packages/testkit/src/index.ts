@@ -16,3 +16,4 @@ export * from "./event-stream-reader.js";
 export * from "./webhook-deliveries.js";
 export * from "./push-webhooks-suite.js";
 export * from "./fake-github-server.js";
+export * from "./fake-gitlab-server.js";

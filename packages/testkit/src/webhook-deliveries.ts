@@ -60,3 +60,8 @@ export function gitlabDelivery(token: string, event: string, payload: unknown, d
     body: JSON.stringify(payload),
   };
 }
+
+/** GitLab's documented example of one of its hooks ("issue", "note"), to be adjusted by the test. */
+export function gitlabExample(name: "issue" | "note"): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`./webhook-payloads/gitlab-${name}-hook.json`, import.meta.url), "utf8")) as Record<string, unknown>;
+}

@@ -4,6 +4,7 @@ import { Octokit } from "@octokit/rest";
 import { AppError, failedPrecondition } from "@qamesh/errors";
 import { outboundFetch, RedirectRefusedError } from "@qamesh/source-safety";
 import { GitRepositoryReader } from "../git/git-repository-reader.js";
+import { nextCursor, planListing } from "../listing-cursor.js";
 import type { DocumentListing, SourceChanges, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
 import type { ReaderEnvironment, SourceIdentity } from "../source-type.js";
 import { githubDocument, githubDocumentKey, githubDocumentNumber, type GitHubComment, type GitHubItem } from "./github-documents.js";
@@ -12,18 +13,8 @@ import type { GitHubConfig } from "./github-source.js";
 const ThrottledOctokit = Octokit.plugin(throttling, retry);
 type Client = InstanceType<typeof ThrottledOctokit>;
 
-/** Listings since a cursor start this much earlier: GitHub's update times are not written in order. */
-const listingOverlapMs = 5 * 60_000;
-/** At least this often a listing takes every issue, so deleted and transferred ones are found (pruning). */
-const fullListingEveryMs = 24 * 3_600_000;
 /** How often a rate limit is waited out before a request fails. */
 const maxRateLimitWaits = 5;
-
-/** The cursor of a listing: the newest update seen, and when every issue was last listed. */
-interface ListingCursor {
-  updatedSince: string;
-  listedAllAt: string;
-}
 
 /**
  * A GitHub repository through its REST API (@octokit/rest, with the throttling plugin waiting
@@ -78,11 +69,9 @@ export class GitHubReader implements SourceReader {
    */
   async listDocuments(since: string | undefined): Promise<DocumentListing> {
     if (!this.config.include.issues && !this.config.include.pullRequests) return { documents: [], complete: true, cursor: "" };
-    const cursor = parseCursor(since);
-    const now = new Date(this.clock()).toISOString();
-    const complete = !cursor || this.clock() - Date.parse(cursor.listedAllAt) >= fullListingEveryMs;
+    const plan = planListing(since, this.clock());
     const documents = [];
-    let newest = cursor?.updatedSince ?? "";
+    let newest = "";
     const listing = this.client.paginate.iterator(this.client.rest.issues.listForRepo, {
       owner: this.config.owner,
       repo: this.config.repo,
@@ -90,7 +79,7 @@ export class GitHubReader implements SourceReader {
       sort: "updated",
       direction: "asc",
       per_page: 100,
-      ...(complete ? {} : { since: new Date(Date.parse(cursor!.updatedSince) - listingOverlapMs).toISOString() }),
+      ...(plan.updatedAfter ? { since: plan.updatedAfter } : {}),
     });
     for await (const page of this.guarded(() => listing)) {
       for (const item of page.data as GitHubItem[]) {
@@ -99,7 +88,7 @@ export class GitHubReader implements SourceReader {
         if (item.updated_at > newest) newest = item.updated_at;
       }
     }
-    return { documents, complete, cursor: JSON.stringify({ updatedSince: newest || now, listedAllAt: complete ? now : cursor!.listedAllAt }) };
+    return { documents, complete: plan.complete, cursor: nextCursor(plan, newest, this.clock()) };
   }
 
   /** An issue or pull request with its comments; undefined once it is deleted, transferred or not read by this source. */
@@ -144,16 +133,6 @@ function cloneUrl(config: GitHubConfig): string {
   const base = new URL(config.baseUrl);
   const web = base.hostname === "api.github.com" ? "https://github.com" : base.origin;
   return `${web}/${config.owner}/${config.repo}.git`;
-}
-
-function parseCursor(cursor: string | undefined): ListingCursor | undefined {
-  if (!cursor) return undefined;
-  try {
-    const parsed = JSON.parse(cursor) as Partial<ListingCursor>;
-    return typeof parsed.updatedSince === "string" && typeof parsed.listedAllAt === "string" ? { updatedSince: parsed.updatedSince, listedAllAt: parsed.listedAllAt } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Waits a rate limit out (the run says so) a few times; then the request fails. */
