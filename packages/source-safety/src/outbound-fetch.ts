@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import type { LookupFunction } from "node:net";
 import { Agent, fetch as undiciFetch } from "undici";
 import { RefusedAddressError, type OutboundPolicy } from "./outbound-policy.js";
@@ -11,12 +13,12 @@ export class RedirectRefusedError extends Error {
 }
 
 /**
- * `fetch` for addresses a user named (an API base URL): every connection goes only to addresses
- * the outbound policy allows, checked when the connection is made (so a DNS answer that changes
- * after a check cannot send it elsewhere), and redirects are refused rather than followed.
+ * A DNS lookup for sockets (`net.connect`, http.Agent, undici) that answers only with addresses
+ * the policy allows: the check happens when the connection is made, so a DNS answer that
+ * changes after an earlier check cannot send it elsewhere.
  */
-export function outboundFetch(policy: OutboundPolicy): typeof fetch {
-  const lookup: LookupFunction = (hostname, options, callback) => {
+export function policyLookup(policy: OutboundPolicy): LookupFunction {
+  return (hostname, options, callback) => {
     policy.resolveAllowed(hostname).then(
       (addresses) => {
         const entries = addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
@@ -26,7 +28,21 @@ export function outboundFetch(policy: OutboundPolicy): typeof fetch {
       (error: unknown) => callback(error instanceof RefusedAddressError || error instanceof Error ? error : new Error(String(error)), "", 0),
     );
   };
-  const dispatcher = new Agent({ connect: { lookup } });
+}
+
+/** Node http and https agents for clients built on them (axios: jira.js, confluence.js), with the policy's lookup. */
+export function outboundAgents(policy: OutboundPolicy): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
+  const lookup = policyLookup(policy);
+  return { httpAgent: new HttpAgent({ lookup }), httpsAgent: new HttpsAgent({ lookup }) };
+}
+
+/**
+ * `fetch` for addresses a user named (an API base URL): every connection goes only to addresses
+ * the outbound policy allows, checked when the connection is made (so a DNS answer that changes
+ * after a check cannot send it elsewhere), and redirects are refused rather than followed.
+ */
+export function outboundFetch(policy: OutboundPolicy): typeof fetch {
+  const dispatcher = new Agent({ connect: { lookup: policyLookup(policy) } });
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const response = await undiciFetch(input as string, { ...(init as object), dispatcher, redirect: "manual" });
     if (response.status >= 300 && response.status < 400 && response.status !== 304) throw new RedirectRefusedError(response.status);

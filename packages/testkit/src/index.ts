@@ -17,3 +17,4 @@ export * from "./webhook-deliveries.js";
 export * from "./push-webhooks-suite.js";
 export * from "./fake-github-server.js";
 export * from "./fake-gitlab-server.js";
+export * from "./fake-jira-server.js";

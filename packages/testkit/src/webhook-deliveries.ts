@@ -65,3 +65,16 @@ export function gitlabDelivery(token: string, event: string, payload: unknown, d
 export function gitlabExample(name: "issue" | "note"): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`./webhook-payloads/gitlab-${name}-hook.json`, import.meta.url), "utf8")) as Record<string, unknown>;
 }
+
+/** Atlassian's documented example of a Jira webhook (comment_created), to be adjusted by the test. */
+export function jiraExample(): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL("./webhook-payloads/jira-comment-created.json", import.meta.url), "utf8")) as Record<string, unknown>;
+}
+
+/** A delivery as Jira (or Confluence Data Center) signs one: X-Hub-Signature with the body's HMAC-SHA256, and its identifier. */
+export function atlassianDelivery(secret: string | undefined, payload: unknown, deliveryId: string = randomUUID()): WebhookRequest {
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = { "content-type": "application/json", "x-atlassian-webhook-identifier": deliveryId, "user-agent": "Atlassian Webhook HTTP Client" };
+  if (secret !== undefined) headers["x-hub-signature"] = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+  return { headers, body };
+}

@@ -1,3 +1,4 @@
+import { sourceTypeNames } from "@qamesh/connectors";
 import { afterAll, describe, expect, it } from "vitest";
 import { gatewayClient } from "@qamesh/testkit";
 import type { createGateway, openApiDocument } from "../src/index.js";
@@ -68,7 +69,9 @@ describe("OpenAPI document", () => {
     // The route's own limits, not a hand-kept copy: these drifted apart before.
     expect(served.components.schemas.Search.properties.k.maximum).toBe(maxSearchResults);
     expect(served.components.schemas.UpdateProject.properties.name.maxLength).toBe(textLimits.name);
-    expect(served.components.schemas.CreateSource.oneOf.map((variant: any) => variant.properties.type.const).sort()).toEqual(["git", "local"]);
+    // One variant per type of the connectors registry, in the request body and in the Source response alike.
+    expect(served.components.schemas.CreateSource.oneOf.map((variant: any) => variant.properties.type.const).sort()).toEqual([...sourceTypeNames].sort());
+    expect(served.components.schemas.Source.oneOf.map((variant: any) => variant.properties.type.const).sort()).toEqual([...sourceTypeNames].sort());
     const invalid = await fetch(`${url}/v1/projects`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: await client.authorization() },

@@ -1,10 +1,10 @@
 import { Webhooks } from "@octokit/webhooks";
 import { AppError, invalidArgument } from "@qamesh/errors";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { deliveryIdOf, type WebhookDelivery } from "./webhook-delivery.js";
 
-/** The conventions of webhook senders: GitHub's (and Gitea's, Forgejo's), GitLab's. */
-export type HookStyle = "github" | "gitlab";
+/** The conventions of webhook senders: GitHub's (and Gitea's, Forgejo's), GitLab's, Atlassian's (Jira, Confluence Data Center). */
+export type HookStyle = "github" | "gitlab" | "atlassian";
 
 /** A delivery whose signature matched the source's secret: who sent it, which event, its id and its payload. */
 export interface VerifiedHook {
@@ -38,10 +38,24 @@ export async function verifiedHook(delivery: WebhookDelivery, secret: string, ac
     if (!sameSecret(token, secret)) throw unauthenticated("the delivery's X-Gitlab-Token does not match the source's webhook secret");
     return { style: "gitlab", event: headers["x-gitlab-event"], deliveryId: deliveryIdOf(delivery, "idempotency-key", "x-gitlab-event-uuid"), payload: jsonOf(delivery) };
   }
+  if ((headers["x-atlassian-webhook-identifier"] !== undefined || headers["x-hub-signature"] !== undefined) && accepted.includes("atlassian")) {
+    const signature = headers["x-hub-signature"];
+    if (!signature) throw unauthenticated("the delivery has no X-Hub-Signature");
+    if (!sameSecret(signature, `sha256=${createHmac("sha256", secret).update(delivery.body).digest("hex")}`)) {
+      throw unauthenticated("the delivery's X-Hub-Signature does not match the source's webhook secret");
+    }
+    const payload = jsonOf(delivery);
+    const event = typeof (payload as { webhookEvent?: unknown })?.webhookEvent === "string" ? (payload as { webhookEvent: string }).webhookEvent : (headers["x-event-key"] ?? "");
+    return { style: "atlassian", event, deliveryId: deliveryIdOf(delivery, "x-atlassian-webhook-identifier"), payload };
+  }
   throw unauthenticated(`the delivery is not a signed webhook this source accepts (${accepted.map((style) => styleHeaders[style]).join(" or ")})`);
 }
 
-const styleHeaders: Record<HookStyle, string> = { github: "X-GitHub-Event with X-Hub-Signature-256", gitlab: "X-Gitlab-Event with X-Gitlab-Token" };
+const styleHeaders: Record<HookStyle, string> = {
+  github: "X-GitHub-Event with X-Hub-Signature-256",
+  gitlab: "X-Gitlab-Event with X-Gitlab-Token",
+  atlassian: "X-Hub-Signature with X-Atlassian-Webhook-Identifier",
+};
 
 /** Equal secrets, compared in time that does not depend on where they differ (digests make the lengths equal). */
 function sameSecret(given: string, expected: string): boolean {
