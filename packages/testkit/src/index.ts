@@ -18,3 +18,4 @@ export * from "./push-webhooks-suite.js";
 export * from "./fake-github-server.js";
 export * from "./fake-gitlab-server.js";
 export * from "./fake-jira-server.js";
+export * from "./fake-confluence-server.js";

@@ -1,0 +1,144 @@
+import { failedPrecondition } from "@qamesh/errors";
+import { outboundAgents } from "@qamesh/source-safety";
+import { ConfluenceClient } from "confluence.js";
+import { atlassianCall, isGone } from "../atlassian/atlassian-calls.js";
+import { listingOverlapMs, nextCursor, planListing } from "../listing-cursor.js";
+import type { DiscoveredDocument, DocumentListing, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
+import type { ReaderEnvironment } from "../source-type.js";
+import { activityTime, confluenceDocument, confluenceDocumentKey, parseConfluenceDocumentKey, type ConfluenceContent } from "./confluence-documents.js";
+import type { ConfluenceConfig } from "./confluence-source.js";
+
+interface ConfluenceSecrets {
+  email?: string | undefined;
+  apiToken?: string | undefined;
+  personalToken?: string | undefined;
+}
+
+interface SearchResult {
+  content?: ConfluenceContent & { container?: { id?: string; type?: string } };
+  lastModified?: string;
+}
+
+/**
+ * Confluence through confluence.js and its REST API v1, whose search takes CQL: v2 pages by
+ * cursor but cannot filter by `lastmodified`. Changed pages are found with `lastmodified >=
+ * now("-<minutes>m")`, relative to the server's clock, so the API account's time zone cannot
+ * shift the window. A page's version is its latest activity (its edit or its newest comment: a
+ * comment does not change the page's own version), which listings of pages and comments since a
+ * time agree on. Every request goes only to addresses the outbound policy allows.
+ */
+export class ConfluenceReader implements SourceReader {
+  private constructor(
+    private readonly config: ConfluenceConfig,
+    private readonly client: ConfluenceClient,
+    private readonly environment: ReaderEnvironment,
+    private readonly clock: () => number,
+  ) {}
+
+  static open(config: ConfluenceConfig, secrets: ConfluenceSecrets, environment: ReaderEnvironment): ConfluenceReader {
+    const base = new URL(config.baseUrl);
+    const authentication = secrets.personalToken
+      ? { authentication: { oauth2: { accessToken: secrets.personalToken } } }
+      : secrets.email && secrets.apiToken
+        ? { authentication: { basic: { email: secrets.email, apiToken: secrets.apiToken } } }
+        : {};
+    const client = new ConfluenceClient({
+      host: base.origin,
+      apiPrefix: `${base.pathname.replace(/\/+$/, "")}/rest/`,
+      ...authentication,
+      baseRequestConfig: { ...outboundAgents(environment.outboundPolicy), maxRedirects: 0, timeout: 60_000 },
+    });
+    keepFailedResponses(client);
+    return new ConfluenceReader(config, client, environment, Date.now);
+  }
+
+  /** A Confluence source has no files. */
+  discover(): Promise<SourceSnapshot> {
+    return Promise.resolve({ commit: "", files: [] });
+  }
+
+  read(): Promise<Buffer> {
+    throw failedPrecondition("a Confluence source has no files");
+  }
+
+  async listDocuments(since: string | undefined): Promise<DocumentListing> {
+    const now = this.clock();
+    const plan = planListing(since, now);
+    const types = [...(this.config.include.pages ? ["page"] : []), ...(this.config.include.blogPosts ? ["blogpost"] : [])];
+    // Comments changed since the cursor bring their page along; a full listing compares versions only.
+    if (plan.updatedAfter && this.config.include.comments) types.push("comment");
+    const spaces = this.config.spaces.map((space) => `"${space}"`).join(",");
+    const minutes = plan.updatedAfter ? Math.ceil((now - Date.parse(plan.updatedAfter)) / 60_000) + Math.ceil(listingOverlapMs / 60_000) : 0;
+    const cql = `space in (${spaces}) AND type in (${types.join(",")})${minutes ? ` AND lastmodified >= now("-${minutes}m")` : ""} ORDER BY lastmodified ASC`;
+    const documents = new Map<string, DiscoveredDocument>();
+    let newest = "";
+    for (let start = 0; ; ) {
+      const page = await this.call(() => this.client.search.searchByCQL({ cql, start, limit: 100, expand: ["content.version", "content.container"] }));
+      const results = (page.results ?? []) as SearchResult[];
+      for (const result of results) {
+        const content = result.content;
+        if (!content?.id) continue;
+        // A comment counts for the page it is on; either way the page's version is its latest activity.
+        const target = content.type === "comment" ? content.container : content;
+        if (!target?.id || (target.type !== "page" && target.type !== "blogpost") || !types.includes(target.type)) continue;
+        const when = activityTime(content.version?.when ?? result.lastModified);
+        const key = confluenceDocumentKey(target.type, target.id);
+        const known = documents.get(key);
+        if (!known || when > known.version) documents.set(key, { path: key, version: when });
+        if (when > newest) newest = when;
+      }
+      start += results.length;
+      if (results.length === 0 || results.length < 100) break;
+    }
+    return { documents: [...documents.values()], complete: plan.complete, cursor: nextCursor(plan, newest, now) };
+  }
+
+  /** A page or blog post with its comments; undefined once it is deleted, trashed or out of sight. */
+  async readDocument(key: string): Promise<SourceDocument | undefined> {
+    const parsed = parseConfluenceDocumentKey(key);
+    if (!parsed) return undefined;
+    try {
+      const content = (await this.call(() => this.client.content.getContentById({ id: parsed.id, expand: ["body.storage", "version", "history", "space"] }))) as unknown as ConfluenceContent & {
+        status?: string;
+        space?: { key?: string };
+      };
+      if (content.status && content.status !== "current") return undefined;
+      if (content.space?.key && !this.config.spaces.includes(content.space.key)) return undefined;
+      const comments: ConfluenceContent[] = [];
+      if (this.config.include.comments) {
+        for (let start = 0; ; ) {
+          const page = await this.call(() => this.client.contentComments.getContentComments({ id: parsed.id, expand: ["body.storage", "version"], depth: "all", start, limit: 100 }));
+          const results = (page.results ?? []) as unknown as ConfluenceContent[];
+          comments.push(...results);
+          start += results.length;
+          if (results.length < 100) break;
+        }
+      }
+      return confluenceDocument(this.config.baseUrl, content, comments);
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private call<T>(work: () => Promise<T>): Promise<T> {
+    return atlassianCall("Confluence", this.environment.reportWaiting, work);
+  }
+}
+
+/** The axios instance inside confluence.js's client (not part of its typed API). */
+interface WithAxios {
+  instance?: { interceptors?: { response?: { use(onFulfilled: undefined, onRejected: (error: unknown) => unknown): unknown } } };
+}
+
+/**
+ * confluence.js rethrows a failed request as its response body alone, losing the status and the
+ * Retry-After header that say what to do. An interceptor hands it an error that keeps both.
+ */
+function keepFailedResponses(client: ConfluenceClient): void {
+  (client as unknown as WithAxios).instance?.interceptors?.response?.use(undefined, (error: unknown) => {
+    const response = (error as { response?: { status?: number; headers?: Record<string, unknown> } } | null)?.response;
+    if (!response) return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    return Promise.reject(Object.assign(new Error(`Confluence answered ${response.status}`), { status: response.status, response: { status: response.status, headers: response.headers ?? {} } }));
+  });
+}

@@ -1,0 +1,64 @@
+import { invalidArgument } from "@qamesh/errors";
+import { textLimits } from "@qamesh/limits";
+import { z } from "zod";
+import { checkHost } from "../source-checks.js";
+import { defineSourceType } from "../source-type.js";
+import { verifiedHook } from "../webhooks/verified-hook.js";
+import { confluenceDocumentKey } from "./confluence-documents.js";
+
+export const confluenceConfig = z.object({
+  baseUrl: z.string().min(1, "baseUrl must not be empty").max(textLimits.url).meta({ description: "the Confluence site: https://<site>.atlassian.net/wiki, or a Data Center server" }),
+  spaces: z.array(z.string().regex(/^[A-Za-z0-9~_-]{1,255}$/, "must be space keys")).min(1, "spaces must name at least one space").max(50),
+  include: z
+    .object({ pages: z.boolean().default(true), blogPosts: z.boolean().default(false), comments: z.boolean().default(true) })
+    .strict()
+    .default({ pages: true, blogPosts: false, comments: true })
+    .meta({ description: "pages, blog posts, and their comments" }),
+});
+
+export type ConfluenceConfig = z.output<typeof confluenceConfig>;
+
+/** Confluence spaces: their pages (and blog posts if asked), cut at headings, with comments. */
+export const confluenceSource = defineSourceType({
+  type: "confluence",
+  title: "Confluence spaces (Cloud or Data Center): pages and blog posts, cut at their headings, with their comments",
+  config: confluenceConfig,
+  secrets: z.object({
+    email: z.string().max(320).optional().meta({ description: "Confluence Cloud: the account's email, with apiToken" }),
+    apiToken: z.string().min(1).max(1000).optional().meta({ writeOnly: true, description: "Confluence Cloud: an API token. Write-only" }),
+    personalToken: z.string().min(1).max(1000).optional().meta({ writeOnly: true, description: "Confluence Data Center: a personal access token. Write-only" }),
+  }),
+  async check(config, secrets, { outboundPolicy }) {
+    let base: URL;
+    try {
+      base = new URL(config.baseUrl);
+    } catch {
+      throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
+    }
+    if (base.protocol !== "https:" && base.protocol !== "http:") throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
+    if (base.username || base.password || base.search) throw invalidArgument("baseUrl", "baseUrl must be the site's address, without credentials or a query");
+    if (!config.include.pages && !config.include.blogPosts) throw invalidArgument("include", "include must name pages or blog posts");
+    if (secrets.personalToken && (secrets.email || secrets.apiToken)) throw invalidArgument("personalToken", "give a personal token (Data Center) or an email and API token (Cloud), not both");
+    if (Boolean(secrets.email) !== Boolean(secrets.apiToken)) throw invalidArgument(secrets.email ? "apiToken" : "email", "Confluence Cloud needs both the email and the API token");
+    await checkHost("baseUrl", base.hostname, outboundPolicy);
+    return { config: { ...config, baseUrl: base.href.replace(/\/+$/, "") }, secrets };
+  },
+  identity: (config) => `confluence:${config.baseUrl.toLowerCase()}?${[...config.spaces].sort().join(",")}`,
+  location: (config) => `${config.baseUrl} (${config.spaces.join(", ")})`,
+  async openReader(config, secrets, environment) {
+    const { ConfluenceReader } = await import("./confluence-reader.js");
+    return ConfluenceReader.open(config, secrets, environment);
+  },
+  /** Confluence Data Center's signed webhooks (X-Hub-Signature): page, blog post and comment events re-read that page. */
+  async receiveWebhook(delivery, secret) {
+    const hook = await verifiedHook(delivery, secret, ["atlassian"]);
+    const base = { deliveryId: hook.deliveryId, event: hook.event };
+    const payload = (hook.payload ?? {}) as { page?: { id?: unknown }; blog?: { id?: unknown }; blogpost?: { id?: unknown }; comment?: { parent?: { id?: unknown; contentType?: unknown } } };
+    const pageId = payload.page?.id ?? payload.comment?.parent?.id;
+    const blogId = payload.blog?.id ?? payload.blogpost?.id;
+    const id = String(pageId ?? blogId ?? "");
+    if (!/^(page|blog|blogpost|comment)_/.test(hook.event) || !/^[0-9]{1,20}$/.test(id)) return { ...base, action: "ignore", reason: `${hook.event || "this"} event names no page` };
+    const key = confluenceDocumentKey(pageId !== undefined && payload.comment?.parent?.contentType !== "blogpost" ? "page" : "blogpost", id);
+    return { ...base, action: "sync", reason: `${hook.event} on ${key}`, documents: [key] };
+  },
+});

@@ -1,0 +1,190 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { InjectedFailure } from "./fake-github-server.js";
+
+export interface FakeConfluenceComment {
+  id: string;
+  /** Storage format. */
+  body: string;
+  author: string;
+}
+
+export interface FakeConfluencePage {
+  id: string;
+  space: string;
+  title: string;
+  /** Storage format (XHTML with ac: macros). */
+  body: string;
+  author: string;
+  type?: "page" | "blogpost";
+  comments?: FakeConfluenceComment[];
+}
+
+interface Stored extends FakeConfluencePage {
+  version: number;
+  when: number;
+  commentTimes: Map<string, number>;
+}
+
+/**
+ * Confluence Cloud's REST API v1 under `/wiki/rest/api` as far as qamesh reads it: CQL search
+ * (`space in (...) AND type in (...) AND lastmodified >= now("-Nm") ORDER BY lastmodified ASC`,
+ * paged by start), content by id with body.storage and version, comments as child content. Basic
+ * authentication with an email and API token.
+ */
+export class FakeConfluenceServer {
+  private readonly pages = new Map<string, Stored>();
+  private readonly failures: InjectedFailure[] = [];
+  readonly requests: string[] = [];
+  private clock = Date.now();
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    private credentials: string,
+  ) {}
+
+  static async start(email: string, apiToken: string): Promise<FakeConfluenceServer> {
+    const handlers: { handle?: (request: IncomingMessage, response: ServerResponse) => void } = {};
+    const server = createServer((request, response) => handlers.handle!(request, response));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const fake = new FakeConfluenceServer(server, `http://127.0.0.1:${(server.address() as { port: number }).port}`, `${email}:${apiToken}`);
+    handlers.handle = (request, response) => fake.handle(request, response);
+    return fake;
+  }
+
+  /** The site's address as users give it (Cloud: with /wiki). */
+  get siteUrl(): string {
+    return `${this.url}/wiki`;
+  }
+
+  /** Creates or edits a page: a new version. */
+  put(page: FakeConfluencePage): void {
+    const existing = this.pages.get(page.id);
+    const when = this.tick();
+    const commentTimes = new Map(existing?.commentTimes);
+    for (const comment of page.comments ?? []) if (!commentTimes.has(comment.id)) commentTimes.set(comment.id, when);
+    this.pages.set(page.id, { ...page, version: (existing?.version ?? 0) + 1, when, commentTimes });
+  }
+
+  /** Adds a comment without changing the page's version, as Confluence does. */
+  comment(pageId: string, comment: FakeConfluenceComment): void {
+    const page = this.pages.get(pageId)!;
+    page.comments = [...(page.comments ?? []), comment];
+    page.commentTimes.set(comment.id, this.tick());
+  }
+
+  delete(pageId: string): void {
+    this.pages.delete(pageId);
+  }
+
+  inject(failure: InjectedFailure): void {
+    this.failures.push({ ...failure });
+  }
+
+  acceptCredentials(email: string, apiToken: string): void {
+    this.credentials = `${email}:${apiToken}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private tick(): number {
+    this.clock = Math.max(Date.now(), this.clock + 1000);
+    return this.clock;
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    const url = new URL(request.url ?? "/", this.url);
+    this.requests.push(`${request.method} ${url.pathname}${url.search}`);
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+    if (request.headers.authorization !== `Basic ${Buffer.from(this.credentials).toString("base64")}`) {
+      json(401, { statusCode: 401, message: "Current user not permitted to use Confluence" });
+      return;
+    }
+    const failure = this.failures.find((candidate) => candidate.times > 0 && candidate.pathPattern.test(url.pathname));
+    if (failure) {
+      failure.times--;
+      json(failure.status, { statusCode: failure.status, message: failure.message }, failure.headers);
+      return;
+    }
+    if (url.pathname === "/wiki/rest/api/search") {
+      this.search(url, json);
+      return;
+    }
+    const match = /^\/wiki\/rest\/api\/content\/(\d+)(\/child\/comment)?$/.exec(url.pathname);
+    const page = match ? this.pages.get(match[1]!) : undefined;
+    if (!page) {
+      json(404, { statusCode: 404, message: "No content found with id" });
+      return;
+    }
+    if (match![2]) {
+      const start = Number(url.searchParams.get("start") ?? 0);
+      const limit = Number(url.searchParams.get("limit") ?? 25);
+      const comments = (page.comments ?? []).slice(start, start + limit).map((comment) => this.commentJson(page, comment));
+      json(200, { results: comments, start, limit, size: comments.length, _links: {} });
+      return;
+    }
+    json(200, this.contentJson(page));
+  }
+
+  private search(url: URL, json: (status: number, body: unknown) => void): void {
+    const cql = url.searchParams.get("cql") ?? "";
+    const spaces = [...(/space in \(([^)]*)\)/.exec(cql)?.[1] ?? "").matchAll(/"([^"]+)"/g)].map((match) => match[1]!);
+    const types = (/type in \(([^)]*)\)/.exec(cql)?.[1] ?? "").split(",").map((type) => type.trim());
+    const minutes = Number(/lastmodified >= now\("-(\d+)m"\)/.exec(cql)?.[1] ?? 0);
+    const after = minutes ? Date.now() - minutes * 60_000 : 0;
+    type Hit = { when: number; body: unknown };
+    const hits: Hit[] = [];
+    for (const page of this.pages.values()) {
+      if (!spaces.includes(page.space)) continue;
+      if (types.includes(page.type ?? "page") && page.when >= after) hits.push({ when: page.when, body: { content: this.contentJson(page, false), lastModified: new Date(page.when).toISOString() } });
+      if (types.includes("comment")) {
+        for (const comment of page.comments ?? []) {
+          const when = page.commentTimes.get(comment.id) ?? page.when;
+          if (when >= after) hits.push({ when, body: { content: this.commentJson(page, comment), lastModified: new Date(when).toISOString() } });
+        }
+      }
+    }
+    hits.sort((a, b) => a.when - b.when);
+    const start = Number(url.searchParams.get("start") ?? 0);
+    const limit = Number(url.searchParams.get("limit") ?? 25);
+    const results = hits.slice(start, start + limit).map((hit) => hit.body);
+    json(200, { results, start, limit, size: results.length, totalSize: hits.length, cqlQuery: cql, _links: { base: this.siteUrl } });
+  }
+
+  private webui(page: Stored): string {
+    return `/spaces/${page.space}/${page.type === "blogpost" ? "blog" : "pages"}/${page.id}/${page.title.split(/\s+/).map(encodeURIComponent).join("+")}`;
+  }
+
+  private contentJson(page: Stored, withBody = true) {
+    return {
+      id: page.id,
+      type: page.type ?? "page",
+      status: "current",
+      title: page.title,
+      space: { key: page.space, name: page.space },
+      history: { latest: true, createdBy: { displayName: page.author } },
+      version: { number: page.version, when: new Date(page.when).toISOString(), by: { displayName: page.author } },
+      ...(withBody ? { body: { storage: { value: page.body, representation: "storage" } } } : {}),
+      _links: { webui: this.webui(page), self: `${this.siteUrl}/rest/api/content/${page.id}` },
+    };
+  }
+
+  private commentJson(page: Stored, comment: FakeConfluenceComment) {
+    const when = page.commentTimes.get(comment.id) ?? page.when;
+    return {
+      id: comment.id,
+      type: "comment",
+      status: "current",
+      title: `Re: ${page.title}`,
+      container: { id: page.id, type: page.type ?? "page", title: page.title },
+      version: { number: 1, when: new Date(when).toISOString(), by: { displayName: comment.author } },
+      body: { storage: { value: comment.body, representation: "storage" } },
+      _links: { webui: `${this.webui(page)}?focusedCommentId=${comment.id}#comment-${comment.id}` },
+    };
+  }
+}
