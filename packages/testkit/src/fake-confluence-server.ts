@@ -36,6 +36,8 @@ export class FakeConfluenceServer {
   private readonly pages = new Map<string, Stored>();
   private readonly failures: InjectedFailure[] = [];
   readonly requests: string[] = [];
+  /** How long every API answer takes: a slow provider, so a run lasts long enough to be interrupted. */
+  responseDelayMs = 0;
   private clock = Date.now();
 
   private constructor(
@@ -98,6 +100,11 @@ export class FakeConfluenceServer {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
+    if (this.responseDelayMs > 0) setTimeout(() => this.answer(request, response), this.responseDelayMs);
+    else this.answer(request, response);
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", this.url);
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));

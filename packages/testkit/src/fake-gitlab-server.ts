@@ -38,6 +38,8 @@ export class FakeGitLabServer {
   private readonly projects = new Map<string, { id: number; items: Record<Kind, Map<number, StoredItem>> }>();
   private readonly failures: InjectedFailure[] = [];
   readonly requests: string[] = [];
+  /** How long every API answer takes: a slow provider, so a run lasts long enough to be interrupted. */
+  responseDelayMs = 0;
   private clock = Date.now();
 
   private constructor(
@@ -88,6 +90,11 @@ export class FakeGitLabServer {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
+    if (this.responseDelayMs > 0) setTimeout(() => this.answer(request, response), this.responseDelayMs);
+    else this.answer(request, response);
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", this.url);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
     if (!url.pathname.startsWith("/api/v4/")) {

@@ -44,6 +44,8 @@ export class FakeJiraServer {
   private readonly moved = new Map<string, string>();
   private readonly failures: InjectedFailure[] = [];
   readonly requests: string[] = [];
+  /** How long every API answer takes: a slow provider, so a run lasts long enough to be interrupted. */
+  responseDelayMs = 0;
   private clock = Date.now();
   private nextId = 10_000;
 
@@ -96,6 +98,11 @@ export class FakeJiraServer {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
+    if (this.responseDelayMs > 0) setTimeout(() => this.answer(request, response), this.responseDelayMs);
+    else this.answer(request, response);
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", this.url);
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { "content-type": "application/json;charset=UTF-8", ...headers }).end(JSON.stringify(body));
