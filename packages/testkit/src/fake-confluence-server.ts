@@ -9,6 +9,13 @@ export interface FakeConfluenceComment {
   author: string;
 }
 
+export interface FakeConfluenceAttachment {
+  id: string;
+  title: string;
+  mediaType: string;
+  content: string | Buffer;
+}
+
 export interface FakeConfluencePage {
   id: string;
   space: string;
@@ -18,6 +25,7 @@ export interface FakeConfluencePage {
   author: string;
   type?: "page" | "blogpost";
   comments?: FakeConfluenceComment[];
+  attachments?: FakeConfluenceAttachment[];
 }
 
 interface Stored extends FakeConfluencePage {
@@ -108,6 +116,14 @@ export class FakeConfluenceServer {
     const url = new URL(request.url ?? "/", this.url);
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+    // Where downloads are redirected (Cloud's media service), reached without the site's credentials.
+    const media = /^\/media\/(\d+)\/([^/]+)$/.exec(url.pathname);
+    if (media) {
+      const attachment = this.pages.get(media[1]!)?.attachments?.find((candidate) => candidate.id === media[2]);
+      if (attachment) response.writeHead(200, { "content-type": attachment.mediaType }).end(attachment.content);
+      else json(404, { message: "no such file" });
+      return;
+    }
     if (request.headers.authorization !== `Basic ${Buffer.from(this.credentials).toString("base64")}`) {
       json(401, { statusCode: 401, message: "Current user not permitted to use Confluence" });
       return;
@@ -120,6 +136,18 @@ export class FakeConfluenceServer {
     }
     if (url.pathname === "/wiki/rest/api/search") {
       this.search(url, json);
+      return;
+    }
+    const download = /^\/wiki\/rest\/api\/content\/(\d+)\/child\/attachment\/([^/]+)\/download$/.exec(url.pathname);
+    if (download) {
+      response.writeHead(302, { location: `${this.url}/media/${download[1]}/${download[2]}` }).end();
+      return;
+    }
+    const attachments = /^\/wiki\/rest\/api\/content\/(\d+)\/child\/attachment$/.exec(url.pathname);
+    if (attachments) {
+      const page = this.pages.get(attachments[1]!);
+      if (!page) json(404, { statusCode: 404, message: "No content found with id" });
+      else json(200, { results: (page.attachments ?? []).map((attachment) => this.attachmentJson(page, attachment)), start: 0, limit: 100, size: page.attachments?.length ?? 0, _links: {} });
       return;
     }
     const match = /^\/wiki\/rest\/api\/content\/(\d+)(\/child\/comment)?$/.exec(url.pathname);
@@ -149,6 +177,12 @@ export class FakeConfluenceServer {
     for (const page of this.pages.values()) {
       if (!spaces.includes(page.space)) continue;
       if (types.includes(page.type ?? "page") && page.when >= after) hits.push({ when: page.when, body: { content: this.contentJson(page, false), lastModified: new Date(page.when).toISOString() } });
+      if (types.includes("attachment")) {
+        for (const attachment of page.attachments ?? []) {
+          const when = page.commentTimes.get(attachment.id) ?? page.when;
+          if (when >= after) hits.push({ when, body: { content: this.attachmentJson(page, attachment), lastModified: new Date(when).toISOString() } });
+        }
+      }
       if (types.includes("comment")) {
         for (const comment of page.comments ?? []) {
           const when = page.commentTimes.get(comment.id) ?? page.when;
@@ -178,6 +212,27 @@ export class FakeConfluenceServer {
       version: { number: page.version, when: new Date(page.when).toISOString(), by: { displayName: page.author } },
       ...(withBody ? { body: { storage: { value: page.body, representation: "storage" } } } : {}),
       _links: { webui: this.webui(page), self: `${this.siteUrl}/rest/api/content/${page.id}` },
+    };
+  }
+
+  /** Adds an attachment to a page, as uploading one does (the page's version stays). */
+  attach(pageId: string, attachment: FakeConfluenceAttachment): void {
+    const page = this.pages.get(pageId)!;
+    page.attachments = [...(page.attachments ?? []).filter((existing) => existing.id !== attachment.id), attachment];
+    page.commentTimes.set(attachment.id, this.tick());
+  }
+
+  private attachmentJson(page: Stored, attachment: FakeConfluenceAttachment) {
+    const when = page.commentTimes.get(attachment.id) ?? page.when;
+    return {
+      id: attachment.id,
+      type: "attachment",
+      status: "current",
+      title: attachment.title,
+      container: { id: page.id, type: page.type ?? "page", title: page.title },
+      version: { number: 1, when: new Date(when).toISOString(), by: { displayName: page.author } },
+      extensions: { mediaType: attachment.mediaType, fileSize: Buffer.byteLength(attachment.content) },
+      _links: { webui: `${this.webui(page)}?preview=${encodeURIComponent(`/${page.id}/${attachment.id}/${attachment.title}`)}`, download: `/download/attachments/${page.id}/${attachment.title}` },
     };
   }
 

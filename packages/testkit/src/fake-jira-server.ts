@@ -53,14 +53,18 @@ export class FakeJiraServer {
     private readonly server: Server,
     readonly url: string,
     private credentials: string,
+    /** Data Center: API v2 (plain-text fields, `/search` paged by startAt with a total), a personal token as Bearer. */
+    private readonly dataCenter: boolean,
   ) {}
 
-  static async start(email: string, apiToken: string): Promise<FakeJiraServer> {
+  /** Jira Cloud with an email and API token; or, with `{ personalToken }` alone, Jira Data Center. */
+  static async start(email: string, apiToken: string, options: { personalToken?: string } = {}): Promise<FakeJiraServer> {
     const handlers: { handle?: (request: IncomingMessage, response: ServerResponse) => void } = {};
     const server = createServer((request, response) => handlers.handle!(request, response));
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
-    const fake = new FakeJiraServer(server, `http://127.0.0.1:${(server.address() as { port: number }).port}`, `${email}:${apiToken}`);
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const fake = new FakeJiraServer(server, url, options.personalToken ?? `${email}:${apiToken}`, options.personalToken !== undefined);
     handlers.handle = (request, response) => fake.handle(request, response);
     return fake;
   }
@@ -106,7 +110,8 @@ export class FakeJiraServer {
     const url = new URL(request.url ?? "/", this.url);
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { "content-type": "application/json;charset=UTF-8", ...headers }).end(JSON.stringify(body));
-    if (request.headers.authorization !== `Basic ${Buffer.from(this.credentials).toString("base64")}`) {
+    const expected = this.dataCenter ? `Bearer ${this.credentials}` : `Basic ${Buffer.from(this.credentials).toString("base64")}`;
+    if (request.headers.authorization !== expected) {
       json(401, { errorMessages: ["You are not authenticated. Authentication required to perform this operation."], errors: {} });
       return;
     }
@@ -116,15 +121,20 @@ export class FakeJiraServer {
       json(failure.status, { errorMessages: [failure.message], errors: {} }, failure.headers);
       return;
     }
+    const api = this.dataCenter ? "/rest/api/2" : "/rest/api/3";
+    if (this.dataCenter && url.pathname === "/rest/api/2/search") {
+      this.search(url, json);
+      return;
+    }
     if (url.pathname === "/rest/api/3/search" || url.pathname === "/rest/api/2/search") {
       json(410, { errorMessages: ["The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."], errors: {} });
       return;
     }
-    if (url.pathname === "/rest/api/3/search/jql") {
+    if (!this.dataCenter && url.pathname === "/rest/api/3/search/jql") {
       this.search(url, json);
       return;
     }
-    const issueMatch = /^\/rest\/api\/3\/issue\/([A-Z][A-Z0-9_]*-\d+)(\/comment)?$/.exec(url.pathname);
+    const issueMatch = new RegExp(`^${api}/issue/([A-Z][A-Z0-9_]*-\\d+)(/comment)?$`).exec(url.pathname);
     if (!issueMatch) {
       json(404, { errorMessages: ["Not found"], errors: {} });
       return;
@@ -147,7 +157,7 @@ export class FakeJiraServer {
           self: `${this.url}/rest/api/3/issue/${issue.id}/comment/${comment.id}`,
           id: comment.id,
           author: { accountId: `acc-${comment.author}`, displayName: comment.author, active: true },
-          body: adf(comment.body),
+          body: this.dataCenter ? comment.body : adf(comment.body),
           created: comment.created,
           updated: comment.created,
           jsdPublic: true,
@@ -167,20 +177,22 @@ export class FakeJiraServer {
     }
     const after = Number(/updated\s*>=\s*(\d+)/.exec(jql)?.[1] ?? 0);
     const maxResults = Math.min(100, Number(url.searchParams.get("maxResults") ?? 50));
-    const offset = Number(url.searchParams.get("nextPageToken") ?? 0);
+    const offset = Number((this.dataCenter ? url.searchParams.get("startAt") : url.searchParams.get("nextPageToken")) ?? 0);
     // Minute precision, as Jira's JQL compares dates.
     const matching = [...this.issues.values()]
       .filter((issue) => issue.key.startsWith(`${project}-`) && Math.floor(issue.updatedMs / 60_000) >= Math.floor(after / 60_000))
       .sort((a, b) => a.updatedMs - b.updatedMs);
     const page = matching.slice(offset, offset + maxResults);
     const more = offset + maxResults < matching.length;
-    json(200, { issues: page.map((issue) => this.issueJson(issue, url.searchParams.get("fields")?.split(","))), ...(more ? { nextPageToken: String(offset + maxResults) } : {}), isLast: !more });
+    const issues = page.map((issue) => this.issueJson(issue, url.searchParams.get("fields")?.split(",")));
+    if (this.dataCenter) json(200, { startAt: offset, maxResults, total: matching.length, issues });
+    else json(200, { issues, ...(more ? { nextPageToken: String(offset + maxResults) } : {}), isLast: !more });
   }
 
   private issueJson(issue: StoredIssue, fields: string[] | undefined) {
     const all: Record<string, unknown> = {
       summary: issue.summary,
-      description: adf(issue.description),
+      description: this.dataCenter ? issue.description : adf(issue.description),
       updated: jiraTime(issue.updatedMs),
       created: jiraTime(issue.createdMs),
       reporter: { accountId: `acc-${issue.reporter}`, displayName: issue.reporter, active: true },

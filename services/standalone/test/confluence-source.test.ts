@@ -89,6 +89,27 @@ describe("a Confluence source: pages cut at their headings, with comments", () =
     expect((await search("when does settlement run")).map((hit) => hit.path)).not.toContain("page:1002");
   });
 
+  it("reads text attachments when asked (an image is not text), and finds a new one by the CQL listing", async () => {
+    confluence.put({ id: "3001", space: "OPS", title: "Pager setup", body: "<p>Pager rotations.</p>", author: "Ann" });
+    confluence.attach("3001", { id: "att900", title: "escalation.md", mediaType: "text/markdown", content: "# Escalation\n\nPage the database owner after 20 minutes without an acknowledgement.\n" });
+    confluence.attach("3001", { id: "att901", title: "diagram.png", mediaType: "image/png", content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]) });
+    const other = (await harness.api("POST", "/v1/projects", { name: "Confluence attachments" })).body.id;
+    const source = await harness.api("POST", `/v1/projects/${other}/sources`, { type: "confluence", baseUrl: confluence.siteUrl, spaces: ["OPS"], include: { attachments: true }, email, apiToken });
+    expect(source.body.include).toEqual({ pages: true, blogPosts: false, comments: true, attachments: true });
+    const run = await harness.waitForRun(other, (await harness.api("POST", `/v1/projects/${other}/ingestions`, { mode: "full" })).body.id);
+    expect(run).toMatchObject({ status: "succeeded", counts: { indexed: 1, failed: 0 } });
+    const searchOther = async (query: string) => (await harness.api("POST", `/v1/projects/${other}/search`, { query, k: 3 })).body.hits as Record<string, any>[];
+    const [hit] = await searchOther("when do we page the database owner");
+    expect(hit).toMatchObject({ path: "page:3001", url: expect.stringContaining(`preview=${encodeURIComponent("/3001/att900/escalation.md")}`) });
+    expect(hit!.text).toContain("Page the database owner after 20 minutes");
+    expect((await searchOther("diagram png")).some((each) => String(each.text).includes("PNG"))).toBe(false);
+
+    confluence.attach("3001", { id: "att902", title: "contacts.csv", mediaType: "text/csv", content: "team,phone\npayments,+44 20 7946 0000\n" });
+    const incremental = await harness.waitForRun(other, (await harness.api("POST", `/v1/projects/${other}/ingestions`, { mode: "incremental" })).body.id);
+    expect(incremental.counts).toMatchObject({ indexed: 1, failed: 0 });
+    expect((await searchOther("payments team phone number"))[0]!.text).toContain("payments,+44 20 7946 0000");
+  });
+
   it("fails a run whose credentials Confluence refuses, saying so", async () => {
     confluence.acceptCredentials(email, "rotated");
     try {

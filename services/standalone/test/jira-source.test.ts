@@ -136,3 +136,30 @@ describe("a Jira source: the issues a JQL restriction names, with description, c
     }
   });
 });
+
+describe("a Jira Data Center source, with a personal token", () => {
+  let harness: Harness;
+  let jira: FakeJiraServer;
+
+  beforeAll(async () => {
+    harness = await startHarness({ OUTBOUND_ALLOWED_NETWORKS: "127.0.0.0/8" });
+    jira = await FakeJiraServer.start("", "", { personalToken: "dc-personal-token-0123" });
+    jira.put({ key: "INF-3", summary: "Backups overlap the reindex", description: "The nightly backup and the Lucene reindex both start at 01:00.", reporter: "Ann", comments: [{ id: "200", body: "Moved the backup to 03:00.", author: "Bob", created: "2026-11-01T10:00:00.000+0000" }] });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await jira?.stop();
+  });
+
+  it("reads the issues through API v2, plain-text fields and all", async () => {
+    const projectId = (await harness.api("POST", "/v1/projects", { name: "Jira DC" })).body.id;
+    const created = await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "jira", baseUrl: jira.url, jql: "project = INF", personalToken: "dc-personal-token-0123" });
+    expect(created.status).toBe(201);
+    const run = await harness.waitForRun(projectId, (await harness.api("POST", `/v1/projects/${projectId}/ingestions`, {})).body.id);
+    expect(run).toMatchObject({ status: "succeeded", counts: { indexed: 1, indexedByKind: { issues: 1, comments: 1 } } });
+    expect(jira.requests.some((request) => request.startsWith("GET /rest/api/2/search?"))).toBe(true);
+    const [hit] = (await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "when does the backup run now", k: 3 })).body.hits;
+    expect(hit).toMatchObject({ path: "INF-3", url: `${jira.url}/browse/INF-3?focusedCommentId=200#comment-200` });
+  });
+});

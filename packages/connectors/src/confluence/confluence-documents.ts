@@ -31,8 +31,16 @@ export function activityTime(when: string | undefined): string {
   return Number.isNaN(time) ? "" : new Date(time).toISOString();
 }
 
-/** A page or blog post cut at its headings, then its comments, each part with its own link. */
-export function confluenceDocument(baseUrl: string, content: ConfluenceContent, comments: ConfluenceContent[]): SourceDocument {
+/** A text attachment, read: its file name, its link and its text. */
+export interface ConfluenceAttachment {
+  title: string;
+  url: string;
+  text: string;
+  when: string;
+}
+
+/** A page or blog post cut at its headings, then its comments and text attachments, each part with its own link. */
+export function confluenceDocument(baseUrl: string, content: ConfluenceContent, comments: ConfluenceContent[], attachments: ConfluenceAttachment[] = []): SourceDocument {
   const url = `${baseUrl}${content._links?.webui ?? `/pages/viewpage.action?pageId=${content.id}`}`;
   const author = content.history?.createdBy?.displayName ?? content.version?.by?.displayName ?? "";
   const sections: DocumentSection[] = storageSections(content.body?.storage?.value ?? "").map((section) => ({
@@ -46,13 +54,16 @@ export function confluenceDocument(baseUrl: string, content: ConfluenceContent, 
       .join("\n\n");
     sections.push({ heading: `Comment by ${comment.version?.by?.displayName ?? "unknown"} on ${(comment.version?.when ?? "").slice(0, 10)}`, text, url: `${url}?focusedCommentId=${comment.id}#comment-${comment.id}` });
   }
+  for (const attachment of attachments) sections.push({ heading: `Attachment ${attachment.title}`, text: attachment.text, url: attachment.url });
   const type = content.type === "blogpost" ? "blogpost" : "page";
   return {
     path: confluenceDocumentKey(type, content.id),
     kind: type === "blogpost" ? "blogPosts" : "pages",
     commentCount: comments.length,
-    // Its latest activity, as listings see it: its edit or its newest comment.
-    version: [content, ...comments].map((item) => activityTime(item.version?.when)).reduce((latest, when) => (when > latest ? when : latest), ""),
+    // Its latest activity, as listings see it: its edit, its newest comment or attachment.
+    version: [...[content, ...comments].map((item) => item.version?.when), ...attachments.map((attachment) => attachment.when)]
+      .map(activityTime)
+      .reduce((latest, when) => (when > latest ? when : latest), ""),
     title: content.title,
     url,
     author,

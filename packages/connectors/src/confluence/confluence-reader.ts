@@ -5,7 +5,7 @@ import { atlassianCall, isGone } from "../atlassian/atlassian-calls.js";
 import { listingOverlapMs, nextCursor, planListing } from "../listing-cursor.js";
 import type { DiscoveredDocument, DocumentListing, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
 import type { ReaderEnvironment } from "../source-type.js";
-import { activityTime, confluenceDocument, confluenceDocumentKey, parseConfluenceDocumentKey, type ConfluenceContent } from "./confluence-documents.js";
+import { activityTime, type ConfluenceAttachment, confluenceDocument, confluenceDocumentKey, parseConfluenceDocumentKey, type ConfluenceContent } from "./confluence-documents.js";
 import type { ConfluenceConfig } from "./confluence-source.js";
 
 interface ConfluenceSecrets {
@@ -31,6 +31,8 @@ export class ConfluenceReader implements SourceReader {
   private constructor(
     private readonly config: ConfluenceConfig,
     private readonly client: ConfluenceClient,
+    /** For attachment downloads, which may be redirected. */
+    private readonly downloads: ConfluenceClient,
     private readonly environment: ReaderEnvironment,
     private readonly clock: () => number,
   ) {}
@@ -42,14 +44,17 @@ export class ConfluenceReader implements SourceReader {
       : secrets.email && secrets.apiToken
         ? { authentication: { basic: { email: secrets.email, apiToken: secrets.apiToken } } }
         : {};
-    const client = new ConfluenceClient({
-      host: base.origin,
-      apiPrefix: `${base.pathname.replace(/\/+$/, "")}/rest/`,
-      ...authentication,
-      baseRequestConfig: { ...outboundAgents(environment.outboundPolicy), maxRedirects: 0, timeout: 60_000 },
-    });
-    keepFailedResponses(client);
-    return new ConfluenceReader(config, client, environment, Date.now);
+    const clientFor = (maxRedirects: number) => {
+      const client = new ConfluenceClient({
+        host: base.origin,
+        apiPrefix: `${base.pathname.replace(/\/+$/, "")}/rest/`,
+        ...authentication,
+        baseRequestConfig: { ...outboundAgents(environment.outboundPolicy), maxRedirects, timeout: 60_000 },
+      });
+      keepFailedResponses(client);
+      return client;
+    };
+    return new ConfluenceReader(config, clientFor(0), clientFor(2), environment, Date.now);
   }
 
   /** A Confluence source has no files. */
@@ -65,8 +70,9 @@ export class ConfluenceReader implements SourceReader {
     const now = this.clock();
     const plan = planListing(since, now);
     const types = [...(this.config.include.pages ? ["page"] : []), ...(this.config.include.blogPosts ? ["blogpost"] : [])];
-    // Comments changed since the cursor bring their page along; a full listing compares versions only.
+    // Comments and attachments changed since the cursor bring their page along; a full listing compares versions only.
     if (plan.updatedAfter && this.config.include.comments) types.push("comment");
+    if (plan.updatedAfter && this.config.include.attachments) types.push("attachment");
     const spaces = this.config.spaces.map((space) => `"${space}"`).join(",");
     const minutes = plan.updatedAfter ? Math.ceil((now - Date.parse(plan.updatedAfter)) / 60_000) + Math.ceil(listingOverlapMs / 60_000) : 0;
     const cql = `space in (${spaces}) AND type in (${types.join(",")})${minutes ? ` AND lastmodified >= now("-${minutes}m")` : ""} ORDER BY lastmodified ASC`;
@@ -79,7 +85,7 @@ export class ConfluenceReader implements SourceReader {
         const content = result.content;
         if (!content?.id) continue;
         // A comment counts for the page it is on; either way the page's version is its latest activity.
-        const target = content.type === "comment" ? content.container : content;
+        const target = content.type === "comment" || content.type === "attachment" ? content.container : content;
         if (!target?.id || (target.type !== "page" && target.type !== "blogpost") || !types.includes(target.type)) continue;
         const when = activityTime(content.version?.when ?? result.lastModified);
         const key = confluenceDocumentKey(target.type, target.id);
@@ -114,11 +120,41 @@ export class ConfluenceReader implements SourceReader {
           if (results.length < 100) break;
         }
       }
-      return confluenceDocument(this.config.baseUrl, content, comments);
+      return confluenceDocument(this.config.baseUrl, content, comments, this.config.include.attachments ? await this.textAttachments(parsed.id) : []);
     } catch (error) {
       if (isGone(error)) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * A page's attachments of text types within MAX_FILE_BYTES, read. Downloads may be redirected
+   * (Confluence Cloud hands files out from its media service): they go through a client that
+   * follows two redirects, each to an address the policy allows, without the credentials.
+   */
+  private async textAttachments(pageId: string): Promise<ConfluenceAttachment[]> {
+    const attachments: ConfluenceAttachment[] = [];
+    for (let start = 0; ; ) {
+      const page = await this.call(() => this.client.contentAttachments.getAttachments({ id: pageId, start, limit: 100, expand: ["version"] }));
+      const results = (page.results ?? []) as unknown as AttachmentContent[];
+      for (const attachment of results) {
+        const mediaType = attachment.extensions?.mediaType ?? attachment.metadata?.mediaType ?? "";
+        const size = Number(attachment.extensions?.fileSize ?? 0);
+        if (!isTextType(mediaType) || size > this.environment.maxFileBytes) continue;
+        const data = await this.call(() => this.downloads.contentAttachments.downloadAttachment({ id: pageId, attachmentId: attachment.id }));
+        const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data as unknown as ArrayBuffer);
+        if (bytes.length > this.environment.maxFileBytes || bytes.subarray(0, 8000).includes(0)) continue;
+        attachments.push({
+          title: attachment.title,
+          url: `${this.config.baseUrl}${attachment._links?.webui ?? attachment._links?.download ?? ""}`,
+          text: bytes.toString("utf8"),
+          when: attachment.version?.when ?? "",
+        });
+      }
+      start += results.length;
+      if (results.length < 100) break;
+    }
+    return attachments;
   }
 
   private call<T>(work: () => Promise<T>): Promise<T> {
@@ -141,4 +177,22 @@ function keepFailedResponses(client: ConfluenceClient): void {
     if (!response) return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     return Promise.reject(Object.assign(new Error(`Confluence answered ${response.status}`), { status: response.status, response: { status: response.status, headers: response.headers ?? {} } }));
   });
+}
+
+/** What qamesh reads of an attachment's listing entry. */
+interface AttachmentContent {
+  id: string;
+  title: string;
+  extensions?: { mediaType?: string; fileSize?: number };
+  metadata?: { mediaType?: string };
+  version?: { when?: string };
+  _links?: { webui?: string; download?: string };
+}
+
+const textMediaTypes = new Set(["application/json", "application/xml", "application/x-yaml", "application/yaml", "application/x-sh", "application/javascript"]);
+
+/** Text an answer can quote: text/*, and the structured text formats. */
+function isTextType(mediaType: string): boolean {
+  const type = mediaType.split(";")[0]!.trim().toLowerCase();
+  return type.startsWith("text/") || textMediaTypes.has(type);
 }

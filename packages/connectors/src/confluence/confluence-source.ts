@@ -10,10 +10,10 @@ export const confluenceConfig = z.object({
   baseUrl: z.string().min(1, "baseUrl must not be empty").max(textLimits.url).meta({ description: "the Confluence site: https://<site>.atlassian.net/wiki, or a Data Center server" }),
   spaces: z.array(z.string().regex(/^[A-Za-z0-9~_-]{1,255}$/, "must be space keys")).min(1, "spaces must name at least one space").max(50),
   include: z
-    .object({ pages: z.boolean().default(true), blogPosts: z.boolean().default(false), comments: z.boolean().default(true) })
+    .object({ pages: z.boolean().default(true), blogPosts: z.boolean().default(false), comments: z.boolean().default(true), attachments: z.boolean().default(false) })
     .strict()
-    .default({ pages: true, blogPosts: false, comments: true })
-    .meta({ description: "pages, blog posts, and their comments" }),
+    .default({ pages: true, blogPosts: false, comments: true, attachments: false })
+    .meta({ description: "pages, blog posts, their comments, and their text attachments (plain text, Markdown, CSV, JSON, XML, YAML) up to MAX_FILE_BYTES" }),
 });
 
 export type ConfluenceConfig = z.output<typeof confluenceConfig>;
