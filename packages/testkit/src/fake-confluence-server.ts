@@ -1,6 +1,5 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { InjectedFailure } from "./fake-github-server.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { FakeProviderServer } from "./fake-provider-server.js";
 
 export interface FakeConfluenceComment {
   id: string;
@@ -40,28 +39,16 @@ interface Stored extends FakeConfluencePage {
  * paged by start), content by id with body.storage and version, comments as child content. Basic
  * authentication with an email and API token.
  */
-export class FakeConfluenceServer {
+export class FakeConfluenceServer extends FakeProviderServer {
   private readonly pages = new Map<string, Stored>();
-  private readonly failures: InjectedFailure[] = [];
-  readonly requests: string[] = [];
-  /** How long every API answer takes: a slow provider, so a run lasts long enough to be interrupted. */
-  responseDelayMs = 0;
   private clock = Date.now();
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-    private credentials: string,
-  ) {}
+  private constructor(private credentials: string) {
+    super();
+  }
 
-  static async start(email: string, apiToken: string): Promise<FakeConfluenceServer> {
-    const handlers: { handle?: (request: IncomingMessage, response: ServerResponse) => void } = {};
-    const server = createServer((request, response) => handlers.handle!(request, response));
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const fake = new FakeConfluenceServer(server, `http://127.0.0.1:${(server.address() as { port: number }).port}`, `${email}:${apiToken}`);
-    handlers.handle = (request, response) => fake.handle(request, response);
-    return fake;
+  static start(email: string, apiToken: string): Promise<FakeConfluenceServer> {
+    return new FakeConfluenceServer(`${email}:${apiToken}`).listen();
   }
 
   /** The site's address as users give it (Cloud: with /wiki). */
@@ -89,17 +76,8 @@ export class FakeConfluenceServer {
     this.pages.delete(pageId);
   }
 
-  inject(failure: InjectedFailure): void {
-    this.failures.push({ ...failure });
-  }
-
   acceptCredentials(email: string, apiToken: string): void {
     this.credentials = `${email}:${apiToken}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private tick(): number {
@@ -107,12 +85,7 @@ export class FakeConfluenceServer {
     return this.clock;
   }
 
-  private handle(request: IncomingMessage, response: ServerResponse): void {
-    if (this.responseDelayMs > 0) setTimeout(() => this.answer(request, response), this.responseDelayMs);
-    else this.answer(request, response);
-  }
-
-  private answer(request: IncomingMessage, response: ServerResponse): void {
+  protected answer(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", this.url);
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
@@ -128,9 +101,8 @@ export class FakeConfluenceServer {
       json(401, { statusCode: 401, message: "Current user not permitted to use Confluence" });
       return;
     }
-    const failure = this.failures.find((candidate) => candidate.times > 0 && candidate.pathPattern.test(url.pathname));
+    const failure = this.dueFailure(url.pathname);
     if (failure) {
-      failure.times--;
       json(failure.status, { statusCode: failure.status, message: failure.message }, failure.headers);
       return;
     }

@@ -1,5 +1,5 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { FakeProviderServer } from "./fake-provider-server.js";
 import { serveWithHttpBackend } from "./git-http-server.js";
 
 export interface FakeGitHubComment {
@@ -28,15 +28,6 @@ interface StoredIssue extends FakeGitHubIssue {
   updatedAt: string;
 }
 
-/** A response the server gives instead of the real one, for the next requests whose path matches. */
-export interface InjectedFailure {
-  pathPattern: RegExp;
-  status: number;
-  headers?: Record<string, string>;
-  message: string;
-  times: number;
-}
-
 /**
  * GitHub's REST API as far as qamesh reads it (a repository's issues and pull requests with
  * their comments and review comments, listed oldest update first with `since` and Link-header
@@ -45,30 +36,19 @@ export interface InjectedFailure {
  * With a token, both demand it as GitHub does (`Authorization: token …` on the API, the token as
  * the basic-auth password on git). Failures can be injected (429 with Retry-After, 5xx).
  */
-export class FakeGitHubServer {
+export class FakeGitHubServer extends FakeProviderServer {
   private readonly issues = new Map<string, Map<number, StoredIssue>>();
-  private readonly failures: InjectedFailure[] = [];
-  /** "METHOD path?query" of every API request, in order. */
-  readonly requests: string[] = [];
-  /** How long every API answer takes: a slow provider, so a run lasts long enough to be interrupted. */
-  responseDelayMs = 0;
   private clock = Date.now();
 
   private constructor(
-    private readonly server: Server,
-    readonly url: string,
     private readonly gitRoot: string,
     private token: string | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
-  static async start(gitRoot: string, token?: string): Promise<FakeGitHubServer> {
-    const handlers: { handle?: (request: IncomingMessage, response: ServerResponse) => void } = {};
-    const server = createServer((request, response) => handlers.handle!(request, response));
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const fake = new FakeGitHubServer(server, `http://127.0.0.1:${(server.address() as { port: number }).port}`, gitRoot, token);
-    handlers.handle = (request, response) => fake.handle(request, response);
-    return fake;
+  static start(gitRoot: string, token?: string): Promise<FakeGitHubServer> {
+    return new FakeGitHubServer(gitRoot, token).listen();
   }
 
   /** Creates or changes an issue or pull request; its update time moves on (by at least a second, as GitHub's do). */
@@ -89,15 +69,6 @@ export class FakeGitHubServer {
     this.token = token;
   }
 
-  inject(failure: InjectedFailure): void {
-    this.failures.push({ ...failure });
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
   private repository(owner: string, repo: string): Map<number, StoredIssue> {
     const key = `${owner}/${repo}`;
     let issues = this.issues.get(key);
@@ -105,7 +76,7 @@ export class FakeGitHubServer {
     return issues;
   }
 
-  private handle(request: IncomingMessage, response: ServerResponse): void {
+  protected answer(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", this.url);
     if (/^\/[^/]+\/[^/]+\.git(\/|$)/.test(url.pathname)) {
       if (this.token && request.headers.authorization !== `Basic ${Buffer.from(`x-access-token:${this.token}`).toString("base64")}`) {
@@ -116,20 +87,14 @@ export class FakeGitHubServer {
       return;
     }
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
-    if (this.responseDelayMs > 0) setTimeout(() => this.answer(request, response, url), this.responseDelayMs);
-    else this.answer(request, response, url);
-  }
-
-  private answer(request: IncomingMessage, response: ServerResponse, url: URL): void {
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
       response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
     if (this.token && request.headers.authorization !== `token ${this.token}`) {
       json(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" });
       return;
     }
-    const failure = this.failures.find((candidate) => candidate.times > 0 && candidate.pathPattern.test(url.pathname));
+    const failure = this.dueFailure(url.pathname);
     if (failure) {
-      failure.times--;
       json(failure.status, { message: failure.message, documentation_url: "https://docs.github.com/rest" }, failure.headers);
       return;
     }

@@ -1,6 +1,5 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { InjectedFailure } from "./fake-github-server.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { FakeProviderServer } from "./fake-provider-server.js";
 import { serveWithHttpBackend } from "./git-http-server.js";
 
 export interface FakeGitLabNote {
@@ -34,29 +33,19 @@ interface StoredItem extends FakeGitLabItem {
  * `<gitRoot>/<path>.git`). With a token, the API wants `PRIVATE-TOKEN` and git the basic-auth
  * password (user oauth2). Failures can be injected.
  */
-export class FakeGitLabServer {
+export class FakeGitLabServer extends FakeProviderServer {
   private readonly projects = new Map<string, { id: number; items: Record<Kind, Map<number, StoredItem>> }>();
-  private readonly failures: InjectedFailure[] = [];
-  readonly requests: string[] = [];
-  /** How long every API answer takes: a slow provider, so a run lasts long enough to be interrupted. */
-  responseDelayMs = 0;
   private clock = Date.now();
 
   private constructor(
-    private readonly server: Server,
-    readonly url: string,
     private readonly gitRoot: string,
     private token: string | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
-  static async start(gitRoot: string, token?: string): Promise<FakeGitLabServer> {
-    const handlers: { handle?: (request: IncomingMessage, response: ServerResponse) => void } = {};
-    const server = createServer((request, response) => handlers.handle!(request, response));
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const fake = new FakeGitLabServer(server, `http://127.0.0.1:${(server.address() as { port: number }).port}`, gitRoot, token);
-    handlers.handle = (request, response) => fake.handle(request, response);
-    return fake;
+  static start(gitRoot: string, token?: string): Promise<FakeGitLabServer> {
+    return new FakeGitLabServer(gitRoot, token).listen();
   }
 
   put(path: string, kind: Kind, item: FakeGitLabItem): void {
@@ -74,27 +63,13 @@ export class FakeGitLabServer {
     this.token = token;
   }
 
-  inject(failure: InjectedFailure): void {
-    this.failures.push({ ...failure });
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
   private project(path: string) {
     let project = this.projects.get(path);
     if (!project) this.projects.set(path, (project = { id: 100 + this.projects.size, items: { issues: new Map(), merge_requests: new Map() } }));
     return project;
   }
 
-  private handle(request: IncomingMessage, response: ServerResponse): void {
-    if (this.responseDelayMs > 0) setTimeout(() => this.answer(request, response), this.responseDelayMs);
-    else this.answer(request, response);
-  }
-
-  private answer(request: IncomingMessage, response: ServerResponse): void {
+  protected answer(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", this.url);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
     if (!url.pathname.startsWith("/api/v4/")) {
@@ -110,9 +85,8 @@ export class FakeGitLabServer {
       json(401, { message: "401 Unauthorized" });
       return;
     }
-    const failure = this.failures.find((candidate) => candidate.times > 0 && candidate.pathPattern.test(url.pathname));
+    const failure = this.dueFailure(url.pathname);
     if (failure) {
-      failure.times--;
       json(failure.status, { message: failure.message }, failure.headers);
       return;
     }

@@ -1,6 +1,5 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { InjectedFailure } from "./fake-github-server.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { FakeProviderServer } from "./fake-provider-server.js";
 
 export interface FakeJiraComment {
   id: string;
@@ -38,35 +37,24 @@ const jiraTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+0000"
  * comments (paged by startAt). It understands the JQL qamesh writes: `(project = KEY) AND
  * updated >= <epoch ms> ORDER BY updated ASC`. Basic authentication with an email and API token.
  */
-export class FakeJiraServer {
+export class FakeJiraServer extends FakeProviderServer {
   private readonly issues = new Map<string, StoredIssue>();
   /** Old key → new key of issues moved to another project. */
   private readonly moved = new Map<string, string>();
-  private readonly failures: InjectedFailure[] = [];
-  readonly requests: string[] = [];
-  /** How long every API answer takes: a slow provider, so a run lasts long enough to be interrupted. */
-  responseDelayMs = 0;
   private clock = Date.now();
   private nextId = 10_000;
 
   private constructor(
-    private readonly server: Server,
-    readonly url: string,
     private credentials: string,
     /** Data Center: API v2 (plain-text fields, `/search` paged by startAt with a total), a personal token as Bearer. */
     private readonly dataCenter: boolean,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Jira Cloud with an email and API token; or, with `{ personalToken }` alone, Jira Data Center. */
-  static async start(email: string, apiToken: string, options: { personalToken?: string } = {}): Promise<FakeJiraServer> {
-    const handlers: { handle?: (request: IncomingMessage, response: ServerResponse) => void } = {};
-    const server = createServer((request, response) => handlers.handle!(request, response));
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const fake = new FakeJiraServer(server, url, options.personalToken ?? `${email}:${apiToken}`, options.personalToken !== undefined);
-    handlers.handle = (request, response) => fake.handle(request, response);
-    return fake;
+  static start(email: string, apiToken: string, options: { personalToken?: string } = {}): Promise<FakeJiraServer> {
+    return new FakeJiraServer(options.personalToken ?? `${email}:${apiToken}`, options.personalToken !== undefined).listen();
   }
 
   put(issue: FakeJiraIssue): void {
@@ -92,21 +80,7 @@ export class FakeJiraServer {
     this.credentials = `${email}:${apiToken}`;
   }
 
-  inject(failure: InjectedFailure): void {
-    this.failures.push({ ...failure });
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private handle(request: IncomingMessage, response: ServerResponse): void {
-    if (this.responseDelayMs > 0) setTimeout(() => this.answer(request, response), this.responseDelayMs);
-    else this.answer(request, response);
-  }
-
-  private answer(request: IncomingMessage, response: ServerResponse): void {
+  protected answer(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", this.url);
     this.requests.push(`${request.method} ${url.pathname}${url.search}`);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { "content-type": "application/json;charset=UTF-8", ...headers }).end(JSON.stringify(body));
@@ -115,9 +89,8 @@ export class FakeJiraServer {
       json(401, { errorMessages: ["You are not authenticated. Authentication required to perform this operation."], errors: {} });
       return;
     }
-    const failure = this.failures.find((candidate) => candidate.times > 0 && candidate.pathPattern.test(url.pathname));
+    const failure = this.dueFailure(url.pathname);
     if (failure) {
-      failure.times--;
       json(failure.status, { errorMessages: [failure.message], errors: {} }, failure.headers);
       return;
     }

@@ -19,3 +19,4 @@ export * from "./fake-github-server.js";
 export * from "./fake-gitlab-server.js";
 export * from "./fake-jira-server.js";
 export * from "./fake-confluence-server.js";
+export * from "./fake-provider-server.js";

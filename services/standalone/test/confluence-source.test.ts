@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atlassianDelivery, eventually, FakeConfluenceServer } from "@qamesh/testkit";
+import { projectRuns } from "./project-runs.js";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 const email = "bot@example.com";
@@ -20,12 +21,7 @@ describe("a Confluence source: pages cut at their headings, with comments", () =
   let sourceId: string;
   const logLines: string[] = [];
 
-  const runOf = async (mode: "full" | "incremental") => {
-    const started = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode });
-    expect(started.status).toBe(202);
-    return harness.waitForRun(projectId, started.body.id);
-  };
-  const search = async (query: string, k = 5) => (await harness.api("POST", `/v1/projects/${projectId}/search`, { query, k })).body.hits as Record<string, any>[];
+  const { run: runOf, search, deliver: deliverTo } = projectRuns(() => harness, () => projectId);
 
   beforeAll(async () => {
     harness = await startHarness({ OUTBOUND_ALLOWED_NETWORKS: "127.0.0.0/8" }, { logLines });
@@ -77,8 +73,7 @@ describe("a Confluence source: pages cut at their headings, with comments", () =
   it("re-reads the page a signed page event names, and removes a deleted one", async () => {
     confluence.put({ id: "1002", space: "ENG", title: "Glossary", body: "<p>A ledger entry is immutable once posted.</p><h2>Settlement</h2><p>Settlement runs nightly at 02:00 UTC.</p>", author: "Cy" });
     const updated = atlassianDelivery(webhookSecret, { timestamp: Date.now(), webhookEvent: "page_updated", userAccountId: "u1", page: { id: 1002, spaceKey: "ENG", title: "Glossary" } });
-    const response = await fetch(`${harness.gatewayUrl}/v1/webhooks/${sourceId}`, { method: "POST", headers: updated.headers, body: updated.body });
-    const receipt = (await response.json()) as Record<string, any>;
+    const receipt = (await deliverTo(sourceId, updated)).body;
     expect(receipt).toMatchObject({ status: "accepted", event: "page_updated" });
     expect((await harness.waitForRun(projectId, receipt.runId)).counts).toMatchObject({ discovered: 1, indexed: 1 });
     expect((await search("when does settlement run"))[0]).toMatchObject({ url: `${confluence.siteUrl}/spaces/ENG/pages/1002/Glossary#Settlement` });

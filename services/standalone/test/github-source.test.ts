@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, FakeGitHubServer, GitRepositoryFixture, githubDelivery, githubExample } from "@qamesh/testkit";
+import { projectRuns } from "./project-runs.js";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 const token = "ghp_test_token_0123456789";
@@ -13,12 +14,7 @@ describe("a GitHub source: code, issues and pull requests with their comments", 
   let sourceId: string;
   const logLines: string[] = [];
 
-  const runOf = async (mode: "full" | "incremental") => {
-    const started = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode });
-    expect(started.status).toBe(202);
-    return harness.waitForRun(projectId, started.body.id);
-  };
-  const search = async (query: string, k = 5) => (await harness.api("POST", `/v1/projects/${projectId}/search`, { query, k })).body.hits as Record<string, any>[];
+  const { run: runOf, search, deliver: deliverTo } = projectRuns(() => harness, () => projectId);
 
   beforeAll(async () => {
     harness = await startHarness({ OUTBOUND_ALLOWED_NETWORKS: "127.0.0.0/8" }, { logLines });
@@ -117,8 +113,7 @@ describe("a GitHub source: code, issues and pull requests with their comments", 
     github.deleteIssue("acme", "shop", 15);
     const deleted = githubExample("issues", (payload) => payload.action === "deleted");
     const delivery = githubDelivery(webhookSecret, "issues", { ...deleted, issue: { ...(deleted.issue as object), number: 15 } });
-    const response = await fetch(`${harness.gatewayUrl}/v1/webhooks/${sourceId}`, { method: "POST", headers: delivery.headers, body: delivery.body });
-    const receipt = (await response.json()) as Record<string, any>;
+    const receipt = (await deliverTo(sourceId, delivery)).body;
     expect(receipt).toMatchObject({ status: "accepted", event: "issues" });
     expect((await harness.waitForRun(projectId, receipt.runId)).counts).toMatchObject({ discovered: 1, deleted: 1 });
     expect((await search("search takes seconds on the orders page")).map((hit) => hit.path)).not.toContain("#15");
@@ -143,8 +138,7 @@ describe("a GitHub source: code, issues and pull requests with their comments", 
     });
     const example = githubExample("issue_comment");
     const delivery = githubDelivery(webhookSecret, "issue_comment", { ...example, issue: { ...(example.issue as object), number: 12, pull_request: undefined } });
-    const response = await fetch(`${harness.gatewayUrl}/v1/webhooks/${sourceId}`, { method: "POST", headers: delivery.headers, body: delivery.body });
-    const receipt = (await response.json()) as Record<string, any>;
+    const receipt = (await deliverTo(sourceId, delivery)).body;
     expect(receipt).toMatchObject({ status: "accepted", event: "issue_comment" });
     expect((await harness.waitForRun(projectId, receipt.runId)).counts).toMatchObject({ discovered: 1, indexed: 1 });
     expect((await search("verified on staging Lisbon merchant"))[0]).toMatchObject({ path: "#12", url: `${github.url}/acme/shop/issues/12#issuecomment-990` });

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, FakeGitLabServer, GitRepositoryFixture, gitlabDelivery, gitlabExample } from "@qamesh/testkit";
+import { projectRuns } from "./project-runs.js";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 const token = "glpat-test-token-0123456789";
@@ -14,17 +15,8 @@ describe("a GitLab source: code, issues and merge requests with their notes", ()
   let sourceId: string;
   const logLines: string[] = [];
 
-  const runOf = async (mode: "full" | "incremental") => {
-    const started = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode });
-    expect(started.status).toBe(202);
-    return harness.waitForRun(projectId, started.body.id);
-  };
-  const search = async (query: string, k = 5) => (await harness.api("POST", `/v1/projects/${projectId}/search`, { query, k })).body.hits as Record<string, any>[];
-  const deliver = async (event: string, payload: unknown) => {
-    const delivery = gitlabDelivery(webhookSecret, event, payload);
-    const response = await fetch(`${harness.gatewayUrl}/v1/webhooks/${sourceId}`, { method: "POST", headers: delivery.headers, body: delivery.body });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  };
+  const { run: runOf, search, deliver: deliverTo } = projectRuns(() => harness, () => projectId);
+  const deliver = (event: string, payload: unknown) => deliverTo(sourceId, gitlabDelivery(webhookSecret, event, payload));
 
   beforeAll(async () => {
     harness = await startHarness({ OUTBOUND_ALLOWED_NETWORKS: "127.0.0.0/8" }, { logLines });
@@ -110,7 +102,7 @@ describe("a GitLab source: code, issues and merge requests with their notes", ()
 
     expect((await deliver("Pipeline Hook", { object_kind: "pipeline" })).body.status).toBe("ignored");
     const forged = gitlabDelivery("not-the-token-at-all", "Issue Hook", issue);
-    expect((await fetch(`${harness.gatewayUrl}/v1/webhooks/${sourceId}`, { method: "POST", headers: forged.headers, body: forged.body })).status).toBe(401);
+    expect((await deliverTo(sourceId, forged)).status).toBe(401);
   });
 
   it("prunes, on a full run, what was deleted upstream without a hook", async () => {

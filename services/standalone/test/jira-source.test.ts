@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atlassianDelivery, eventually, FakeJiraServer, jiraExample } from "@qamesh/testkit";
+import { projectRuns } from "./project-runs.js";
 import { startHarness, type Harness } from "./standalone-harness.js";
 
 const email = "bot@example.com";
@@ -13,17 +14,8 @@ describe("a Jira source: the issues a JQL restriction names, with description, c
   let sourceId: string;
   const logLines: string[] = [];
 
-  const runOf = async (mode: "full" | "incremental") => {
-    const started = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode });
-    expect(started.status).toBe(202);
-    return harness.waitForRun(projectId, started.body.id);
-  };
-  const search = async (query: string, k = 5) => (await harness.api("POST", `/v1/projects/${projectId}/search`, { query, k })).body.hits as Record<string, any>[];
-  const deliver = async (payload: unknown, secret = webhookSecret) => {
-    const delivery = atlassianDelivery(secret, payload);
-    const response = await fetch(`${harness.gatewayUrl}/v1/webhooks/${sourceId}`, { method: "POST", headers: delivery.headers, body: delivery.body });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  };
+  const { run: runOf, search, deliver: deliverTo } = projectRuns(() => harness, () => projectId);
+  const deliver = (payload: unknown, secret = webhookSecret) => deliverTo(sourceId, atlassianDelivery(secret, payload));
 
   beforeAll(async () => {
     harness = await startHarness({ OUTBOUND_ALLOWED_NETWORKS: "127.0.0.0/8" }, { logLines });

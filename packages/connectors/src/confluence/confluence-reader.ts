@@ -2,17 +2,12 @@ import { failedPrecondition } from "@qamesh/errors";
 import { outboundAgents } from "@qamesh/source-safety";
 import { ConfluenceClient } from "confluence.js";
 import { atlassianCall, isGone } from "../atlassian/atlassian-calls.js";
+import { atlassianAuthentication, type AtlassianSecrets } from "../atlassian/atlassian-credentials.js";
 import { listingOverlapMs, nextCursor, planListing } from "../listing-cursor.js";
 import type { DiscoveredDocument, DocumentListing, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
 import type { ReaderEnvironment } from "../source-type.js";
 import { activityTime, type ConfluenceAttachment, confluenceDocument, confluenceDocumentKey, parseConfluenceDocumentKey, type ConfluenceContent } from "./confluence-documents.js";
 import type { ConfluenceConfig } from "./confluence-source.js";
-
-interface ConfluenceSecrets {
-  email?: string | undefined;
-  apiToken?: string | undefined;
-  personalToken?: string | undefined;
-}
 
 interface SearchResult {
   content?: ConfluenceContent & { container?: { id?: string; type?: string } };
@@ -37,13 +32,9 @@ export class ConfluenceReader implements SourceReader {
     private readonly clock: () => number,
   ) {}
 
-  static open(config: ConfluenceConfig, secrets: ConfluenceSecrets, environment: ReaderEnvironment): ConfluenceReader {
+  static open(config: ConfluenceConfig, secrets: AtlassianSecrets, environment: ReaderEnvironment): ConfluenceReader {
     const base = new URL(config.baseUrl);
-    const authentication = secrets.personalToken
-      ? { authentication: { oauth2: { accessToken: secrets.personalToken } } }
-      : secrets.email && secrets.apiToken
-        ? { authentication: { basic: { email: secrets.email, apiToken: secrets.apiToken } } }
-        : {};
+    const authentication = atlassianAuthentication(secrets);
     const clientFor = (maxRedirects: number) => {
       const client = new ConfluenceClient({
         host: base.origin,

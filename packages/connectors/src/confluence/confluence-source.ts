@@ -1,7 +1,8 @@
 import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import { z } from "zod";
-import { checkHost } from "../source-checks.js";
+import { atlassianSecrets, checkAtlassianCredentials } from "../atlassian/atlassian-credentials.js";
+import { checkBaseUrl } from "../source-checks.js";
 import { defineSourceType } from "../source-type.js";
 import { verifiedHook } from "../webhooks/verified-hook.js";
 import { confluenceDocumentKey } from "./confluence-documents.js";
@@ -23,25 +24,12 @@ export const confluenceSource = defineSourceType({
   type: "confluence",
   title: "Confluence spaces (Cloud or Data Center): pages and blog posts, cut at their headings, with their comments",
   config: confluenceConfig,
-  secrets: z.object({
-    email: z.string().max(320).optional().meta({ description: "Confluence Cloud: the account's email, with apiToken" }),
-    apiToken: z.string().min(1).max(1000).optional().meta({ writeOnly: true, description: "Confluence Cloud: an API token. Write-only" }),
-    personalToken: z.string().min(1).max(1000).optional().meta({ writeOnly: true, description: "Confluence Data Center: a personal access token. Write-only" }),
-  }),
+  secrets: atlassianSecrets("Confluence"),
   async check(config, secrets, { outboundPolicy }) {
-    let base: URL;
-    try {
-      base = new URL(config.baseUrl);
-    } catch {
-      throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
-    }
-    if (base.protocol !== "https:" && base.protocol !== "http:") throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
-    if (base.username || base.password || base.search) throw invalidArgument("baseUrl", "baseUrl must be the site's address, without credentials or a query");
+    const baseUrl = await checkBaseUrl(config.baseUrl, outboundPolicy);
     if (!config.include.pages && !config.include.blogPosts) throw invalidArgument("include", "include must name pages or blog posts");
-    if (secrets.personalToken && (secrets.email || secrets.apiToken)) throw invalidArgument("personalToken", "give a personal token (Data Center) or an email and API token (Cloud), not both");
-    if (Boolean(secrets.email) !== Boolean(secrets.apiToken)) throw invalidArgument(secrets.email ? "apiToken" : "email", "Confluence Cloud needs both the email and the API token");
-    await checkHost("baseUrl", base.hostname, outboundPolicy);
-    return { config: { ...config, baseUrl: base.href.replace(/\/+$/, "") }, secrets };
+    checkAtlassianCredentials("Confluence", secrets);
+    return { config: { ...config, baseUrl }, secrets };
   },
   identity: (config) => `confluence:${config.baseUrl.toLowerCase()}?${[...config.spaces].sort().join(",")}`,
   location: (config) => `${config.baseUrl} (${config.spaces.join(", ")})`,

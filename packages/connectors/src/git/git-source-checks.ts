@@ -2,13 +2,12 @@ import { invalidArgument } from "@qamesh/errors";
 import { checkText, textLimits } from "@qamesh/limits";
 import { localRepositoryInsideRoots, splitGitUrlCredentials, type GitCredentials } from "@qamesh/source-safety";
 import { fileURLToPath } from "node:url";
-import { checkHost, outsideRoots } from "../source-checks.js";
+import { checkBranch, checkHost, outsideRoots } from "../source-checks.js";
 import type { SourceEnvironment } from "../source-type.js";
 
 const allowedGitSchemes = new Set(["https:", "http:", "ssh:", "git:", "file:"]);
 /** user@host:path; no part may start with "-", which git or ssh would read as an option. */
 const scpLikeGitUrl = /^[A-Za-z0-9._][A-Za-z0-9._-]*@([A-Za-z0-9][A-Za-z0-9.-]*):(?!-)[^\s]+$/;
-const branchName = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/;
 
 export interface CheckedRepository {
   url: string;
@@ -31,7 +30,7 @@ export async function checkRepository(
   const trimmed = checkText("url", given.url.trim(), textLimits.url);
   if (!trimmed) throw invalidArgument("url", "url is required");
   if (trimmed.startsWith("-")) throw invalidArgument("url", "url must not start with '-'");
-  if (given.branch && !branchName.test(given.branch)) throw invalidArgument("branch", "branch is not a valid branch name");
+  checkBranch(given.branch);
   const { url, credentials: fromUrl } = splitGitUrlCredentials(trimmed);
   if (fromUrl && given.credentials) throw invalidArgument("credentials", "give credentials either in the URL or as credentials, not both");
   // "HEAD" names the remote's default branch, which an empty branch already means.

@@ -1,14 +1,13 @@
 import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import { z } from "zod";
-import { checkHost } from "../source-checks.js";
+import { checkBaseUrl, checkBranch } from "../source-checks.js";
 import { defineSourceType } from "../source-type.js";
 import { isPush, pushOutcome } from "../webhooks/push-hooks.js";
 import { verifiedHook } from "../webhooks/verified-hook.js";
 import { githubDocumentEvent } from "./github-hooks.js";
 
 const name = /^[A-Za-z0-9_.-]{1,100}$/;
-const branchName = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/;
 
 export const githubConfig = z.object({
   owner: z.string().regex(name, "must be a GitHub user or organisation name").meta({ description: "the repository's owner (user or organisation)" }),
@@ -37,18 +36,10 @@ export const githubSource = defineSourceType({
     token: z.string().min(1).max(1000).optional().meta({ writeOnly: true, description: "a token that can read the repository (optional for public ones). Write-only" }),
   }),
   async check(config, secrets, { outboundPolicy }) {
-    if (config.branch && !branchName.test(config.branch)) throw invalidArgument("branch", "branch is not a valid branch name");
+    checkBranch(config.branch);
     if (!config.include.code && !config.include.issues && !config.include.pullRequests) throw invalidArgument("include", "include must name something to read");
-    let base: URL;
-    try {
-      base = new URL(config.baseUrl);
-    } catch {
-      throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
-    }
-    if (base.protocol !== "https:" && base.protocol !== "http:") throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
-    if (base.username || base.password) throw invalidArgument("baseUrl", "baseUrl must not carry credentials; give the token as token");
-    await checkHost("baseUrl", base.hostname, outboundPolicy);
-    return { config: { ...config, baseUrl: base.href.replace(/\/+$/, "") }, secrets };
+    const baseUrl = await checkBaseUrl(config.baseUrl, outboundPolicy);
+    return { config: { ...config, baseUrl }, secrets };
   },
   identity: (config) => `github:${new URL(config.baseUrl).host.toLowerCase()}/${config.owner.toLowerCase()}/${config.repo.toLowerCase()}#${config.branch}`,
   location: (config) => `${config.owner}/${config.repo}`,

@@ -1,14 +1,13 @@
 import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import { z } from "zod";
-import { checkHost } from "../source-checks.js";
+import { checkBaseUrl, checkBranch } from "../source-checks.js";
 import { defineSourceType } from "../source-type.js";
 import { isPush, pushOutcome } from "../webhooks/push-hooks.js";
 import { verifiedHook } from "../webhooks/verified-hook.js";
 import { gitlabDocumentEvent } from "./gitlab-hooks.js";
 
 const projectPath = /^(?:[1-9][0-9]{0,12}|[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.][A-Za-z0-9_.-]*){1,20})$/;
-const branchName = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/;
 
 export const gitlabConfig = z.object({
   project: z.string().max(textLimits.path).regex(projectPath, "must be a project path (group/project) or a numeric id").meta({ description: "the project's path (group/subgroup/project) or numeric id" }),
@@ -32,18 +31,10 @@ export const gitlabSource = defineSourceType({
     token: z.string().min(1).max(1000).optional().meta({ writeOnly: true, description: "a personal, project or group access token with read_api and read_repository (optional for public projects). Write-only" }),
   }),
   async check(config, secrets, { outboundPolicy }) {
-    if (config.branch && !branchName.test(config.branch)) throw invalidArgument("branch", "branch is not a valid branch name");
+    checkBranch(config.branch);
     if (!config.include.code && !config.include.issues && !config.include.mergeRequests) throw invalidArgument("include", "include must name something to read");
-    let base: URL;
-    try {
-      base = new URL(config.baseUrl);
-    } catch {
-      throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
-    }
-    if (base.protocol !== "https:" && base.protocol !== "http:") throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
-    if (base.username || base.password) throw invalidArgument("baseUrl", "baseUrl must not carry credentials; give the token as token");
-    await checkHost("baseUrl", base.hostname, outboundPolicy);
-    return { config: { ...config, baseUrl: base.href.replace(/\/+$/, "") }, secrets };
+    const baseUrl = await checkBaseUrl(config.baseUrl, outboundPolicy);
+    return { config: { ...config, baseUrl }, secrets };
   },
   identity: (config) => `gitlab:${new URL(config.baseUrl).host.toLowerCase()}/${config.project.toLowerCase()}#${config.branch}`,
   location: (config) => config.project,

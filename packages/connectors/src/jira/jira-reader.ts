@@ -2,6 +2,7 @@ import { failedPrecondition } from "@qamesh/errors";
 import { outboundAgents } from "@qamesh/source-safety";
 import { Version2Client, Version3Client } from "jira.js";
 import { atlassianCall, isGone } from "../atlassian/atlassian-calls.js";
+import { atlassianAuthentication, type AtlassianSecrets } from "../atlassian/atlassian-credentials.js";
 import { nextCursor, planListing } from "../listing-cursor.js";
 import type { DiscoveredDocument, DocumentListing, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
 import type { ReaderEnvironment } from "../source-type.js";
@@ -9,12 +10,6 @@ import { jiraDocument, type JiraComment, type JiraIssue } from "./jira-documents
 import type { JiraConfig } from "./jira-source.js";
 
 const documentFields = ["summary", "description", "updated", "created", "reporter", "issuetype", "status"];
-
-interface JiraSecrets {
-  email?: string | undefined;
-  apiToken?: string | undefined;
-  personalToken?: string | undefined;
-}
 
 /**
  * Jira issues through jira.js: Jira Cloud's REST API v3 (its `/search/jql`, paged by
@@ -32,15 +27,13 @@ export class JiraReader implements SourceReader {
     private readonly clock: () => number,
   ) {}
 
-  static open(config: JiraConfig, secrets: JiraSecrets, environment: ReaderEnvironment): JiraReader {
+  static open(config: JiraConfig, secrets: AtlassianSecrets, environment: ReaderEnvironment): JiraReader {
     const agents = outboundAgents(environment.outboundPolicy);
     const baseRequestConfig = { ...agents, maxRedirects: 0, timeout: 60_000 };
     if (secrets.personalToken) {
-      const client = new Version2Client({ host: config.baseUrl, authentication: { oauth2: { accessToken: secrets.personalToken } }, baseRequestConfig });
-      return new JiraReader(config, undefined, client, environment, Date.now);
+      return new JiraReader(config, undefined, new Version2Client({ host: config.baseUrl, ...atlassianAuthentication(secrets), baseRequestConfig }), environment, Date.now);
     }
-    const authentication = secrets.email && secrets.apiToken ? { authentication: { basic: { email: secrets.email, apiToken: secrets.apiToken } } } : {};
-    return new JiraReader(config, new Version3Client({ host: config.baseUrl, ...authentication, baseRequestConfig }), undefined, environment, Date.now);
+    return new JiraReader(config, new Version3Client({ host: config.baseUrl, ...atlassianAuthentication(secrets), baseRequestConfig }), undefined, environment, Date.now);
   }
 
   /** A Jira source has no files. */

@@ -1,7 +1,8 @@
 import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import { z } from "zod";
-import { checkHost } from "../source-checks.js";
+import { atlassianSecrets, checkAtlassianCredentials } from "../atlassian/atlassian-credentials.js";
+import { checkBaseUrl } from "../source-checks.js";
 import { defineSourceType } from "../source-type.js";
 import { verifiedHook } from "../webhooks/verified-hook.js";
 import type { WebhookOutcome } from "../webhooks/webhook-delivery.js";
@@ -19,25 +20,12 @@ export const jiraSource = defineSourceType({
   type: "jira",
   title: "Jira issues (Cloud or Data Center) that a JQL restriction names, with their descriptions, chosen fields and comments",
   config: jiraConfig,
-  secrets: z.object({
-    email: z.string().max(320).optional().meta({ description: "Jira Cloud: the account's email, with apiToken" }),
-    apiToken: z.string().min(1).max(1000).optional().meta({ writeOnly: true, description: "Jira Cloud: an API token. Write-only" }),
-    personalToken: z.string().min(1).max(1000).optional().meta({ writeOnly: true, description: "Jira Data Center: a personal access token (instead of email and apiToken). Write-only" }),
-  }),
+  secrets: atlassianSecrets("Jira"),
   async check(config, secrets, { outboundPolicy }) {
-    let base: URL;
-    try {
-      base = new URL(config.baseUrl);
-    } catch {
-      throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
-    }
-    if (base.protocol !== "https:" && base.protocol !== "http:") throw invalidArgument("baseUrl", "baseUrl must be an http(s) URL");
-    if (base.username || base.password) throw invalidArgument("baseUrl", "baseUrl must not carry credentials");
+    const baseUrl = await checkBaseUrl(config.baseUrl, outboundPolicy);
     if (/\border\s+by\b/i.test(config.jql)) throw invalidArgument("jql", "jql must not order the issues: qamesh reads them by update time");
-    if (secrets.personalToken && (secrets.email || secrets.apiToken)) throw invalidArgument("personalToken", "give a personal token (Data Center) or an email and API token (Cloud), not both");
-    if (Boolean(secrets.email) !== Boolean(secrets.apiToken)) throw invalidArgument(secrets.email ? "apiToken" : "email", "Jira Cloud needs both the email and the API token");
-    await checkHost("baseUrl", base.hostname, outboundPolicy);
-    return { config: { ...config, baseUrl: base.href.replace(/\/+$/, "") }, secrets };
+    checkAtlassianCredentials("Jira", secrets);
+    return { config: { ...config, baseUrl }, secrets };
   },
   identity: (config) => `jira:${new URL(config.baseUrl).host.toLowerCase()}${new URL(config.baseUrl).pathname.replace(/\/+$/, "")}?${config.jql}`,
   location: (config) => `${config.baseUrl} (${config.jql})`,
