@@ -45,7 +45,9 @@ export async function verifiedHook(delivery: WebhookDelivery, secret: string, ac
       throw unauthenticated("the delivery's X-Hub-Signature does not match the source's webhook secret");
     }
     const payload = jsonOf(delivery);
-    const event = typeof (payload as { webhookEvent?: unknown })?.webhookEvent === "string" ? (payload as { webhookEvent: string }).webhookEvent : (headers["x-event-key"] ?? "");
+    // Jira names the event in `webhookEvent`, Confluence Data Center in `event` (and both may send X-Event-Key).
+    const named = payload as { webhookEvent?: unknown; event?: unknown } | null;
+    const event = [named?.webhookEvent, named?.event, headers["x-event-key"]].find((candidate): candidate is string => typeof candidate === "string") ?? "";
     return { style: "atlassian", event, deliveryId: deliveryIdOf(delivery, "x-atlassian-webhook-identifier"), payload };
   }
   throw unauthenticated(`the delivery is not a signed webhook this source accepts (${accepted.map((style) => styleHeaders[style]).join(" or ")})`);
