@@ -27,15 +27,20 @@ function chunk(projectId: string, id: string, seed: number, overrides: Partial<C
   };
 }
 
-/** The behaviour every VectorIndex adapter must have. */
-export function describeVectorIndexContract(adapter: string, openIndex: () => Promise<VectorIndex>): void {
+/**
+ * The behaviour every VectorIndex adapter must have. `newStorage` gives an opener over fresh,
+ * empty storage; calling that opener again opens another index over the same storage, as a
+ * restarted or second process would.
+ */
+export function describeVectorIndexContract(adapter: string, newStorage: () => () => Promise<VectorIndex>): void {
   describe(`VectorIndex contract: ${adapter}`, () => {
     const opened: VectorIndex[] = [];
-    const open = async () => {
-      const index = await openIndex();
+    const track = async (opening: Promise<VectorIndex>) => {
+      const index = await opening;
       opened.push(index);
       return index;
     };
+    const open = () => track(newStorage()());
     afterEach(async () => {
       await Promise.allSettled(opened.splice(0).map((index) => index.close()));
     });
@@ -57,6 +62,21 @@ export function describeVectorIndexContract(adapter: string, openIndex: () => Pr
       const [hit] = await index.search("p", unitVector(4), 1);
       expect(hit!.chunk).toMatchObject({ path: "issues/12", title: "#12 Refunds fail for EUR", url: "https://example.test/o/r/issues/12#issuecomment-99" });
       expect((await index.list("p", { path: "src/a.ts" }))[0]).toMatchObject({ title: "", url: "" });
+    });
+
+    it("takes writes first thing in a process that finds the project's chunks already stored", async () => {
+      const openOnStorage = newStorage();
+      const first = await track(openOnStorage());
+      await first.upsert("p", [chunk("p", "a", 1)]);
+      await first.close();
+      // A restarted worker's first call is a write (a batch), not a search.
+      const restarted = await track(openOnStorage());
+      await restarted.upsert("p", [chunk("p", "b", 2)]);
+      await restarted.deleteOtherVersions("p", "s1", [{ path: "src/b.ts", contentHash: "h1" }]);
+      expect((await restarted.list("p", {})).map((c) => c.id).sort()).toEqual(["a", "b"]);
+      const another = await track(openOnStorage());
+      await another.delete("p", { path: "src/a.ts" });
+      expect((await restarted.search("p", unitVector(1), 10)).map((hit) => hit.chunk.id)).toEqual(["b"]);
     });
 
     it("overwrites on a repeated id instead of duplicating", async () => {

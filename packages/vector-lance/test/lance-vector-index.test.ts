@@ -8,7 +8,10 @@ const directory = await temporaryDirectory("lance");
 afterAll(() => directory.remove());
 let counter = 0;
 
-describeVectorIndexContract("LanceDB", async () => LanceVectorIndex.open(join(directory.path, `index-${counter++}`)));
+describeVectorIndexContract("LanceDB", () => {
+  const path = join(directory.path, `index-${counter++}`);
+  return () => LanceVectorIndex.open(path);
+});
 
 describe("a LanceDB table written before chunks had titles and URLs", () => {
   it("gets the new columns when opened, its rows reading as files", async () => {

@@ -10,22 +10,33 @@ const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
 export const meshServices = ["gateway", "ingestion", "connector-worker", "chat", "tool-runtime", "llm-profiles"] as const;
 export type MeshServiceName = (typeof meshServices)[number];
 
-/** Starts one service's own main as a process with exactly this environment (no inherited settings). */
+/** The last part of what each process wrote to stderr: enough to say why it stopped. */
+const stderrTails = new WeakMap<ChildProcess, { text: string }>();
+const stderrTailLength = 16_000;
+
+/**
+ * Starts one service's own main as a process with exactly this environment (no inherited
+ * settings). Its output is read as it comes, so a service that writes a lot never blocks on a
+ * full pipe.
+ */
 export function spawnService(name: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(repositoryRoot, "services", name, "src", "main.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(repositoryRoot, "services", name, "src", "main.ts")], {
     cwd: repositoryRoot,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const tail = { text: "" };
+  stderrTails.set(child, tail);
+  child.stdout?.resume();
+  child.stderr?.on("data", (chunk: Buffer) => (tail.text = (tail.text + chunk.toString()).slice(-stderrTailLength)));
+  return child;
 }
 
-/** How a process ended, with what it wrote to stderr. */
+/** How a process ended, with the end of what it wrote to stderr. */
 export async function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  if (child.exitCode !== null) return { code: child.exitCode, stderr };
-  const [code] = (await once(child, "exit")) as [number | null];
-  return { code, stderr };
+  // "close" comes after the process exited and its output was read to the end.
+  if (child.exitCode === null || child.stderr?.readableEnded === false) await once(child, "close");
+  return { code: child.exitCode, stderr: stderrTails.get(child)?.text ?? "" };
 }
 
 /**
