@@ -49,3 +49,9 @@ function parseCursor(cursor: string | undefined): { updatedSince: string; listed
     return undefined;
   }
 }
+
+/** The later of two ISO times, either possibly absent (a listing's start and where it resumes). */
+export function laterOf(first: string | undefined, second: string | undefined): string | undefined {
+  if (!first || !second) return first || second || undefined;
+  return Date.parse(second) > Date.parse(first) ? second : first;
+}

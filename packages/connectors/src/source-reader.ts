@@ -12,18 +12,18 @@ export interface DiscoveredDocument {
   path: string;
   /** Changes whenever it does (its update time): an unchanged version is not read again. */
   version: string;
+  /** When it last changed (ISO; "" when unknown): the next listing of changes starts from the newest. */
+  updatedAt: string;
 }
 
-/** The tickets and pages a listing found. */
-export interface DocumentListing {
+/** One page of a listing of tickets or pages. */
+export interface ListingPage {
   documents: DiscoveredDocument[];
   /**
-   * Whether these are all of them: what is indexed but not listed was deleted or moved away
-   * upstream and goes (pruning). A listing of only what changed since a cursor is not complete.
+   * Where a listing cut short after this page starts again (opaque to the caller): listing
+   * from it yields at least everything later pages would have, and may repeat some documents.
    */
-  complete: boolean;
-  /** Where the next listing of what changed starts (an update time); "" for none. */
-  cursor: string;
+  resumeFrom: string;
 }
 
 export interface SourceSnapshot {
@@ -77,10 +77,11 @@ export interface SourceReader {
   /** Content of a file as of `commit` (ignored by readers without history). */
   read(path: string, commit: string): Promise<Buffer>;
   /**
-   * For sources with tickets or pages: those updated since `since` (a cursor an earlier listing
-   * returned, with some overlap), or all of them without one.
+   * For sources with tickets or pages: those updated at or after `updatedAfter` (ISO), or all
+   * of them without it, oldest change first, a page at a time; `resumeFrom` (from the last
+   * page a listing cut short got through) continues that listing instead of starting over.
    */
-  listDocuments?(since: string | undefined): Promise<DocumentListing>;
+  listDocuments?(updatedAfter: string | undefined, resumeFrom?: string): AsyncIterable<ListingPage>;
   /** A ticket or page by its key; undefined when it no longer exists (deleted, moved away). */
   readDocument?(path: string): Promise<SourceDocument | undefined>;
 }

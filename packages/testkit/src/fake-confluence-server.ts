@@ -42,6 +42,8 @@ interface Stored extends FakeConfluencePage {
 export class FakeConfluenceServer extends FakeProviderServer {
   private readonly pages = new Map<string, Stored>();
   private clock = Date.now();
+  /** Set by `backdate`: edits are this far apart, from a time in the past. */
+  private backdatedStepMs: number | undefined;
 
   private constructor(private credentials: string) {
     super();
@@ -80,8 +82,14 @@ export class FakeConfluenceServer extends FakeProviderServer {
     this.credentials = `${email}:${apiToken}`;
   }
 
+  /** Edits from now on happened from `start` on, `stepMs` apart: a space edited over hours, not seconds. */
+  backdate(start: number, stepMs: number): void {
+    this.clock = start - stepMs;
+    this.backdatedStepMs = stepMs;
+  }
+
   private tick(): number {
-    this.clock = Math.max(Date.now(), this.clock + 1000);
+    this.clock = this.backdatedStepMs ? this.clock + this.backdatedStepMs : Math.max(Date.now(), this.clock + 1000);
     return this.clock;
   }
 

@@ -3,6 +3,7 @@ import { projectModelsClient } from "@qamesh/mesh-clients";
 import { openSecretBox } from "@qamesh/secrets";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
 import { AllowedRoots, outboundPolicyFromConfig } from "@qamesh/source-safety";
+import { discoveryCheckpointIndexes } from "./app/discovery-checkpoints.js";
 import { connectorWorkerIndexes } from "./app/indexed-files.js";
 import { removedSourcesIndexes } from "./app/removed-sources.js";
 import { connectorWorkerConfigSchema } from "./config.js";
@@ -20,7 +21,7 @@ export const connectorWorkerRecipe: ServiceRecipe<typeof connectorWorkerConfigSc
     const models = projectModelsClient(config.LLM_PROFILES_ADDRESS);
     lifecycle.onStop("llm-profiles client", () => models.close());
     const bus = await adapters.eventBus(config, "connector-worker", logger, lifecycle);
-    const store = await adapters.documentStore(config, config.WORKER_DB_FILE, [...connectorWorkerIndexes, ...removedSourcesIndexes], logger, lifecycle);
+    const store = await adapters.documentStore(config, config.WORKER_DB_FILE, [...connectorWorkerIndexes, ...discoveryCheckpointIndexes, ...removedSourcesIndexes], logger, lifecycle);
     const vectorIndex = await adapters.vectorIndex(config, lifecycle);
     const serviceKeys = await meshSigningKeys("service", config.SERVICE_SIGNING_KEYS, config, "SERVICE_SIGNING_KEYS");
     const serviceCredential = (await AssertionSigner.create("service", serviceKeys)).credentialFor(connectorWorkerPrincipal);

@@ -3,8 +3,8 @@ import { outboundAgents } from "@qamesh/source-safety";
 import { ConfluenceClient } from "confluence.js";
 import { atlassianCall, isGone } from "../atlassian/atlassian-calls.js";
 import { atlassianAuthentication, type AtlassianSecrets } from "../atlassian/atlassian-credentials.js";
-import { listingOverlapMs, nextCursor, planListing } from "../listing-cursor.js";
-import type { DiscoveredDocument, DocumentListing, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
+import { laterOf, listingOverlapMs } from "../listing-cursor.js";
+import type { DiscoveredDocument, ListingPage, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
 import type { ReaderEnvironment } from "../source-type.js";
 import { activityTime, type ConfluenceAttachment, confluenceDocument, confluenceDocumentKey, parseConfluenceDocumentKey, type ConfluenceContent } from "./confluence-documents.js";
 import type { ConfluenceConfig } from "./confluence-source.js";
@@ -29,7 +29,6 @@ export class ConfluenceReader implements SourceReader {
     /** For attachment downloads, which may be redirected. */
     private readonly downloads: ConfluenceClient,
     private readonly environment: ReaderEnvironment,
-    private readonly clock: () => number,
   ) {}
 
   static open(config: ConfluenceConfig, secrets: AtlassianSecrets, environment: ReaderEnvironment): ConfluenceReader {
@@ -45,7 +44,7 @@ export class ConfluenceReader implements SourceReader {
       keepFailedResponses(client);
       return client;
     };
-    return new ConfluenceReader(config, clientFor(0), clientFor(2), environment, Date.now);
+    return new ConfluenceReader(config, clientFor(0), clientFor(2), environment);
   }
 
   /** A Confluence source has no files. */
@@ -57,21 +56,28 @@ export class ConfluenceReader implements SourceReader {
     throw failedPrecondition("a Confluence source has no files");
   }
 
-  async listDocuments(since: string | undefined): Promise<DocumentListing> {
-    const now = this.clock();
-    const plan = planListing(since, now);
+  /**
+   * Pages (and blog posts if asked) changed at or after a time (with the comments and
+   * attachments changed since, which bring their page along), oldest change first; a listing
+   * resumes from the newest change its last page held.
+   */
+  async *listDocuments(updatedAfter: string | undefined, resumeFrom?: string): AsyncIterable<ListingPage> {
+    const now = Date.now();
     const types = [...(this.config.include.pages ? ["page"] : []), ...(this.config.include.blogPosts ? ["blogpost"] : [])];
     // Comments and attachments changed since the cursor bring their page along; a full listing compares versions only.
-    if (plan.updatedAfter && this.config.include.comments) types.push("comment");
-    if (plan.updatedAfter && this.config.include.attachments) types.push("attachment");
+    if (updatedAfter && this.config.include.comments) types.push("comment");
+    if (updatedAfter && this.config.include.attachments) types.push("attachment");
+    const since = laterOf(updatedAfter, resumeFrom);
     const spaces = this.config.spaces.map((space) => `"${space}"`).join(",");
-    const minutes = plan.updatedAfter ? Math.ceil((now - Date.parse(plan.updatedAfter)) / 60_000) + Math.ceil(listingOverlapMs / 60_000) : 0;
+    // Minutes on the server's clock, with the overlap again for the difference between the clocks.
+    const minutes = since ? Math.ceil((now - Date.parse(since)) / 60_000) + Math.ceil(listingOverlapMs / 60_000) : 0;
     const cql = `space in (${spaces}) AND type in (${types.join(",")})${minutes ? ` AND lastmodified >= now("-${minutes}m")` : ""} ORDER BY lastmodified ASC`;
-    const documents = new Map<string, DiscoveredDocument>();
-    let newest = "";
+    let newest = resumeFrom ?? "";
     for (let start = 0; ; ) {
       const page = await this.call(() => this.client.search.searchByCQL({ cql, start, limit: 100, expand: ["content.version", "content.container"] }));
       const results = (page.results ?? []) as SearchResult[];
+      // A page met twice (edited, then commented on) counts once, at its latest activity.
+      const documents = new Map<string, DiscoveredDocument>();
       for (const result of results) {
         const content = result.content;
         if (!content?.id) continue;
@@ -81,13 +87,13 @@ export class ConfluenceReader implements SourceReader {
         const when = activityTime(content.version?.when ?? result.lastModified);
         const key = confluenceDocumentKey(target.type, target.id);
         const known = documents.get(key);
-        if (!known || when > known.version) documents.set(key, { path: key, version: when });
+        if (!known || when > known.version) documents.set(key, { path: key, version: when, updatedAt: when });
         if (when > newest) newest = when;
       }
+      yield { documents: [...documents.values()], resumeFrom: newest };
       start += results.length;
       if (results.length === 0 || results.length < 100) break;
     }
-    return { documents: [...documents.values()], complete: plan.complete, cursor: nextCursor(plan, newest, now) };
   }
 
   /** A page or blog post with its comments; undefined once it is deleted, trashed or out of sight. */

@@ -4,8 +4,8 @@ import { Octokit } from "@octokit/rest";
 import { AppError, failedPrecondition } from "@qamesh/errors";
 import { outboundFetch, RedirectRefusedError } from "@qamesh/source-safety";
 import { GitRepositoryReader } from "../git/git-repository-reader.js";
-import { nextCursor, planListing } from "../listing-cursor.js";
-import type { DocumentListing, SourceChanges, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
+import { laterOf } from "../listing-cursor.js";
+import type { ListingPage, SourceChanges, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
 import type { ReaderEnvironment, SourceIdentity } from "../source-type.js";
 import { githubDocument, githubDocumentKey, githubDocumentNumber, type GitHubComment, type GitHubItem } from "./github-documents.js";
 import type { GitHubConfig } from "./github-source.js";
@@ -28,7 +28,6 @@ export class GitHubReader implements SourceReader {
     private readonly client: Client,
     private readonly config: GitHubConfig,
     private readonly code: GitRepositoryReader | undefined,
-    private readonly clock: () => number,
   ) {}
 
   static async open(config: GitHubConfig, token: string | undefined, environment: ReaderEnvironment, source: SourceIdentity): Promise<GitHubReader> {
@@ -47,7 +46,7 @@ export class GitHubReader implements SourceReader {
     const code = config.include.code
       ? new GitRepositoryReader(cloneUrl(config), config.branch, token ? { username: "x-access-token", password: token } : undefined, environment, source)
       : undefined;
-    return new GitHubReader(client, config, code, Date.now);
+    return new GitHubReader(client, config, code);
   }
 
   discover(): Promise<SourceSnapshot> {
@@ -64,14 +63,12 @@ export class GitHubReader implements SourceReader {
   }
 
   /**
-   * Issues and pull requests updated since the cursor (less an overlap), oldest update first;
-   * every one of them once a day, so the caller can prune what is gone.
+   * Issues and pull requests (one listing on GitHub) updated at or after a time, oldest update
+   * first; a listing resumes from the newest update its last page held (`since` includes it).
    */
-  async listDocuments(since: string | undefined): Promise<DocumentListing> {
-    if (!this.config.include.issues && !this.config.include.pullRequests) return { documents: [], complete: true, cursor: "" };
-    const plan = planListing(since, this.clock());
-    const documents = [];
-    let newest = "";
+  async *listDocuments(updatedAfter: string | undefined, resumeFrom?: string): AsyncIterable<ListingPage> {
+    if (!this.config.include.issues && !this.config.include.pullRequests) return;
+    const since = laterOf(updatedAfter, resumeFrom);
     const listing = this.client.paginate.iterator(this.client.rest.issues.listForRepo, {
       owner: this.config.owner,
       repo: this.config.repo,
@@ -79,16 +76,17 @@ export class GitHubReader implements SourceReader {
       sort: "updated",
       direction: "asc",
       per_page: 100,
-      ...(plan.updatedAfter ? { since: plan.updatedAfter } : {}),
+      ...(since ? { since } : {}),
     });
+    let newest = resumeFrom ?? "";
     for await (const page of this.guarded(() => listing)) {
+      const documents = [];
       for (const item of page.data as GitHubItem[]) {
-        if (!this.reads(item)) continue;
-        documents.push({ path: githubDocumentKey(item.number), version: item.updated_at });
         if (item.updated_at > newest) newest = item.updated_at;
+        if (this.reads(item)) documents.push({ path: githubDocumentKey(item.number), version: item.updated_at, updatedAt: item.updated_at });
       }
+      yield { documents, resumeFrom: newest };
     }
-    return { documents, complete: plan.complete, cursor: nextCursor(plan, newest, this.clock()) };
   }
 
   /** An issue or pull request with its comments; undefined once it is deleted, transferred or not read by this source. */

@@ -2,8 +2,8 @@ import { failedPrecondition } from "@qamesh/errors";
 import { outboundFetch } from "@qamesh/source-safety";
 import { GitRepositoryReader } from "../git/git-repository-reader.js";
 import { NotFoundAnswer, RestClient } from "../http/rest-client.js";
-import { nextCursor, planListing } from "../listing-cursor.js";
-import type { DiscoveredDocument, DocumentListing, SourceChanges, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
+import { laterOf } from "../listing-cursor.js";
+import type { ListingPage, SourceChanges, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
 import type { ReaderEnvironment, SourceIdentity } from "../source-type.js";
 import { gitlabDocument, gitlabDocumentKey, parseGitLabDocumentKey, type GitLabItem, type GitLabKind, type GitLabNote } from "./gitlab-documents.js";
 import type { GitLabConfig } from "./gitlab-source.js";
@@ -20,7 +20,6 @@ export class GitLabReader implements SourceReader {
     private readonly config: GitLabConfig,
     private readonly projectRef: string,
     private readonly code: GitRepositoryReader | undefined,
-    private readonly clock: () => number,
   ) {}
 
   static async open(config: GitLabConfig, token: string | undefined, environment: ReaderEnvironment, source: SourceIdentity): Promise<GitLabReader> {
@@ -38,7 +37,7 @@ export class GitLabReader implements SourceReader {
       const path = /^[0-9]+$/.test(config.project) ? (await api.get<{ path_with_namespace: string }>(`/projects/${projectRef}`)).data.path_with_namespace : config.project;
       code = new GitRepositoryReader(`${config.baseUrl}/${path}.git`, config.branch, token ? { username: "oauth2", password: token } : undefined, environment, source);
     }
-    return new GitLabReader(api, config, projectRef, code, Date.now);
+    return new GitLabReader(api, config, projectRef, code);
   }
 
   discover(): Promise<SourceSnapshot> {
@@ -54,27 +53,31 @@ export class GitLabReader implements SourceReader {
     return this.code.read(path, commit);
   }
 
-  /** Issues and merge requests updated since the cursor (less an overlap), or all of them once a day. */
-  async listDocuments(since: string | undefined): Promise<DocumentListing> {
-    const plan = planListing(since, this.clock());
-    const documents: DiscoveredDocument[] = [];
-    let newest = "";
+  /**
+   * Issues, then merge requests, updated at or after a time, oldest update first; a listing
+   * resumes in the kind it had reached, from the newest update its last page held
+   * (`updated_after` includes it).
+   */
+  async *listDocuments(updatedAfter: string | undefined, resumeFrom?: string): AsyncIterable<ListingPage> {
     const kinds: GitLabKind[] = [...(this.config.include.issues ? ["issues" as const] : []), ...(this.config.include.mergeRequests ? ["merge_requests" as const] : [])];
+    const resume = parseGitLabResume(resumeFrom);
     try {
-      for (const kind of kinds) {
-        const query = { scope: "all", state: kind === "merge_requests" ? "all" : undefined, order_by: "updated_at", sort: "asc", per_page: 100, updated_after: plan.updatedAfter };
+      for (const kind of kinds.slice(resume ? Math.max(0, kinds.indexOf(resume.kind)) : 0)) {
+        let newest = resume?.kind === kind ? resume.newest : "";
+        const since = laterOf(updatedAfter, newest);
+        const query = { scope: "all", state: kind === "merge_requests" ? "all" : undefined, order_by: "updated_at", sort: "asc", per_page: 100, updated_after: since };
         for await (const page of this.api.pages<GitLabItem>(`/projects/${this.projectRef}/${kind}`, query)) {
-          for (const item of page) {
-            documents.push({ path: gitlabDocumentKey(kind, item.iid), version: item.updated_at });
+          const documents = page.map((item) => {
             if (item.updated_at > newest) newest = item.updated_at;
-          }
+            return { path: gitlabDocumentKey(kind, item.iid), version: item.updated_at, updatedAt: item.updated_at };
+          });
+          yield { documents, resumeFrom: JSON.stringify({ kind, newest }) };
         }
       }
     } catch (error) {
       if (error instanceof NotFoundAnswer) throw failedPrecondition(`GitLab has no project ${this.config.project}, or the token cannot see it (404)`);
       throw error;
     }
-    return { documents, complete: plan.complete, cursor: nextCursor(plan, newest, this.clock()) };
   }
 
   /** An issue or merge request with its notes; undefined once it is deleted or moved, or not read by this source. */
@@ -92,4 +95,16 @@ export class GitLabReader implements SourceReader {
       throw error;
     }
   }
+}
+
+/** Where a GitLab listing resumes: the kind it was listing and the newest update it had seen of it. */
+function parseGitLabResume(resumeFrom: string | undefined): { kind: GitLabKind; newest: string } | undefined {
+  if (!resumeFrom) return undefined;
+  try {
+    const parsed = JSON.parse(resumeFrom) as { kind?: unknown; newest?: unknown };
+    if ((parsed.kind === "issues" || parsed.kind === "merge_requests") && typeof parsed.newest === "string") return { kind: parsed.kind, newest: parsed.newest };
+  } catch {
+    // Not ours: list from the start.
+  }
+  return undefined;
 }

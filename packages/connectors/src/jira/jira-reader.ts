@@ -3,8 +3,8 @@ import { outboundAgents } from "@qamesh/source-safety";
 import { Version2Client, Version3Client } from "jira.js";
 import { atlassianCall, isGone } from "../atlassian/atlassian-calls.js";
 import { atlassianAuthentication, type AtlassianSecrets } from "../atlassian/atlassian-credentials.js";
-import { nextCursor, planListing } from "../listing-cursor.js";
-import type { DiscoveredDocument, DocumentListing, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
+import { laterOf } from "../listing-cursor.js";
+import type { ListingPage, SourceDocument, SourceReader, SourceSnapshot } from "../source-reader.js";
 import type { ReaderEnvironment } from "../source-type.js";
 import { jiraDocument, type JiraComment, type JiraIssue } from "./jira-documents.js";
 import type { JiraConfig } from "./jira-source.js";
@@ -24,16 +24,15 @@ export class JiraReader implements SourceReader {
     private readonly cloud: Version3Client | undefined,
     private readonly dataCenter: Version2Client | undefined,
     private readonly environment: ReaderEnvironment,
-    private readonly clock: () => number,
   ) {}
 
   static open(config: JiraConfig, secrets: AtlassianSecrets, environment: ReaderEnvironment): JiraReader {
     const agents = outboundAgents(environment.outboundPolicy);
     const baseRequestConfig = { ...agents, maxRedirects: 0, timeout: 60_000 };
     if (secrets.personalToken) {
-      return new JiraReader(config, undefined, new Version2Client({ host: config.baseUrl, ...atlassianAuthentication(secrets), baseRequestConfig }), environment, Date.now);
+      return new JiraReader(config, undefined, new Version2Client({ host: config.baseUrl, ...atlassianAuthentication(secrets), baseRequestConfig }), environment);
     }
-    return new JiraReader(config, new Version3Client({ host: config.baseUrl, ...atlassianAuthentication(secrets), baseRequestConfig }), undefined, environment, Date.now);
+    return new JiraReader(config, new Version3Client({ host: config.baseUrl, ...atlassianAuthentication(secrets), baseRequestConfig }), undefined, environment);
   }
 
   /** A Jira source has no files. */
@@ -45,28 +44,31 @@ export class JiraReader implements SourceReader {
     throw failedPrecondition("a Jira source has no files");
   }
 
-  /** The issues the restriction names, updated since the cursor (less an overlap), or all of them once a day. */
-  async listDocuments(since: string | undefined): Promise<DocumentListing> {
-    const plan = planListing(since, this.clock());
-    const restriction = plan.updatedAfter ? ` AND updated >= ${Date.parse(plan.updatedAfter)}` : "";
+  /**
+   * The issues the restriction names, updated at or after a time, oldest update first; a listing
+   * resumes from the newest update its last page held (`>=` includes it).
+   */
+  async *listDocuments(updatedAfter: string | undefined, resumeFrom?: string): AsyncIterable<ListingPage> {
+    const since = laterOf(updatedAfter, resumeFrom);
+    const restriction = since ? ` AND updated >= ${Date.parse(since)}` : "";
     const jql = `(${this.config.jql})${restriction} ORDER BY updated ASC`;
-    const documents: DiscoveredDocument[] = [];
-    let newest = "";
-    const add = (issues: JiraIssue[] | undefined) => {
-      for (const issue of issues ?? []) {
-        // Jira writes "2026-11-24T12:00:00.000+0000"; the cursor keeps ISO times.
+    let newest = resumeFrom ?? "";
+    const pageOf = (issues: JiraIssue[] | undefined): ListingPage => {
+      const documents = (issues ?? []).map((issue) => {
+        // Jira writes "2026-11-24T12:00:00.000+0000"; listings compare ISO times.
         const time = Date.parse(String(issue.fields.updated ?? "").replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
-        const updated = Number.isNaN(time) ? "" : new Date(time).toISOString();
-        documents.push({ path: issue.key, version: issue.fields.updated ?? "" });
-        if (updated > newest) newest = updated;
-      }
+        const updatedAt = Number.isNaN(time) ? "" : new Date(time).toISOString();
+        if (updatedAt > newest) newest = updatedAt;
+        return { path: issue.key, version: issue.fields.updated ?? "", updatedAt };
+      });
+      return { documents, resumeFrom: newest };
     };
     if (this.cloud) {
       const cloud = this.cloud;
       let nextPageToken: string | undefined;
       do {
         const page = await this.call(() => cloud.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql, fields: ["updated"], maxResults: 100, ...(nextPageToken ? { nextPageToken } : {}) }));
-        add(page.issues as JiraIssue[] | undefined);
+        yield pageOf(page.issues as JiraIssue[] | undefined);
         nextPageToken = page.nextPageToken ?? undefined;
       } while (nextPageToken);
     } else {
@@ -74,12 +76,11 @@ export class JiraReader implements SourceReader {
       for (let startAt = 0; ; ) {
         const page = await this.call(() => dataCenter.issueSearch.searchForIssuesUsingJql({ jql, fields: ["updated"], maxResults: 100, startAt }));
         const issues = (page.issues ?? []) as JiraIssue[];
-        add(issues);
+        yield pageOf(issues);
         startAt += issues.length;
         if (issues.length === 0 || startAt >= (page.total ?? 0)) break;
       }
     }
-    return { documents, complete: plan.complete, cursor: nextCursor(plan, newest, this.clock()) };
   }
 
   /** An issue with its comments; undefined once it is deleted, moved to another key, or out of sight. */

@@ -1,4 +1,5 @@
 import type { SourcesRemoved } from "@qamesh/proto/qamesh/events/v1/ingestion_events_pb.js";
+import { discoveryCheckpointsCollection, type DiscoveryCheckpoint } from "./discovery-checkpoints.js";
 import { indexedFilesCollection, type IndexedFileRecord } from "./indexed-files.js";
 import { markSourceRemoved } from "./removed-sources.js";
 import type { WorkerDeps } from "./worker-deps.js";
@@ -13,5 +14,6 @@ export async function removeSources(deps: WorkerDeps, event: SourcesRemoved): Pr
     await markSourceRemoved(deps.store, event.projectId, sourceId);
     await deps.vectorIndex.delete(event.projectId, { sourceId });
     await deps.store.collection<IndexedFileRecord>(indexedFilesCollection).delete({ projectId: event.projectId, sourceId });
+    await deps.store.collection<DiscoveryCheckpoint>(discoveryCheckpointsCollection).delete({ projectId: event.projectId, sourceId });
   }
 }
