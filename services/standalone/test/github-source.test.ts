@@ -100,6 +100,20 @@ describe("a GitHub source: code, issues and pull requests with their comments", 
     expect(github.requests.filter((request) => request.startsWith("GET /repos/acme/shop/issues/15/comments"))).toHaveLength(2);
   });
 
+  it("waits out the primary rate limit (403 with x-ratelimit-remaining 0 until x-ratelimit-reset) and completes", async () => {
+    github.putIssue("acme", "shop", { number: 15, title: "Slow search", body: "Search takes seconds on the orders page and on the invoices page.", user: "ann", state: "open", comments: [] });
+    const reset = String(Math.ceil(Date.now() / 1000) + 2);
+    github.inject({ pathPattern: /\/issues\/15\/comments$/, status: 403, headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset }, message: "API rate limit exceeded for user ID 1.", times: 1 });
+    const started = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode: "incremental" });
+    await eventually(async () => {
+      const { body } = await harness.api("GET", `/v1/projects/${projectId}/ingestions/${started.body.id}`);
+      expect(body.waiting).toMatchObject({ reason: expect.stringContaining("rate limit is used up") });
+    });
+    const run = await harness.waitForRun(projectId, started.body.id);
+    expect(run).toMatchObject({ status: "succeeded", counts: { indexed: 1, failed: 0 }, waiting: null });
+    expect(github.requests.filter((request) => request.startsWith("GET /repos/acme/shop/issues/15/comments"))).toHaveLength(4);
+  });
+
   it("retries a server error (502) and completes", async () => {
     const listings = () => github.requests.filter((request) => request.startsWith("GET /repos/acme/shop/issues?")).length;
     const before = listings();

@@ -61,6 +61,18 @@ describe("a GitLab source: code, issues and merge requests with their notes", ()
     expect((await search("lock timeout under the job's interval")).find((hit) => hit.path === "!3")).toMatchObject({ url: `${gitlab.url}/${project}/-/merge_requests/3#note_601` });
   });
 
+  it("takes the project's numeric id as well: the clone goes to the path the API names for it", async () => {
+    const { id } = (await (await fetch(`${gitlab.url}/api/v4/projects/${encodeURIComponent(project)}`, { headers: { "private-token": token } })).json()) as { id: number };
+    const otherProject = (await harness.api("POST", "/v1/projects", { name: "GitLab by id" })).body.id;
+    const created = await harness.api("POST", `/v1/projects/${otherProject}/sources`, { type: "gitlab", project: String(id), baseUrl: gitlab.url, token });
+    expect(created.status).toBe(201);
+    const started = await harness.api("POST", `/v1/projects/${otherProject}/ingestions`, { mode: "full" });
+    const run = await harness.waitForRun(otherProject, started.body.id);
+    expect(run).toMatchObject({ status: "succeeded", counts: { failed: 0, indexedByKind: { files: 1, issues: 2, mergeRequests: 1 } } });
+    const hits = (await harness.api("POST", `/v1/projects/${otherProject}/search`, { query: "INVOICE_GRACE_DAYS", k: 3 })).body.hits as { path: string }[];
+    expect(hits.map((hit) => hit.path)).toContain("lib/invoices.rb");
+  });
+
   it("re-reads only what changed upstream, and waits out a 429 with Retry-After saying so", async () => {
     gitlab.put(project, "issues", { iid: 8, title: "Export to CSV", description: "Finance wants invoice exports as CSV, semicolon-separated for Excel.", author: "dee", state: "opened", notes: [] });
     gitlab.inject({ pathPattern: /\/issues\/8\/notes$/, status: 429, headers: { "retry-after": "2" }, message: "Retry later", times: 1 });

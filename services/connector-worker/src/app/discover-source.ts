@@ -81,13 +81,15 @@ export async function discoverSource(deps: WorkerDeps, input: DiscoveryInput): P
       const listing = work.listing;
       const incremental = input.mode !== IngestionMode.FULL;
       const indexedVersions = new Map(indexed.filter((record) => record.document).map((record) => [record.path, record.contentHash]));
+      const listed = new Map(listing.listed);
       for await (const page of reader.listDocuments!(listing.plan.updatedAfter, listing.resumeFrom)) {
-        addListedDocuments(work, listing, page.documents, incremental ? indexedVersions : new Map());
+        addListedDocuments(work, listing, listed, page.documents, incremental ? indexedVersions : new Map());
+        listing.listed = [...listed];
         listing.resumeFrom = page.resumeFrom;
         await saveAndPublish(work);
       }
       // A complete listing prunes: indexed documents it did not list were deleted or moved away upstream.
-      if (listing.plan.complete) for (const path of indexedVersions.keys()) if (!(path in listing.listed)) work.pending.push(deleteItem(path, true));
+      if (listing.plan.complete) for (const path of indexedVersions.keys()) if (!listed.has(path)) work.pending.push(deleteItem(path, true));
     }
     await saveAndPublish(work, true);
   } catch (error) {
@@ -144,23 +146,29 @@ async function firstWork(deps: WorkerDeps, reader: SourceReader, input: Discover
         await reader.discover(),
       );
   const listing = reader.listDocuments
-    ? { plan: planListing(incremental ? source.documentsCursor || undefined : undefined, Date.now()), newest: "", listed: {} }
+    ? { plan: planListing(incremental ? source.documentsCursor || undefined : undefined, Date.now()), newest: "", listed: [] }
     : undefined;
   return { ...start, commit: code.commit, diffed: code.diffed, discovered: code.discovered, unchanged: code.unchanged, skipped: code.skipped, pending: code.items, ...(listing ? { listing } : {}) };
 }
 
 /**
  * Listed documents against what is indexed (`indexedVersions`, empty when every document is to
- * be read again): new or changed versions become work, unchanged ones are only counted. A
+ * be read again), noted in `listed` with their versions: new or changed versions become work, unchanged ones are only counted. A
  * document met again (a page repeated on resume, or one changed while the listing went on)
  * becomes work only if it was unchanged before.
  */
-function addListedDocuments(work: DiscoveryCheckpoint, listing: NonNullable<DiscoveryCheckpoint["listing"]>, documents: readonly DiscoveredDocument[], indexedVersions: ReadonlyMap<string, string>): void {
+function addListedDocuments(
+  work: DiscoveryCheckpoint,
+  listing: NonNullable<DiscoveryCheckpoint["listing"]>,
+  listed: Map<string, string>,
+  documents: readonly DiscoveredDocument[],
+  indexedVersions: ReadonlyMap<string, string>,
+): void {
   for (const document of documents) {
     if (document.updatedAt > listing.newest) listing.newest = document.updatedAt;
     const indexedVersion = indexedVersions.get(document.path);
-    const before = listing.listed[document.path];
-    listing.listed[document.path] = document.version;
+    const before = listed.get(document.path);
+    listed.set(document.path, document.version);
     if (before === undefined) {
       work.discovered++;
       if (document.version === indexedVersion) work.unchanged++;

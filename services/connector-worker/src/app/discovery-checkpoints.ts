@@ -32,7 +32,7 @@ export interface DiscoveryCheckpoint extends StoredDocument {
     /** Newest update seen: the next run's cursor starts from it. */
     newest: string;
     /** Every document listed so far, with the version listed (for pruning, and a page repeated on resume). */
-    listed: Record<string, string>;
+    listed: [path: string, version: string][];
   };
   discovered: number;
   unchanged: number;
