@@ -66,7 +66,7 @@ export async function discoverSource(deps: WorkerDeps, input: DiscoveryInput): P
 
   let work: DiscoveryCheckpoint;
   try {
-    const reader = await readerForSpec(source.spec, deps.readers, { projectId, sourceId }, waitingReporter(deps, { runId, projectId, sourceId, requestId: input.requestId }));
+    const reader = await fromSource(() => readerForSpec(source.spec, deps.readers, { projectId, sourceId }, waitingReporter(deps, { runId, projectId, sourceId, requestId: input.requestId })));
     const indexed = await deps.store.collection<IndexedFileRecord>(indexedFilesCollection).find({ projectId, sourceId });
     if (checkpoint) {
       deps.logger.info({ runId, sourceId, batches: checkpoint.batchCount }, "resuming the discovery of a source");
@@ -82,7 +82,7 @@ export async function discoverSource(deps: WorkerDeps, input: DiscoveryInput): P
       const incremental = input.mode !== IngestionMode.FULL;
       const indexedVersions = new Map(indexed.filter((record) => record.document).map((record) => [record.path, record.contentHash]));
       const listed = new Map(listing.listed);
-      for await (const page of reader.listDocuments!(listing.plan.updatedAfter, listing.resumeFrom)) {
+      for await (const page of pagesFromSource(reader.listDocuments!(listing.plan.updatedAfter, listing.resumeFrom))) {
         addListedDocuments(work, listing, listed, page.documents, incremental ? indexedVersions : new Map());
         listing.listed = [...listed];
         listing.resumeFrom = page.resumeFrom;
@@ -93,8 +93,11 @@ export async function discoverSource(deps: WorkerDeps, input: DiscoveryInput): P
     }
     await saveAndPublish(work, true);
   } catch (error) {
-    const message = isAppError(error) ? error.message : `could not read the source: ${error instanceof Error ? error.message : String(error)}`;
-    deps.logger.warn({ runId, sourceId, err: error }, "source discovery failed");
+    // The bus or the store failing is not the source's fault: the event is tried again.
+    if (!(error instanceof SourceUnreadable)) throw error;
+    const cause = error.cause;
+    const message = isAppError(cause) ? cause.message : `could not read the source: ${cause instanceof Error ? cause.message : String(cause)}`;
+    deps.logger.warn({ runId, sourceId, err: cause }, "source discovery failed");
     await reportFailed(message);
     if (checkpoint) await checkpoints.put(finished(checkpoint));
     return;
@@ -111,6 +114,31 @@ export async function discoverSource(deps: WorkerDeps, input: DiscoveryInput): P
   ]);
   await checkpoints.put(finished(work));
   deps.logger.info({ runId, sourceId, discovered, unchanged, skipped, batches: batchCount, diffed: work.diffed }, "source discovered");
+}
+
+/** The source itself failed (unreachable, refused, misconfigured): the run says why instead of the event being retried. */
+class SourceUnreadable extends Error {
+  constructor(override readonly cause: unknown) {
+    super("the source could not be read");
+  }
+}
+
+async function fromSource<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new SourceUnreadable(error);
+  }
+}
+
+/** A listing's pages, its failures marked as the source's. */
+async function* pagesFromSource<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = pages[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await fromSource(() => iterator.next());
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 /** A finished discovery keeps only what says it is finished. */
@@ -136,14 +164,14 @@ async function firstWork(deps: WorkerDeps, reader: SourceReader, input: Discover
     return { ...start, commit: "", diffed: false, discovered: pending.length, unchanged: 0, skipped: 0, pending };
   }
   const incremental = input.mode !== IngestionMode.FULL;
-  const changes = incremental && source.indexedCommit && reader.changesSince ? await reader.changesSince(source.indexedCommit) : undefined;
+  const changes = incremental && source.indexedCommit && reader.changesSince ? await fromSource(() => reader.changesSince!(source.indexedCommit)) : undefined;
   const code = changes
     ? workFromChanges(changes)
     : workFromListing(
         indexed.filter((record) => !record.document),
         incremental,
         deps.readers.maxFileBytes,
-        await reader.discover(),
+        await fromSource(() => reader.discover()),
       );
   const listing = reader.listDocuments
     ? { plan: planListing(incremental ? source.documentsCursor || undefined : undefined, Date.now()), newest: "", listed: [] }
