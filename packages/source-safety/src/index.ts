@@ -5,3 +5,4 @@ export * from "./git-url-credentials.js";
 export * from "./outbound-policy.js";
 export * from "./outbound-config.js";
 export * from "./outbound-fetch.js";
+export * from "./guarded-http.js";

@@ -22,8 +22,14 @@ export class RefusedAddressError extends Error {
 export class OutboundPolicy {
   private readonly allowedNetworks: [ipaddr.IPv4 | ipaddr.IPv6, number][];
 
-  /** `allowedNetworks`: CIDRs the deployment opens on top of the public internet. */
-  constructor(allowedNetworks: readonly string[] = []) {
+  /**
+   * `allowedNetworks`: CIDRs the deployment opens on top of the public internet. `resolve`:
+   * the name resolver (the system's; a test gives one whose answers it controls).
+   */
+  constructor(
+    allowedNetworks: readonly string[] = [],
+    private readonly resolve: (host: string) => Promise<string[]> = systemResolve,
+  ) {
     this.allowedNetworks = allowedNetworks.map((cidr) => ipaddr.parseCIDR(cidr));
   }
 
@@ -35,17 +41,22 @@ export class OutboundPolicy {
   }
 
   /**
-   * Every address `host` resolves to (the system resolver, as git, curl and ssh use it, so IP
-   * literals in any notation come out normalised), all of which must be allowed: one refused
+   * Every address `host` resolves to (an IP literal, in any notation, stands for itself), all
+   * of which must be allowed: one refused
    * address refuses the host, since the connection may go to any of them. Throws
    * RefusedAddressError, or the resolver's error when the name does not resolve.
    */
   async resolveAllowed(host: string): Promise<string[]> {
     const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-    const addresses = (await lookup(bare, { all: true, verbatim: true })).map((entry) => entry.address);
+    const addresses = ipaddr.isValid(bare) ? [bare] : await this.resolve(bare);
     if (addresses.length === 0 || !addresses.every((address) => this.allowsAddress(address))) throw new RefusedAddressError(host);
     return addresses;
   }
+}
+
+/** The system resolver, as git, curl and ssh use it (so IP literals in any notation come out normalised). */
+async function systemResolve(host: string): Promise<string[]> {
+  return (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
 }
 
 /** Parses `OUTBOUND_ALLOWED_NETWORKS`-style lists; throws naming the first bad entry. */

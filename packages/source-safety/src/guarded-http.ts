@@ -1,0 +1,129 @@
+import ipaddr from "ipaddr.js";
+import { Agent, fetch as undiciFetch } from "undici";
+import { policyLookup } from "./outbound-fetch.js";
+import { RefusedAddressError, type OutboundPolicy } from "./outbound-policy.js";
+
+/** Why a guarded request did not get an answer; the message is safe to show (it maps no network). */
+export class GuardedRequestError extends Error {
+  constructor(
+    readonly reason: "refused-address" | "refused-host" | "refused-scheme" | "too-many-redirects" | "timeout" | "unreachable",
+    message: string,
+  ) {
+    super(message);
+    this.name = "GuardedRequestError";
+  }
+}
+
+export interface GuardedRequestLimits {
+  policy: OutboundPolicy;
+  /** Host names the request may reach (`api.example.com`, `*.example.com`); empty: any the policy allows. */
+  allowedHosts: readonly string[];
+  timeoutMs: number;
+  /** Bytes of the answer's body kept; the rest is not read. */
+  maxResponseBytes: number;
+  maxRedirects: number;
+}
+
+export interface GuardedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface GuardedResponse {
+  status: number;
+  contentType: string;
+  body: Buffer;
+  /** The body went past the limit and was cut there. */
+  truncated: boolean;
+  /** Where the answer came from, after redirects. */
+  url: string;
+}
+
+/**
+ * An HTTP request to an address somebody other than the deployment chose (an HTTP tool's URL,
+ * a sandboxed script's fetch), made so that it cannot reach the server's own network: http(s)
+ * only; an IP literal host (any notation: the URL parser normalises `2130706433`, `0x7f.1`,
+ * `127.1`; IPv4-mapped IPv6 counts as its IPv4) is checked as the address it is; a name is
+ * resolved once, when the connection is made, and only to allowed addresses, so DNS rebinding
+ * has no second lookup to win; redirects are followed by hand, each hop checked again, and
+ * the request's headers (which may carry secrets) are not sent to another origin. The whole
+ * exchange has a deadline and the body a size cap.
+ */
+export async function guardedRequest(request: GuardedRequest, limits: GuardedRequestLimits): Promise<GuardedResponse> {
+  const dispatcher = new Agent({ connect: { lookup: policyLookup(limits.policy) } });
+  const signal = AbortSignal.timeout(limits.timeoutMs);
+  let { method, body } = request;
+  let headers = request.headers;
+  let url = new URL(request.url);
+  try {
+    for (let hop = 0; ; hop++) {
+      checkTarget(url, limits);
+      const response = await undiciFetch(url, { method, headers, ...(body !== undefined ? { body } : {}), dispatcher, redirect: "manual", signal });
+      const location = response.headers.get("location");
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel();
+        if (hop >= limits.maxRedirects) throw new GuardedRequestError("too-many-redirects", `more than ${limits.maxRedirects} redirects`);
+        const next = new URL(location, url);
+        if (next.origin !== url.origin) headers = {};
+        // As browsers do: a 303, or a 301/302 answering a POST, continues as a GET without a body.
+        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+          method = "GET";
+          body = undefined;
+        }
+        url = next;
+        continue;
+      }
+      const { bytes, truncated } = await readCapped(response.body, limits.maxResponseBytes);
+      return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: bytes, truncated, url: url.toString() };
+    }
+  } catch (error) {
+    throw guardedError(error, signal);
+  } finally {
+    void dispatcher.close();
+  }
+}
+
+/** Scheme, host allowlist and (for an IP literal, which no lookup sees) the address itself. */
+function checkTarget(url: URL, limits: GuardedRequestLimits): void {
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new GuardedRequestError("refused-scheme", `only http and https addresses are fetched, not ${url.protocol.replace(/:$/, "")}`);
+  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  if (limits.allowedHosts.length > 0 && !limits.allowedHosts.some((pattern) => hostMatches(host, pattern))) {
+    throw new GuardedRequestError("refused-host", `${host} is not among the hosts this project's tools may reach`);
+  }
+  if (ipaddr.isValid(host) && !limits.policy.allowsAddress(host)) throw new GuardedRequestError("refused-address", new RefusedAddressError(host).message);
+}
+
+/** `api.example.com` matches itself; `*.example.com` matches its subdomains (not example.com). */
+export function hostMatches(host: string, pattern: string): boolean {
+  const name = host.toLowerCase();
+  const wanted = pattern.toLowerCase();
+  return wanted.startsWith("*.") ? name.endsWith(wanted.slice(1)) && name.length > wanted.length - 1 : name === wanted;
+}
+
+async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  if (!body) return { bytes: Buffer.alloc(0), truncated: false };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes: Buffer.concat(chunks), truncated: false };
+    chunks.push(Buffer.from(value));
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return { bytes: Buffer.concat(chunks).subarray(0, maxBytes), truncated: true };
+    }
+  }
+}
+
+/** What went wrong, without the network's details (which port is closed, what answered). */
+function guardedError(error: unknown, signal: AbortSignal): GuardedRequestError {
+  if (error instanceof GuardedRequestError) return error;
+  if (signal.aborted) return new GuardedRequestError("timeout", "the request took too long");
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof RefusedAddressError) return new GuardedRequestError("refused-address", cause.message);
+  return new GuardedRequestError("unreachable", "the address could not be reached");
+}
