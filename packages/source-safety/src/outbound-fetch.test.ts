@@ -1,7 +1,7 @@
-import { createServer, type Server } from "node:http";
+import { createServer, get, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { outboundFetch, RedirectRefusedError } from "./outbound-fetch.js";
+import { outboundAgents, outboundFetch, RedirectRefusedError } from "./outbound-fetch.js";
 import { OutboundPolicy, RefusedAddressError } from "./outbound-policy.js";
 
 describe("fetching an address a user named", () => {
@@ -23,6 +23,24 @@ describe("fetching an address a user named", () => {
     await expect(outboundFetch(new OutboundPolicy())(`${base}/`)).rejects.toMatchObject({ cause: expect.any(RefusedAddressError) });
     const allowed = outboundFetch(new OutboundPolicy(["127.0.0.0/8", "::1/128"]));
     expect(await (await allowed(`${base}/`)).json()).toEqual({ ok: true });
+  });
+
+  it("refuses IP literals the policy does not allow, which no lookup sees, in every notation", async () => {
+    const port = new URL(base).port;
+    for (const host of ["127.0.0.1", "2130706433", "0x7f.1", "127.1", "[::ffff:7f00:1]", "0.0.0.0"]) {
+      await expect(outboundFetch(new OutboundPolicy())(`http://${host}:${port}/`), host).rejects.toMatchObject({ cause: expect.any(RefusedAddressError) });
+    }
+  });
+
+  it("gives axios-style clients agents that refuse IP literals as well as names", async () => {
+    const { httpAgent } = outboundAgents(new OutboundPolicy());
+    const port = Number(new URL(base).port);
+    for (const host of ["127.0.0.1", "localhost"]) {
+      const failure = await new Promise<Error>((resolve) => {
+        get({ host, port, path: "/", agent: httpAgent }, () => resolve(new Error("answered"))).on("error", resolve);
+      });
+      expect(failure, host).toBeInstanceOf(RefusedAddressError);
+    }
   });
 
   it("refuses to follow a redirect", async () => {

@@ -48,7 +48,7 @@ export class OutboundPolicy {
    */
   async resolveAllowed(host: string): Promise<string[]> {
     const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-    const addresses = ipaddr.isValid(bare) ? [bare] : await this.resolve(bare);
+    const addresses = ipaddr.isValid(bare) ? [ipaddr.parse(bare).toString()] : await this.resolve(bare);
     if (addresses.length === 0 || !addresses.every((address) => this.allowsAddress(address))) throw new RefusedAddressError(host);
     return addresses;
   }
