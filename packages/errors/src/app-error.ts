@@ -24,6 +24,7 @@ export const invalidArgument = (field: string, message: string) =>
 export const notFound = (message: string) => new AppError("not_found", message);
 export const alreadyExists = (message: string) => new AppError("already_exists", message);
 export const failedPrecondition = (message: string) => new AppError("failed_precondition", message);
+export const permissionDenied = (message: string) => new AppError("permission_denied", message);
 export const unavailable = (message: string, cause?: unknown) =>
   new AppError("unavailable", message, { cause });
 

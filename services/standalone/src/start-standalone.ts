@@ -39,7 +39,7 @@ export async function startStandalone(env: Record<string, string | undefined>, l
     LOG_LEVEL: own.LOG_LEVEL,
     BUS_FILE: join(dataDir, "bus.sqlite"),
     VECTOR_DIR: join(dataDir, "vectors"),
-    // Ingestion seals source credentials and the worker opens them: one key for both.
+    // Ingestion seals source credentials and the worker opens them, tool-runtime seals its tools' secrets: one key file.
     ENCRYPTION_KEY_FILE: join(dataDir, "encryption.key"),
     // The gateway and the worker sign, every service verifies: one set of mesh keys for all.
     MESH_KEYS_FILE: join(dataDir, "mesh-keys.json"),
@@ -48,7 +48,7 @@ export async function startStandalone(env: Record<string, string | undefined>, l
   const environments: [ServiceRecipe<z.ZodType<MeshTrustConfig>, MeshService>, () => Record<string, string | undefined>][] = [
     [llmProfilesRecipe, () => ({ ...shared, LLM_PROFILES_GRPC_HOST: loopback, LLM_PROFILES_GRPC_PORT: String(own.LLM_PROFILES_GRPC_PORT) })],
     [ingestionRecipe, () => ({ ...shared, INGESTION_GRPC_HOST: loopback, INGESTION_GRPC_PORT: String(own.INGESTION_GRPC_PORT), INGESTION_DB_FILE: join(dataDir, "ingestion.sqlite") })],
-    [toolRuntimeRecipe, () => ({ ...shared, ...addresses, TOOL_RUNTIME_GRPC_HOST: loopback, TOOL_RUNTIME_GRPC_PORT: String(own.TOOL_RUNTIME_GRPC_PORT) })],
+    [toolRuntimeRecipe, () => ({ ...shared, ...addresses, TOOL_RUNTIME_GRPC_HOST: loopback, TOOL_RUNTIME_GRPC_PORT: String(own.TOOL_RUNTIME_GRPC_PORT), TOOL_RUNTIME_DB_FILE: join(dataDir, "tool-runtime.sqlite") })],
     [chatRecipe, () => ({ ...shared, ...addresses, CHAT_GRPC_HOST: loopback, CHAT_GRPC_PORT: String(own.CHAT_GRPC_PORT), CHAT_DB_FILE: join(dataDir, "chat.sqlite") })],
     [
       connectorWorkerRecipe,

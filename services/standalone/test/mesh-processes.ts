@@ -66,7 +66,7 @@ export class MeshProcesses {
     const shared = { BUS_FILE: join(data, "bus.sqlite"), VECTOR_DIR: join(data, "vectors"), ...keys };
     const environments: Record<MeshServiceName, Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(llm), ...keys, ...extra["llm-profiles"] },
-      "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(tools), ...addresses, ...shared, ...extra["tool-runtime"] },
+      "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(tools), TOOL_RUNTIME_DB_FILE: join(data, "tool-runtime.sqlite"), ...addresses, ...shared, ...extra["tool-runtime"] },
       chat: { CHAT_GRPC_PORT: String(chat), CHAT_DB_FILE: join(data, "chat.sqlite"), BUS_FILE: join(data, "bus.sqlite"), ...addresses, ...keys, ...extra.chat },
       ingestion: { INGESTION_GRPC_PORT: String(ingestion), INGESTION_DB_FILE: join(data, "ingestion.sqlite"), LOCAL_SOURCE_ROOTS: root, ...shared, ...extra.ingestion },
       "connector-worker": {

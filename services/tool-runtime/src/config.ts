@@ -1,14 +1,21 @@
 import { z } from "zod";
 import { meshTrustConfigShape } from "@qamesh/mesh-auth";
 import { grpcAddress, logLevel, port } from "@qamesh/config";
-import { vectorIndexConfigShape } from "@qamesh/runtime-adapters";
+import { documentStoreConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
+import { secretsConfigShape } from "@qamesh/secrets";
+import { outboundConfigShape } from "@qamesh/source-safety";
 
 export const toolRuntimeConfigSchema = z.object({
   TOOL_RUNTIME_GRPC_HOST: z.string().default("127.0.0.1"),
   TOOL_RUNTIME_GRPC_PORT: port(50054),
   LLM_PROFILES_ADDRESS: grpcAddress().default("127.0.0.1:50055"),
   INGESTION_ADDRESS: grpcAddress().default("127.0.0.1:50052"),
+  /** SQLite file of the projects' custom tools when MONGODB_URI is not set. */
+  TOOL_RUNTIME_DB_FILE: z.string().min(1).default("./data/tool-runtime.sqlite"),
+  ...documentStoreConfigShape("tool-runtime"),
   ...vectorIndexConfigShape,
+  ...secretsConfigShape,
+  ...outboundConfigShape,
   ...meshTrustConfigShape,
   LOG_LEVEL: logLevel(),
 });

@@ -1,11 +1,14 @@
 import type { GrpcServer } from "@qamesh/grpc";
 import type { MeshService } from "@qamesh/service-runtime";
-import type { ProjectModels, ProjectSources, VectorIndex } from "@qamesh/ports";
+import type { DocumentStore, ProjectModels, ProjectSources, VectorIndex } from "@qamesh/ports";
+import type { SecretBox } from "@qamesh/secrets";
+import type { OutboundPolicy } from "@qamesh/source-safety";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { unavailable } from "@qamesh/errors";
 import { builtInTools } from "./app/tools/built-in-tools.js";
 import { IndexedFiles } from "./app/tools/indexed-files.js";
 import { toolUseCases } from "./app/tool-use-cases.js";
+import { customToolUseCases } from "./app/custom/custom-tool-use-cases.js";
 import { toolRuntimeHandlers } from "./grpc/tool-runtime-handlers.js";
 
 export { toolRuntimeConfigSchema } from "./config.js";
@@ -17,6 +20,12 @@ export interface ToolRuntimeDeps {
   models: ProjectModels;
   /** The project's sources and runs, from ingestion (for project_overview). */
   sources: ProjectSources;
+  /** Custom tools and the projects' tool settings. */
+  store: DocumentStore;
+  /** Seals and opens custom tools' secret headers. */
+  secrets: SecretBox;
+  /** Which networks custom tools may reach besides the public internet (deployment configuration only). */
+  outboundPolicy: OutboundPolicy;
 }
 
 /** The tool-runtime service as a value: serves search and tools over gRPC. */
@@ -31,7 +40,10 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
   };
   return {
     register(server: GrpcServer) {
-      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtInTools({ ...searchDeps, files: new IndexedFiles(deps.vectorIndex), sources: deps.sources }))));
+      const builtIn = builtInTools({ ...searchDeps, files: new IndexedFiles(deps.vectorIndex), sources: deps.sources });
+      const custom = customToolUseCases({ store: deps.store, secrets: deps.secrets, builtInNames: builtIn.map((tool) => tool.name) });
+      const httpDeps = { secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, allowedHosts: async (projectId: string) => (await custom.settingsOf(projectId)).allowedHosts };
+      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, httpDeps), custom));
       server.health.addDependencyCheck(() => deps.vectorIndex.ping());
     },
     async start() {},

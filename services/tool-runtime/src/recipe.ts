@@ -1,18 +1,27 @@
 import { projectModelsClient, projectSourcesClient } from "@qamesh/mesh-clients";
+import { openSecretBox } from "@qamesh/secrets";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
+import { outboundPolicyFromConfig } from "@qamesh/source-safety";
+import { toolRuntimeIndexes } from "./app/custom/custom-tool-records.js";
 import { toolRuntimeConfigSchema } from "./config.js";
 import { createToolRuntime } from "./index.js";
 
-/** tool-runtime from its environment: the vector index it searches, the models that embed queries, ingestion's sources and runs. */
+/**
+ * tool-runtime from its environment: the vector index it searches, the models that embed
+ * queries, ingestion's sources and runs, its own store of custom tools with the key that seals
+ * their secrets, and the outbound policy their requests obey.
+ */
 export const toolRuntimeRecipe: ServiceRecipe<typeof toolRuntimeConfigSchema> = {
   name: "tool-runtime",
   configSchema: toolRuntimeConfigSchema,
-  async compose({ config, lifecycle, adapters }) {
+  async compose({ config, logger, lifecycle, adapters }) {
     const models = projectModelsClient(config.LLM_PROFILES_ADDRESS);
     lifecycle.onStop("llm-profiles client", () => models.close());
     const sources = projectSourcesClient(config.INGESTION_ADDRESS);
     lifecycle.onStop("ingestion client", () => sources.close());
     const vectorIndex = await adapters.vectorIndex(config, lifecycle);
-    return { service: createToolRuntime({ vectorIndex, models, sources }), grpc: { host: config.TOOL_RUNTIME_GRPC_HOST, port: config.TOOL_RUNTIME_GRPC_PORT } };
+    const store = await adapters.documentStore(config, config.TOOL_RUNTIME_DB_FILE, toolRuntimeIndexes, logger, lifecycle);
+    const service = createToolRuntime({ vectorIndex, models, sources, store, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config) });
+    return { service, grpc: { host: config.TOOL_RUNTIME_GRPC_HOST, port: config.TOOL_RUNTIME_GRPC_PORT } };
   },
 };

@@ -21,7 +21,11 @@ export type AuditAction =
   | "project.deleted"
   | "source.created"
   | "source.updated"
-  | "source.deleted";
+  | "source.deleted"
+  | "tool.created"
+  | "tool.updated"
+  | "tool.deleted"
+  | "tool-settings.updated";
 
 /**
  * Who did what, when, from where. A record of the project it concerns, or of the identity scope

@@ -75,7 +75,7 @@ export function createGatewayApp(
   app.use(auditRoutes(identity));
   app.use(ingestionRoutes(peers));
   app.use(searchAndAskRoutes(peers, rateLimits));
-  app.use(toolRoutes(peers));
+  app.use(toolRoutes(peers, identity.audit));
   app.use(chatRoutes(peers, rateLimits));
   app.use(openAiRoutes(peers, identity, rateLimits));
   app.use((request) => {

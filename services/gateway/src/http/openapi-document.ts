@@ -273,8 +273,32 @@ export const openApiDocument = {
     "/v1/projects/{projectId}/tools": {
       parameters: [projectId],
       get: {
-        summary: "The tools the project's agent may call",
+        summary: "The tools the project's agent may call: qamesh's own, then the project's",
         responses: { "200": { description: "The catalog", content: json({ type: "object", properties: { tools: { type: "array", items: ref("Tool") } } }) }, ...errors(401, 404, 503) },
+      },
+      post: {
+        summary: "Define a tool for the project's agent (project admins): an HTTP call with argument templates, secret headers and a policy",
+        requestBody: { required: true, content: json(ref("CustomTool")) },
+        responses: { "201": { description: "Created", content: json(ref("CustomToolDefined")) }, ...errors(400, 403, 404, 409, 503) },
+      },
+    },
+    "/v1/projects/{projectId}/tools/{toolId}": {
+      parameters: [projectId, { name: "toolId", in: "path", required: true, schema: { type: "string" } }],
+      get: { summary: "A tool the project defined, secret header values left out", responses: { "200": { description: "The tool", content: json(ref("CustomToolDefined")) }, ...errors(403, 404, 503) } },
+      put: {
+        summary: "Replace a tool's definition (a secret header given without a value keeps its stored one)",
+        requestBody: { required: true, content: json(ref("CustomTool")) },
+        responses: { "200": { description: "The tool", content: json(ref("CustomToolDefined")) }, ...errors(400, 403, 404, 409, 503) },
+      },
+      delete: { summary: "Remove a tool", responses: { "204": { description: "Removed" }, ...errors(403, 404, 503) } },
+    },
+    "/v1/projects/{projectId}/tool-settings": {
+      parameters: [projectId],
+      get: { summary: "The hosts the project's tools may reach (none listed: any the deployment allows)", responses: { "200": { description: "The settings", content: json(ref("ToolSettings")) }, ...errors(403, 404, 503) } },
+      put: {
+        summary: "Set the hosts the project's tools may reach; internal networks stay closed unless the deployment opens them",
+        requestBody: { required: true, content: json(ref("ToolSettings")) },
+        responses: { "200": { description: "The settings", content: json(ref("ToolSettings")) }, ...errors(400, 403, 404, 503) },
       },
     },
     "/v1/projects/{projectId}/ask": {
@@ -507,7 +531,13 @@ export const openApiDocument = {
           description: { type: "string" },
           parameters: { type: "object", description: "JSON Schema of the arguments" },
           builtIn: { type: "boolean", description: "one of qamesh's own tools (not defined by an admin)" },
+          id: { type: "string", description: "a project's own tool: its id" },
+          kind: { type: "string", enum: ["http"] },
+          policy: { type: "string", enum: ["allow", "ask", "deny"] },
         },
+      },
+      CustomToolDefined: {
+        allOf: [ref("CustomTool"), { type: "object", properties: { id: { type: "string" }, projectId: { type: "string" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } } }],
       },
       SearchHit: { type: "object", properties: { chunkId: { type: "string" }, score: { type: "number" }, text: { type: "string" }, ...reference } },
       Citation: { type: "object", properties: { index: { type: "integer", description: "the [n] the answer uses" }, ...reference, snippet: { type: "string" } } },

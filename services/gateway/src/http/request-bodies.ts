@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sourceTypeNames, sourceTypes } from "@qamesh/connectors";
+import { customToolDefinition, toolSettings } from "@qamesh/custom-tools";
 import { maxSearchResults, textLimits } from "@qamesh/limits";
 
 /**
@@ -143,6 +144,8 @@ export const requestBodies = {
   CreateSource,
   UpdateSource,
   StartIngestion,
+  CustomTool: customToolDefinition,
+  ToolSettings: toolSettings,
   Search,
   Ask,
   CreateChat,

@@ -7,18 +7,55 @@ import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/too
 import { callPrincipal } from "@qamesh/mesh-auth";
 import { semanticSearch, type SemanticSearchDeps } from "../app/tools/semantic-search.js";
 import type { ToolUseCases } from "../app/tool-use-cases.js";
+import { publicDefinition, type CustomToolUseCases } from "../app/custom/custom-tool-use-cases.js";
+import type { CustomToolRecord } from "../app/custom/custom-tool-records.js";
 
-export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCases): ServiceImplementation<typeof ToolRuntimeService> {
+export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCases, custom: CustomToolUseCases): ServiceImplementation<typeof ToolRuntimeService> {
+  const customToolMessage = (record: CustomToolRecord) => ({
+    id: record.id,
+    projectId: record.projectId,
+    definitionJson: JSON.stringify(publicDefinition(record)),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  });
   return {
     async listTools(request, context) {
       return {
-        tools: tools.list(callPrincipal(context.values), request.projectId).map((tool) => ({
+        tools: (await tools.list(callPrincipal(context.values), request.projectId)).map((tool) => ({
           name: tool.name,
           description: tool.description,
           parametersJsonSchema: JSON.stringify(tool.parametersJsonSchema),
-          builtIn: true,
+          builtIn: !tool.custom,
+          customToolId: tool.custom?.id ?? "",
+          kind: tool.custom?.kind ?? "",
+          policy: tool.custom?.policy ?? "",
         })),
       };
+    },
+
+    async createCustomTool(request, context) {
+      return customToolMessage(await custom.create(callPrincipal(context.values), request.projectId, request.definitionJson));
+    },
+
+    async getCustomTool(request, context) {
+      return customToolMessage(await custom.get(callPrincipal(context.values), request.projectId, request.toolId));
+    },
+
+    async updateCustomTool(request, context) {
+      return customToolMessage(await custom.update(callPrincipal(context.values), request.projectId, request.toolId, request.definitionJson));
+    },
+
+    async deleteCustomTool(request, context) {
+      await custom.delete(callPrincipal(context.values), request.projectId, request.toolId);
+      return {};
+    },
+
+    async getToolSettings(request, context) {
+      return { allowedHosts: (await custom.settings(callPrincipal(context.values), request.projectId)).allowedHosts };
+    },
+
+    async updateToolSettings(request, context) {
+      return { allowedHosts: (await custom.updateSettings(callPrincipal(context.values), request.projectId, request.settings?.allowedHosts ?? [])).allowedHosts };
     },
 
     async invokeTool(request, context) {

@@ -1,17 +1,74 @@
 import { Router } from "express";
+import { parseInput } from "@qamesh/errors";
+import type { CustomTool } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import type { AuditLog } from "../../audit/audit-log.js";
 import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
+import { requestBodies } from "../request-bodies.js";
 
-/** The tools a project's agent may call, as tool-runtime's catalog lists them. */
-export function toolRoutes(peers: Peers): Router {
+/** A custom tool as the API shows it: its definition (secret header values left out), id and times. */
+const customToolJson = (tool: CustomTool) => ({ id: tool.id, projectId: tool.projectId, ...(JSON.parse(tool.definitionJson) as object), createdAt: tool.createdAt, updatedAt: tool.updatedAt });
+
+/**
+ * The tools a project's agent may call, as tool-runtime's catalog lists them, and the project
+ * admins' own tools (tool-runtime checks the definitions again and keeps their secrets).
+ */
+export function toolRoutes(peers: Peers, audit: AuditLog): Router {
   const router = Router();
 
   router.get("/v1/projects/:projectId/tools", async (request, response) => {
     const projectId = authorizedProjectId(request, "project.read");
     const { tools } = await peers.toolRuntime.listTools({ projectId });
     response.json({
-      tools: tools.map((tool) => ({ name: tool.name, description: tool.description, parameters: JSON.parse(tool.parametersJsonSchema || "{}") as unknown, builtIn: tool.builtIn })),
+      tools: tools.map((tool) => ({
+        name: tool.name,
+        description: tool.description,
+        parameters: JSON.parse(tool.parametersJsonSchema || "{}") as unknown,
+        builtIn: tool.builtIn,
+        ...(tool.builtIn ? {} : { id: tool.customToolId, kind: tool.kind, policy: tool.policy }),
+      })),
     });
+  });
+
+  router.post("/v1/projects/:projectId/tools", async (request, response) => {
+    const projectId = authorizedProjectId(request, "tools.manage");
+    const definition = parseInput(requestBodies.CustomTool, request.body);
+    const tool = await peers.toolRuntime.createCustomTool({ projectId, definitionJson: JSON.stringify(request.body) });
+    await audit.record(request, { action: "tool.created", projectId, target: tool.id, detail: `${definition.kind} ${definition.name}` });
+    response.status(201).location(`/v1/projects/${projectId}/tools/${tool.id}`).json(customToolJson(tool));
+  });
+
+  router.get("/v1/projects/:projectId/tools/:toolId", async (request, response) => {
+    const tool = await peers.toolRuntime.getCustomTool({ projectId: authorizedProjectId(request, "tools.manage"), toolId: request.params.toolId });
+    response.json(customToolJson(tool));
+  });
+
+  router.put("/v1/projects/:projectId/tools/:toolId", async (request, response) => {
+    const projectId = authorizedProjectId(request, "tools.manage");
+    const definition = parseInput(requestBodies.CustomTool, request.body);
+    const tool = await peers.toolRuntime.updateCustomTool({ projectId, toolId: request.params.toolId, definitionJson: JSON.stringify(request.body) });
+    await audit.record(request, { action: "tool.updated", projectId, target: tool.id, detail: `${definition.kind} ${definition.name}, policy ${definition.policy}` });
+    response.json(customToolJson(tool));
+  });
+
+  router.delete("/v1/projects/:projectId/tools/:toolId", async (request, response) => {
+    const projectId = authorizedProjectId(request, "tools.manage");
+    await peers.toolRuntime.deleteCustomTool({ projectId, toolId: request.params.toolId });
+    await audit.record(request, { action: "tool.deleted", projectId, target: request.params.toolId });
+    response.status(204).end();
+  });
+
+  router.get("/v1/projects/:projectId/tool-settings", async (request, response) => {
+    const settings = await peers.toolRuntime.getToolSettings({ projectId: authorizedProjectId(request, "tools.manage") });
+    response.json({ allowedHosts: settings.allowedHosts });
+  });
+
+  router.put("/v1/projects/:projectId/tool-settings", async (request, response) => {
+    const projectId = authorizedProjectId(request, "tools.manage");
+    const { allowedHosts } = parseInput(requestBodies.ToolSettings, request.body);
+    const settings = await peers.toolRuntime.updateToolSettings({ projectId, settings: { allowedHosts } });
+    await audit.record(request, { action: "tool-settings.updated", projectId, target: projectId, detail: `allowed hosts: ${allowedHosts.join(", ") || "any"}` });
+    response.json({ allowedHosts: settings.allowedHosts });
   });
 
   return router;

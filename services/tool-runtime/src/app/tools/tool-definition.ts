@@ -13,6 +13,8 @@ export interface ToolDefinition {
   name: string;
   description: string;
   parametersJsonSchema: Record<string, unknown>;
+  /** A tool a project admin defined (absent for built-in tools). */
+  custom?: { id: string; kind: string; policy: string };
   /** Runs for `principal`, whom the tool authorizes for what it does; `args` are checked against the schema first. */
   run(principal: CallPrincipal, projectId: string, args: Record<string, unknown>): Promise<ToolOutput>;
 }

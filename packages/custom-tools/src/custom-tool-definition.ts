@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/** Names the model calls tools by: lowercase, digits and underscores (what every provider's function names accept). */
+export const toolNamePattern = /^[a-z][a-z0-9_]{1,63}$/;
+
+/** A `{name}` placeholder of a template: an argument of the tool. */
+export const placeholderPattern = /\{([A-Za-z_][A-Za-z0-9_]{0,63})\}/g;
+
+const header = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "must be a header name (letters, digits, '-')"),
+    value: z.string().max(8_000).optional().meta({ description: "write-only when secret; omit on update to keep the stored one" }),
+    secret: z.boolean().default(false).meta({ description: "stored encrypted, never returned or logged" }),
+  })
+  .strict();
+
+/** Where the URL's placeholders may be: the path and query. The scheme, host and port are fixed, so no argument can aim the request elsewhere. */
+const urlTemplate = z
+  .string()
+  .max(2_000)
+  .superRefine((template, context) => {
+    let url: URL;
+    try {
+      url = new URL(template.replace(placeholderPattern, "x"));
+    } catch {
+      context.addIssue({ code: "custom", message: "must be an absolute http(s) URL, with {argument} placeholders in its path or query" });
+      return;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") context.addIssue({ code: "custom", message: "must be an http or https URL" });
+    else if (url.username || url.password) context.addIssue({ code: "custom", message: "must not carry credentials (use a secret header)" });
+    // Filled two ways, the origin must not move.
+    else if (new URL(template.replace(placeholderPattern, "a")).origin !== new URL(template.replace(placeholderPattern, "b")).origin) {
+      context.addIssue({ code: "custom", message: "must not have placeholders in its scheme, host or port" });
+    }
+  });
+
+export const httpToolSpec = z
+  .object({
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"], "method must be GET, POST, PUT, PATCH or DELETE").default("GET"),
+    url: urlTemplate.meta({ description: "e.g. https://api.example.com/orders/{orderId}?expand={fields}; placeholders are the tool's arguments, URL-encoded" }),
+    headers: z.array(header).max(20).default([]),
+    body: z.unknown().optional().meta({ description: 'JSON sent as the body; a string that is exactly "{name}" becomes that argument\'s value, other strings get {name} filled in' }),
+    response: z
+      .object({
+        path: z
+          .string()
+          .regex(/^\$(\.[A-Za-z0-9_-]+|\[\d+\])*$/, "must be a JSON path such as $.data.items or $.results[0]")
+          .optional()
+          .meta({ description: "the part of a JSON answer the model is given" }),
+        maxBytes: z.number().int().min(1).max(1_000_000).default(65_536),
+      })
+      .strict()
+      .default({ maxBytes: 65_536 }),
+    timeoutMs: z.number().int().min(100).max(30_000).default(10_000),
+  })
+  .strict();
+
+export const toolPolicies = ["allow", "ask", "deny"] as const;
+export type ToolPolicy = (typeof toolPolicies)[number];
+
+/** A tool a project admin defines, as the API takes it (create, and replace on update). */
+export const customToolDefinition = z
+  .object({
+    name: z.string().regex(toolNamePattern, "must be 2-64 lowercase letters, digits or '_', starting with a letter"),
+    description: z.string().trim().min(1, "description must not be empty").max(2_000).meta({ description: "what the model is told the tool does" }),
+    inputSchema: z
+      .record(z.string(), z.unknown())
+      .refine((schema) => schema.type === "object", "must be a JSON Schema of an object ({\"type\": \"object\", ...})")
+      .meta({ description: "JSON Schema of the tool's arguments" }),
+    kind: z.literal("http", "kind must be http"),
+    http: httpToolSpec,
+    policy: z.enum(toolPolicies, "policy must be allow, ask or deny").default("ask").meta({ description: "ask (the default): each call waits for the chat owner's approval" }),
+  })
+  .strict();
+
+export type CustomToolDefinition = z.output<typeof customToolDefinition>;
+export type HttpToolSpec = CustomToolDefinition["http"];
+
+/** Hosts a project's tools may reach; empty: any the deployment allows. */
+export const toolSettings = z
+  .object({
+    allowedHosts: z
+      .array(z.string().regex(/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, "must be host names such as api.example.com or *.example.com"))
+      .max(100),
+  })
+  .strict();

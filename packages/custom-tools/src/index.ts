@@ -1,0 +1,2 @@
+export * from "./custom-tool-definition.js";
+export * from "./http-templates.js";
