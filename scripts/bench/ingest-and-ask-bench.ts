@@ -19,6 +19,7 @@ import { distributedBench } from "./distributed-bench.js";
 import { chatBench } from "./chat-bench.js";
 import { loadBench } from "./load-bench.js";
 import { pushFreshnessBench } from "./push-freshness-bench.js";
+import { httpToolBench } from "./http-tool-bench.js";
 import { writeCorpus } from "./generated-corpus.js";
 
 const fileCount = Number(process.env.BENCH_FILES ?? 1000);
@@ -67,6 +68,7 @@ try {
   process.stdout.write(lines.join("\n") + "\n");
   process.stdout.write((await authBench(running.gatewayUrl, "bench", directory)).join("\n") + "\n");
   process.stdout.write((await pushFreshnessBench(running.gatewayUrl, corpus, join(directory, "push-repository"), "standalone")).join("\n") + "\n");
+  process.stdout.write((await httpToolBench()).join("\n") + "\n");
 } finally {
   await running.stop();
 }

@@ -52,7 +52,7 @@ export interface GuardedResponse {
  * exchange has a deadline and the body a size cap.
  */
 export async function guardedRequest(request: GuardedRequest, limits: GuardedRequestLimits): Promise<GuardedResponse> {
-  const dispatcher = new Agent({ connect: { lookup: policyLookup(limits.policy) } });
+  const dispatcher = dispatcherFor(limits.policy);
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let { method, body } = request;
   let headers = request.headers;
@@ -80,9 +80,24 @@ export async function guardedRequest(request: GuardedRequest, limits: GuardedReq
     }
   } catch (error) {
     throw guardedError(error, signal);
-  } finally {
-    void dispatcher.close();
   }
+}
+
+const dispatchers = new WeakMap<OutboundPolicy, Agent>();
+
+/**
+ * One connection pool per policy, so calls reuse connections (`npm run bench`, local server: a
+ * pool per call took p50 1.15 ms against 0.59 ms for a plain fetch; shared, 0.47 against 0.39).
+ * Every new connection still goes through the policy's lookup; a pooled one was checked when it
+ * was made.
+ */
+function dispatcherFor(policy: OutboundPolicy): Agent {
+  let dispatcher = dispatchers.get(policy);
+  if (!dispatcher) {
+    dispatcher = new Agent({ connect: { lookup: policyLookup(policy) } });
+    dispatchers.set(policy, dispatcher);
+  }
+  return dispatcher;
 }
 
 /** Scheme, host allowlist and (for an IP literal, which no lookup sees) the address itself. */
