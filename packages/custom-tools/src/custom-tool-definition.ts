@@ -76,11 +76,23 @@ export const customToolDefinition = z
 export type CustomToolDefinition = z.output<typeof customToolDefinition>;
 export type HttpToolSpec = CustomToolDefinition["http"];
 
-/** Hosts a project's tools may reach; empty: any the deployment allows. */
+/** A project's rule for the tools whose qualified names match `pattern` (`*` matches anything: `http:*`, `mcp:jira:*`). */
+export const toolPolicyRule = z
+  .object({
+    pattern: z.string().regex(/^[a-z0-9_:*-]{1,200}$/, "must be a tool name or pattern such as http:* or mcp:jira:*"),
+    policy: z.enum(toolPolicies, "policy must be allow, ask or deny"),
+  })
+  .strict();
+export type ToolPolicyRule = z.output<typeof toolPolicyRule>;
+
+/** A project's settings for its tools. */
 export const toolSettings = z
   .object({
     allowedHosts: z
       .array(z.string().regex(/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, "must be host names such as api.example.com or *.example.com"))
-      .max(100),
+      .max(100)
+      .default([])
+      .meta({ description: "hosts the project's tools may reach; none listed: any the deployment allows" }),
+    policies: z.array(toolPolicyRule).max(100).default([]).meta({ description: "rules by tool name or pattern; where several match, deny wins over ask over allow" }),
   })
   .strict();

@@ -1,2 +1,3 @@
 export * from "./custom-tool-definition.js";
 export * from "./http-templates.js";
+export * from "./tool-policies.js";

@@ -157,7 +157,7 @@ describe("HTTP tools a project admin defines", () => {
   });
 
   it("reaches only the hosts the project allows, once it lists any", async () => {
-    expect((await harness.api("PUT", `/v1/projects/${projectId}/tool-settings`, { allowedHosts: ["api.example.com"] })).body).toEqual({ allowedHosts: ["api.example.com"] });
+    expect((await harness.api("PUT", `/v1/projects/${projectId}/tool-settings`, { allowedHosts: ["api.example.com"] })).body).toEqual({ allowedHosts: ["api.example.com"], policies: [] });
     seen.length = 0;
     expect((await askWithToolCall({ name: "order_status", arguments: JSON.stringify({ orderId: "A-17" }) })).toolMessage).toContain("not among the hosts");
     expect(seen).toHaveLength(0);
@@ -174,6 +174,35 @@ describe("HTTP tools a project admin defines", () => {
     seen.length = 0;
     expect((await askWithToolCall({ name: "order_status", arguments: JSON.stringify({ orderId: "A-17" }) })).toolMessage).toContain("does not allow");
     expect(seen).toHaveLength(0);
+  });
+
+  it("follows the project's policy rules by name or pattern, the strictest matching rule deciding, built-in tools included", async () => {
+    const orderCall = { name: "order_status", arguments: JSON.stringify({ orderId: "A-17" }) };
+    const rules = (policies: { pattern: string; policy: string }[]) => harness.api("PUT", `/v1/projects/${projectId}/tool-settings`, { allowedHosts: [], policies });
+    // The tool itself says deny (above); a rule that names it decides instead.
+    expect((await rules([{ pattern: "http:*", policy: "allow" }])).body).toEqual({ allowedHosts: [], policies: [{ pattern: "http:*", policy: "allow" }] });
+    expect(JSON.parse((await askWithToolCall(orderCall)).toolMessage)).toMatchObject({ status: 200 });
+
+    await rules([
+      { pattern: "http:*", policy: "allow" },
+      { pattern: "http:order_*", policy: "deny" },
+    ]);
+    const catalog = (await member.api("GET", `/v1/projects/${projectId}/tools`)).body.tools as { name: string; policy: string }[];
+    expect(catalog.find((tool) => tool.name === "order_status")?.policy).toBe("deny");
+    expect(catalog.find((tool) => tool.name === "semantic_search")?.policy).toBe("allow");
+    seen.length = 0;
+    expect((await askWithToolCall(orderCall)).toolMessage).toContain("does not allow");
+    expect(seen).toHaveLength(0);
+
+    await rules([{ pattern: "semantic_search", policy: "deny" }]);
+    expect((await askWithToolCall({ name: "semantic_search", arguments: JSON.stringify({ query: "shop" }) })).toolMessage).toContain("does not allow");
+    await rules([{ pattern: "*", policy: "ask" }]);
+    expect((await askWithToolCall({ name: "semantic_search", arguments: JSON.stringify({ query: "shop" }) })).toolMessage).toContain("approves");
+
+    expect((await rules([{ pattern: "http:*", policy: "sometimes" }])).body.error).toMatchObject({ field: "policies.0.policy" });
+    expect((await rules([{ pattern: "HTTP:*", policy: "deny" }])).body.error).toMatchObject({ field: "policies.0.pattern" });
+    expect((await member.api("PUT", `/v1/projects/${projectId}/tool-settings`, { policies: [] })).status).toBe(403);
+    await rules([]);
   });
 
   it("keeps a secret header given again without its value, and takes changes only from project admins, checked field by field", async () => {

@@ -294,9 +294,9 @@ export const openApiDocument = {
     },
     "/v1/projects/{projectId}/tool-settings": {
       parameters: [projectId],
-      get: { summary: "The hosts the project's tools may reach (none listed: any the deployment allows)", responses: { "200": { description: "The settings", content: json(ref("ToolSettings")) }, ...errors(403, 404, 503) } },
+      get: { summary: "The hosts the project's tools may reach (none listed: any the deployment allows) and its policy rules", responses: { "200": { description: "The settings", content: json(ref("ToolSettings")) }, ...errors(403, 404, 503) } },
       put: {
-        summary: "Set the hosts the project's tools may reach; internal networks stay closed unless the deployment opens them",
+        summary: "Set the hosts the project's tools may reach (internal networks stay closed unless the deployment opens them) and policy rules by tool name or pattern (deny wins)",
         requestBody: { required: true, content: json(ref("ToolSettings")) },
         responses: { "200": { description: "The settings", content: json(ref("ToolSettings")) }, ...errors(400, 403, 404, 503) },
       },
@@ -533,7 +533,7 @@ export const openApiDocument = {
           builtIn: { type: "boolean", description: "one of qamesh's own tools (not defined by an admin)" },
           id: { type: "string", description: "a project's own tool: its id" },
           kind: { type: "string", enum: ["http"] },
-          policy: { type: "string", enum: ["allow", "ask", "deny"] },
+          policy: { type: "string", enum: ["allow", "ask", "deny"], description: "what the project's policy rules make of the tool" },
         },
       },
       CustomToolDefined: {

@@ -1,23 +1,33 @@
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
-import { invalidArgument, notFound } from "@qamesh/errors";
+import { effectivePolicy, qualifiedToolName, type ToolPolicy } from "@qamesh/custom-tools";
+import { failedPrecondition, invalidArgument, notFound, permissionDenied } from "@qamesh/errors";
 import type { CustomToolUseCases } from "./custom/custom-tool-use-cases.js";
 import { httpTool, type HttpToolDeps } from "./custom/http-tool.js";
 import type { ToolDefinition } from "./tools/tool-definition.js";
 
-/** What callers do with a project's tools: see which there are (built-in, then the project's own), and run one. */
+/** A tool in a project's catalog, with what the project's policy rules make of it. */
+export type CatalogTool = ToolDefinition & { policy: ToolPolicy };
+
+/**
+ * What callers do with a project's tools: see which there are (built-in, then the project's own,
+ * each with its policy under the project's rules), and run one the policy allows.
+ */
 export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomToolUseCases, httpDeps: HttpToolDeps) {
   return {
-    async list(principal: CallPrincipal, projectId: string): Promise<readonly ToolDefinition[]> {
+    async list(principal: CallPrincipal, projectId: string): Promise<readonly CatalogTool[]> {
       if (!projectId) throw invalidArgument("projectId", "projectId is required");
       authorizeProject(principal, projectId, "project.read");
-      const own = await custom.listForProject(projectId);
-      return [...builtIn, ...own.map((record) => httpTool(record, httpDeps))];
+      const [own, settings] = await Promise.all([custom.listForProject(projectId), custom.settingsOf(projectId)]);
+      const tools = [...builtIn, ...own.map((record) => httpTool(record, httpDeps))];
+      return tools.map((tool) => ({ ...tool, policy: effectivePolicy(qualifiedToolName({ name: tool.name, kind: tool.custom?.kind }), tool.custom?.policy ?? "allow", settings.policies ?? []) }));
     },
 
-    /** Each tool authorizes what it does itself (semantic_search: the permission to search). */
+    /** Runs a tool the project's policy allows; each tool authorizes what it does itself (semantic_search: the permission to search). */
     async invoke(principal: CallPrincipal, projectId: string, name: string, args: Record<string, unknown>): ReturnType<ToolDefinition["run"]> {
       const tool = (await this.list(principal, projectId)).find((candidate) => candidate.name === name);
       if (!tool) throw notFound(`no tool named "${name}"`);
+      if (tool.policy === "deny") throw permissionDenied(`the project's policy does not allow the tool ${name}`);
+      if (tool.policy === "ask") throw failedPrecondition(`the tool ${name} runs only once the chat owner approves the call`);
       return tool.run(principal, projectId, args);
     },
   };

@@ -8,7 +8,8 @@ import { callPrincipal } from "@qamesh/mesh-auth";
 import { semanticSearch, type SemanticSearchDeps } from "../app/tools/semantic-search.js";
 import type { ToolUseCases } from "../app/tool-use-cases.js";
 import { publicDefinition, type CustomToolUseCases } from "../app/custom/custom-tool-use-cases.js";
-import type { CustomToolRecord } from "../app/custom/custom-tool-records.js";
+import type { CustomToolRecord, ToolSettingsRecord } from "../app/custom/custom-tool-records.js";
+import type { ToolPolicy } from "@qamesh/custom-tools";
 
 export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCases, custom: CustomToolUseCases): ServiceImplementation<typeof ToolRuntimeService> {
   const customToolMessage = (record: CustomToolRecord) => ({
@@ -28,7 +29,7 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
           builtIn: !tool.custom,
           customToolId: tool.custom?.id ?? "",
           kind: tool.custom?.kind ?? "",
-          policy: tool.custom?.policy ?? "",
+          policy: tool.policy,
         })),
       };
     },
@@ -51,11 +52,12 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
     },
 
     async getToolSettings(request, context) {
-      return { allowedHosts: (await custom.settings(callPrincipal(context.values), request.projectId)).allowedHosts };
+      return toolSettingsMessage(await custom.settings(callPrincipal(context.values), request.projectId));
     },
 
     async updateToolSettings(request, context) {
-      return { allowedHosts: (await custom.updateSettings(callPrincipal(context.values), request.projectId, request.settings?.allowedHosts ?? [])).allowedHosts };
+      const change = { allowedHosts: request.settings?.allowedHosts ?? [], policies: (request.settings?.policies ?? []).map(({ pattern, policy }) => ({ pattern, policy: policy as ToolPolicy })) };
+      return toolSettingsMessage(await custom.updateSettings(callPrincipal(context.values), request.projectId, change));
     },
 
     async invokeTool(request, context) {
@@ -77,6 +79,8 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
     },
   };
 }
+
+const toolSettingsMessage = (settings: ToolSettingsRecord) => ({ allowedHosts: settings.allowedHosts, policies: settings.policies ?? [] });
 
 function parseArguments(json: string): Record<string, unknown> {
   let parsed: unknown;

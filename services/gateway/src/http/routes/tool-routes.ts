@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { parseInput } from "@qamesh/errors";
-import type { CustomTool } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import type { CustomTool, ToolSettings } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import type { AuditLog } from "../../audit/audit-log.js";
 import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
@@ -8,6 +8,8 @@ import { requestBodies } from "../request-bodies.js";
 
 /** A custom tool as the API shows it: its definition (secret header values left out), id and times. */
 const customToolJson = (tool: CustomTool) => ({ id: tool.id, projectId: tool.projectId, ...(JSON.parse(tool.definitionJson) as object), createdAt: tool.createdAt, updatedAt: tool.updatedAt });
+
+const toolSettingsJson = (settings: ToolSettings) => ({ allowedHosts: settings.allowedHosts, policies: settings.policies.map(({ pattern, policy }) => ({ pattern, policy })) });
 
 /**
  * The tools a project's agent may call, as tool-runtime's catalog lists them, and the project
@@ -25,7 +27,8 @@ export function toolRoutes(peers: Peers, audit: AuditLog): Router {
         description: tool.description,
         parameters: JSON.parse(tool.parametersJsonSchema || "{}") as unknown,
         builtIn: tool.builtIn,
-        ...(tool.builtIn ? {} : { id: tool.customToolId, kind: tool.kind, policy: tool.policy }),
+        policy: tool.policy,
+        ...(tool.builtIn ? {} : { id: tool.customToolId, kind: tool.kind }),
       })),
     });
   });
@@ -60,15 +63,16 @@ export function toolRoutes(peers: Peers, audit: AuditLog): Router {
 
   router.get("/v1/projects/:projectId/tool-settings", async (request, response) => {
     const settings = await peers.toolRuntime.getToolSettings({ projectId: authorizedProjectId(request, "tools.manage") });
-    response.json({ allowedHosts: settings.allowedHosts });
+    response.json(toolSettingsJson(settings));
   });
 
   router.put("/v1/projects/:projectId/tool-settings", async (request, response) => {
     const projectId = authorizedProjectId(request, "tools.manage");
-    const { allowedHosts } = parseInput(requestBodies.ToolSettings, request.body);
-    const settings = await peers.toolRuntime.updateToolSettings({ projectId, settings: { allowedHosts } });
-    await audit.record(request, { action: "tool-settings.updated", projectId, target: projectId, detail: `allowed hosts: ${allowedHosts.join(", ") || "any"}` });
-    response.json({ allowedHosts: settings.allowedHosts });
+    const { allowedHosts, policies } = parseInput(requestBodies.ToolSettings, request.body);
+    const settings = await peers.toolRuntime.updateToolSettings({ projectId, settings: { allowedHosts, policies } });
+    const rules = policies.map((rule) => `${rule.pattern} ${rule.policy}`).join(", ") || "none";
+    await audit.record(request, { action: "tool-settings.updated", projectId, target: projectId, detail: `allowed hosts: ${allowedHosts.join(", ") || "any"}; policies: ${rules}` });
+    response.json(toolSettingsJson(settings));
   });
 
   return router;

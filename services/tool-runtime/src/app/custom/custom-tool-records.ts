@@ -1,4 +1,4 @@
-import type { CustomToolDefinition } from "@qamesh/custom-tools";
+import type { CustomToolDefinition, ToolPolicyRule } from "@qamesh/custom-tools";
 import type { DocumentIndex, StoredDocument } from "@qamesh/ports";
 
 /**
@@ -14,9 +14,11 @@ export interface CustomToolRecord extends StoredDocument {
   updatedAt: string;
 }
 
-/** A project's settings for its tools: the hosts they may reach (none listed: any the deployment allows). */
+/** A project's settings for its tools: the hosts they may reach (none listed: any the deployment allows), and its policy rules. */
 export interface ToolSettingsRecord extends StoredDocument {
   allowedHosts: string[];
+  /** Absent in records written before rules existed. */
+  policies?: ToolPolicyRule[];
 }
 
 export const customToolsCollection = "custom_tools";

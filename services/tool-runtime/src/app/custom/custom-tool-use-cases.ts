@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Ajv } from "ajv";
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
-import { customToolDefinition, toolSettings, type CustomToolDefinition } from "@qamesh/custom-tools";
+import { customToolDefinition, toolSettings, type CustomToolDefinition, type ToolPolicyRule } from "@qamesh/custom-tools";
 import { alreadyExists, invalidArgument, notFound, parseInput } from "@qamesh/errors";
 import type { DocumentStore } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
@@ -88,13 +88,13 @@ export function customToolUseCases(deps: CustomToolDeps) {
     },
 
     async settingsOf(projectId: string): Promise<ToolSettingsRecord> {
-      return (await settings.get(projectId, toolSettingsId)) ?? { id: toolSettingsId, projectId, allowedHosts: [] };
+      return (await settings.get(projectId, toolSettingsId)) ?? { id: toolSettingsId, projectId, allowedHosts: [], policies: [] };
     },
 
-    async updateSettings(principal: CallPrincipal, projectId: string, allowedHosts: readonly string[]): Promise<ToolSettingsRecord> {
+    async updateSettings(principal: CallPrincipal, projectId: string, change: { allowedHosts: readonly string[]; policies: readonly ToolPolicyRule[] }): Promise<ToolSettingsRecord> {
       authorizeProject(principal, projectId, "tools.manage");
-      const parsed = parseInput(toolSettings, { allowedHosts: [...allowedHosts] });
-      const record: ToolSettingsRecord = { id: toolSettingsId, projectId, allowedHosts: parsed.allowedHosts };
+      const parsed = parseInput(toolSettings, { allowedHosts: [...change.allowedHosts], policies: [...change.policies] });
+      const record: ToolSettingsRecord = { id: toolSettingsId, projectId, allowedHosts: parsed.allowedHosts, policies: parsed.policies };
       await settings.put(record);
       return record;
     },

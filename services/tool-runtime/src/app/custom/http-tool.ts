@@ -1,7 +1,7 @@
 import { Ajv } from "ajv";
 import { authorizeProject } from "@qamesh/authorization";
 import { fillBody, fillUrl, valueAtPath } from "@qamesh/custom-tools";
-import { failedPrecondition, invalidArgument, permissionDenied } from "@qamesh/errors";
+import { invalidArgument } from "@qamesh/errors";
 import type { SecretBox } from "@qamesh/secrets";
 import { guardedRequest, GuardedRequestError, type OutboundPolicy } from "@qamesh/source-safety";
 import type { ToolDefinition } from "../tools/tool-definition.js";
@@ -36,8 +36,6 @@ export function httpTool(record: CustomToolRecord, deps: HttpToolDeps): ToolDefi
     custom: { id: record.id, kind: definition.kind, policy: definition.policy },
     async run(principal, projectId, args) {
       authorizeProject(principal, projectId, "project.read");
-      if (definition.policy === "deny") throw permissionDenied(`the project's policy does not allow the tool ${definition.name}`);
-      if (definition.policy === "ask") throw failedPrecondition(`the tool ${definition.name} runs only once the chat owner approves the call`);
       if (!validate(args)) {
         const error = validate.errors?.[0];
         const field = ["arguments", ...(error?.instancePath.split("/").filter(Boolean) ?? [])].join(".");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument } from "@qamesh/errors";
 import type { Passage } from "@qamesh/ports";
+import type { ToolPolicy } from "@qamesh/custom-tools";
 
 /** What a tool run gives back: its own result (JSON for the model), and the passages it read (which answers cite). */
 export interface ToolOutput {
@@ -13,8 +14,8 @@ export interface ToolDefinition {
   name: string;
   description: string;
   parametersJsonSchema: Record<string, unknown>;
-  /** A tool a project admin defined (absent for built-in tools). */
-  custom?: { id: string; kind: string; policy: string };
+  /** A tool a project admin defined (absent for built-in tools), with the policy it was defined with. */
+  custom?: { id: string; kind: string; policy: ToolPolicy };
   /** Runs for `principal`, whom the tool authorizes for what it does; `args` are checked against the schema first. */
   run(principal: CallPrincipal, projectId: string, args: Record<string, unknown>): Promise<ToolOutput>;
 }
