@@ -44,4 +44,10 @@ export default tseslint.config(
     files: ["eslint.config.js"],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // Plain JavaScript that runs without a TypeScript loader (the code tools' sandbox thread).
+    files: ["**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { setImmediate: "readonly" } },
+  },
 );

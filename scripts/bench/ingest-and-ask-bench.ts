@@ -20,6 +20,7 @@ import { chatBench } from "./chat-bench.js";
 import { loadBench } from "./load-bench.js";
 import { pushFreshnessBench } from "./push-freshness-bench.js";
 import { httpToolBench } from "./http-tool-bench.js";
+import { codeToolBench } from "./code-tool-bench.js";
 import { writeCorpus } from "./generated-corpus.js";
 
 const fileCount = Number(process.env.BENCH_FILES ?? 1000);
@@ -69,6 +70,7 @@ try {
   process.stdout.write((await authBench(running.gatewayUrl, "bench", directory)).join("\n") + "\n");
   process.stdout.write((await pushFreshnessBench(running.gatewayUrl, corpus, join(directory, "push-repository"), "standalone")).join("\n") + "\n");
   process.stdout.write((await httpToolBench()).join("\n") + "\n");
+  process.stdout.write((await codeToolBench()).join("\n") + "\n");
 } finally {
   await running.stop();
 }

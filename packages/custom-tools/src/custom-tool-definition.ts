@@ -58,23 +58,36 @@ export const httpToolSpec = z
 export const toolPolicies = ["allow", "ask", "deny"] as const;
 export type ToolPolicy = (typeof toolPolicies)[number];
 
-/** A tool a project admin defines, as the API takes it (create, and replace on update). */
-export const customToolDefinition = z
+/** A script run in a sandbox (QuickJS in WebAssembly): its body gets `args` and may `await fetch(url, {method, headers, body})`. */
+export const codeToolSpec = z
   .object({
-    name: z.string().regex(toolNamePattern, "must be 2-64 lowercase letters, digits or '_', starting with a letter"),
-    description: z.string().trim().min(1, "description must not be empty").max(2_000).meta({ description: "what the model is told the tool does" }),
-    inputSchema: z
-      .record(z.string(), z.unknown())
-      .refine((schema) => schema.type === "object", "must be a JSON Schema of an object ({\"type\": \"object\", ...})")
-      .meta({ description: "JSON Schema of the tool's arguments" }),
-    kind: z.literal("http", "kind must be http"),
-    http: httpToolSpec,
-    policy: z.enum(toolPolicies, "policy must be allow, ask or deny").default("ask").meta({ description: "ask (the default): each call waits for the chat owner's approval" }),
+    source: z.string().min(1, "source must not be empty").max(100_000).meta({ description: "an async function body: `args` holds the arguments; what it returns (JSON) is the result" }),
+    timeoutMs: z.number().int().min(10).max(10_000).default(2_000),
+    memoryMb: z.number().int().min(1).max(64).default(16),
   })
   .strict();
 
+const toolBase = {
+  name: z.string().regex(toolNamePattern, "must be 2-64 lowercase letters, digits or '_', starting with a letter"),
+  description: z.string().trim().min(1, "description must not be empty").max(2_000).meta({ description: "what the model is told the tool does" }),
+  inputSchema: z
+    .record(z.string(), z.unknown())
+    .refine((schema) => schema.type === "object", "must be a JSON Schema of an object ({\"type\": \"object\", ...})")
+    .meta({ description: "JSON Schema of the tool's arguments" }),
+  policy: z.enum(toolPolicies, "policy must be allow, ask or deny").default("ask").meta({ description: "ask (the default): each call waits for the chat owner's approval" }),
+};
+
+/** A tool a project admin defines, as the API takes it (create, and replace on update): an HTTP call or a sandboxed script. */
+export const customToolDefinition = z.discriminatedUnion(
+  "kind",
+  [z.object({ ...toolBase, kind: z.literal("http"), http: httpToolSpec }).strict(), z.object({ ...toolBase, kind: z.literal("code"), code: codeToolSpec }).strict()],
+  { error: "kind must be http or code" },
+);
+
 export type CustomToolDefinition = z.output<typeof customToolDefinition>;
-export type HttpToolSpec = CustomToolDefinition["http"];
+export type HttpToolDefinition = Extract<CustomToolDefinition, { kind: "http" }>;
+export type CodeToolDefinition = Extract<CustomToolDefinition, { kind: "code" }>;
+export type HttpToolSpec = HttpToolDefinition["http"];
 
 /** A project's rule for the tools whose qualified names match `pattern` (`*` matches anything: `http:*`, `mcp:jira:*`). */
 export const toolPolicyRule = z

@@ -9,6 +9,7 @@ import { builtInTools } from "./app/tools/built-in-tools.js";
 import { IndexedFiles } from "./app/tools/indexed-files.js";
 import { toolUseCases } from "./app/tool-use-cases.js";
 import { customToolUseCases } from "./app/custom/custom-tool-use-cases.js";
+import { CodeSandbox } from "./app/code/code-sandbox.js";
 import { toolRuntimeHandlers } from "./grpc/tool-runtime-handlers.js";
 
 export { toolRuntimeConfigSchema } from "./config.js";
@@ -38,15 +39,20 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
       return vector;
     },
   };
+  const sandbox = new CodeSandbox();
   return {
     register(server: GrpcServer) {
       const builtIn = builtInTools({ ...searchDeps, files: new IndexedFiles(deps.vectorIndex), sources: deps.sources });
       const custom = customToolUseCases({ store: deps.store, secrets: deps.secrets, builtInNames: builtIn.map((tool) => tool.name) });
-      const httpDeps = { secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, allowedHosts: async (projectId: string) => (await custom.settingsOf(projectId)).allowedHosts };
-      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, httpDeps), custom));
+      const customDeps = { secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, sandbox, allowedHosts: async (projectId: string) => (await custom.settingsOf(projectId)).allowedHosts };
+      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, customDeps), custom));
       server.health.addDependencyCheck(() => deps.vectorIndex.ping());
     },
     async start() {},
-    async stop() {},
+    async stop() {
+      await sandbox.close();
+    },
   };
 }
+
+export { CodeSandbox } from "./app/code/code-sandbox.js";

@@ -3,6 +3,8 @@ import { effectivePolicy, qualifiedToolName, type ToolPolicy } from "@qamesh/cus
 import { failedPrecondition, invalidArgument, notFound, permissionDenied } from "@qamesh/errors";
 import type { CustomToolUseCases } from "./custom/custom-tool-use-cases.js";
 import { httpTool, type HttpToolDeps } from "./custom/http-tool.js";
+import { codeTool, type CodeToolDeps } from "./code/code-tool.js";
+import type { CustomToolRecord } from "./custom/custom-tool-records.js";
 import type { ToolDefinition } from "./tools/tool-definition.js";
 
 /** A tool in a project's catalog, with what the project's policy rules make of it. */
@@ -12,13 +14,14 @@ export type CatalogTool = ToolDefinition & { policy: ToolPolicy };
  * What callers do with a project's tools: see which there are (built-in, then the project's own,
  * each with its policy under the project's rules), and run one the policy allows.
  */
-export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomToolUseCases, httpDeps: HttpToolDeps) {
+export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomToolUseCases, deps: HttpToolDeps & CodeToolDeps) {
+  const customTool = (record: CustomToolRecord) => (record.definition.kind === "http" ? httpTool(record, record.definition, deps) : codeTool(record, record.definition, deps));
   return {
     async list(principal: CallPrincipal, projectId: string): Promise<readonly CatalogTool[]> {
       if (!projectId) throw invalidArgument("projectId", "projectId is required");
       authorizeProject(principal, projectId, "project.read");
       const [own, settings] = await Promise.all([custom.listForProject(projectId), custom.settingsOf(projectId)]);
-      const tools = [...builtIn, ...own.map((record) => httpTool(record, httpDeps))];
+      const tools = [...builtIn, ...own.map(customTool)];
       return tools.map((tool) => ({ ...tool, policy: effectivePolicy(qualifiedToolName({ name: tool.name, kind: tool.custom?.kind }), tool.custom?.policy ?? "allow", settings.policies ?? []) }));
     },
 

@@ -17,6 +17,7 @@ export interface CustomToolDeps {
 /** A definition as it leaves tool-runtime: secret headers say they are set, never what they hold. */
 export function publicDefinition(record: CustomToolRecord): CustomToolDefinition {
   const { definition } = record;
+  if (definition.kind !== "http") return definition;
   return { ...definition, http: { ...definition.http, headers: definition.http.headers.map((header) => (header.secret ? { name: header.name, secret: true } : header)) } };
 }
 
@@ -33,6 +34,10 @@ export function customToolUseCases(deps: CustomToolDeps) {
     } catch (error) {
       throw invalidArgument("inputSchema", `inputSchema is not a usable JSON Schema: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (deps.builtInNames.includes(definition.name)) throw alreadyExists(`"${definition.name}" is a built-in tool's name`);
+    const clash = (await tools.find({ projectId })).find((record) => record.definition.name === definition.name && record.id !== toolId);
+    if (clash) throw alreadyExists(`the project already has a tool named "${definition.name}"`);
+    if (definition.kind !== "http") return { definition, sealedHeaders: {} };
     const sealedHeaders: Record<string, string> = {};
     const headers = definition.http.headers.map((header, index) => {
       if (!header.secret) return header;
@@ -42,9 +47,6 @@ export function customToolUseCases(deps: CustomToolDeps) {
       else throw invalidArgument(`http.headers.${index}.value`, `http.headers.${index}.value is required for a new secret header`);
       return { name: header.name, secret: true };
     });
-    if (deps.builtInNames.includes(definition.name)) throw alreadyExists(`"${definition.name}" is a built-in tool's name`);
-    const clash = (await tools.find({ projectId })).find((record) => record.definition.name === definition.name && record.id !== toolId);
-    if (clash) throw alreadyExists(`the project already has a tool named "${definition.name}"`);
     return { definition: { ...definition, http: { ...definition.http, headers } }, sealedHeaders };
   }
 

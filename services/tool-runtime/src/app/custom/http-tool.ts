@@ -1,10 +1,10 @@
-import { Ajv } from "ajv";
 import { authorizeProject } from "@qamesh/authorization";
 import { fillBody, fillUrl, valueAtPath } from "@qamesh/custom-tools";
-import { invalidArgument } from "@qamesh/errors";
 import type { SecretBox } from "@qamesh/secrets";
 import { guardedRequest, GuardedRequestError, type OutboundPolicy } from "@qamesh/source-safety";
 import type { ToolDefinition } from "../tools/tool-definition.js";
+import type { HttpToolDefinition } from "@qamesh/custom-tools";
+import { argumentCheck } from "./argument-check.js";
 import { sealedHeaderOwner, type CustomToolRecord } from "./custom-tool-records.js";
 
 export interface HttpToolDeps {
@@ -26,9 +26,8 @@ const errorBodyChars = 1_000;
  * project's host allowlist; deadline; body cap). The model gets the status and the mapped part
  * of the answer; a request that could not be made is a result saying why, not a failure.
  */
-export function httpTool(record: CustomToolRecord, deps: HttpToolDeps): ToolDefinition {
-  const { definition } = record;
-  const validate = new Ajv({ strict: false }).compile(definition.inputSchema);
+export function httpTool(record: CustomToolRecord, definition: HttpToolDefinition, deps: HttpToolDeps): ToolDefinition {
+  const checkArguments = argumentCheck(definition.inputSchema);
   return {
     name: definition.name,
     description: definition.description,
@@ -36,11 +35,7 @@ export function httpTool(record: CustomToolRecord, deps: HttpToolDeps): ToolDefi
     custom: { id: record.id, kind: definition.kind, policy: definition.policy },
     async run(principal, projectId, args) {
       authorizeProject(principal, projectId, "project.read");
-      if (!validate(args)) {
-        const error = validate.errors?.[0];
-        const field = ["arguments", ...(error?.instancePath.split("/").filter(Boolean) ?? [])].join(".");
-        throw invalidArgument(field, `${field} ${error?.message ?? "is not valid"}`);
-      }
+      checkArguments(args);
       const { http } = definition;
       const headers: Record<string, string> = {};
       for (const header of http.headers) {

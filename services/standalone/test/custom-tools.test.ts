@@ -20,7 +20,7 @@ interface SeenRequest {
  * one network the deployment opens). The server's own network is 127.0.0.1, where a listener
  * counts every connection that reaches it.
  */
-describe("HTTP tools a project admin defines", () => {
+describe("tools a project admin defines: HTTP calls and scripts", () => {
   let harness: Harness;
   let model: FakeModelServer;
   let projectId: string;
@@ -203,6 +203,27 @@ describe("HTTP tools a project admin defines", () => {
     expect((await rules([{ pattern: "HTTP:*", policy: "deny" }])).body.error).toMatchObject({ field: "policies.0.pattern" });
     expect((await member.api("PUT", `/v1/projects/${projectId}/tool-settings`, { policies: [] })).status).toBe(403);
     await rules([]);
+  });
+
+  it("runs a script tool in the sandbox when the agent calls it, its fetch held to the same rules", async () => {
+    const created = await harness.api("POST", `/v1/projects/${projectId}/tools`, {
+      name: "order_summary",
+      description: "Summarises an order.",
+      inputSchema: { type: "object", properties: { orderId: { type: "string" } }, required: ["orderId"] },
+      kind: "code",
+      code: { source: `const order = JSON.parse((await fetch("${ordersBase}/orders/" + encodeURIComponent(args.orderId))).text).order; return order.id + " is " + order.status;` },
+      policy: "allow",
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ kind: "code", code: { timeoutMs: 2000, memoryMb: 16 } });
+    seen.length = 0;
+    expect(JSON.parse((await askWithToolCall({ name: "order_summary", arguments: JSON.stringify({ orderId: "C-9" }) })).toolMessage)).toBe("C-9 is shipped");
+    expect(seen.map((request) => request.url)).toEqual(["/orders/C-9"]);
+    const probe = await harness.api("POST", `/v1/projects/${projectId}/tools`, { name: "script_probe", description: "Probe.", inputSchema: { type: "object" }, kind: "code", code: { source: `await fetch("http://127.1:${victimPort}/"); return "reached";` }, policy: "allow" });
+    expect((await askWithToolCall({ name: "script_probe", arguments: "{}" })).toolMessage).toContain("internal address");
+    expect(victimConnections).toBe(0);
+    for (const id of [created.body.id, probe.body.id]) expect((await harness.api("DELETE", `/v1/projects/${projectId}/tools/${id}`)).status).toBe(204);
+    expect((await harness.api("POST", `/v1/projects/${projectId}/tools`, { name: "bad", description: "x", inputSchema: { type: "object" }, kind: "shell", code: { source: "ls" } })).body.error).toMatchObject({ field: "kind" });
   });
 
   it("keeps a secret header given again without its value, and takes changes only from project admins, checked field by field", async () => {
