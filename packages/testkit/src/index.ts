@@ -20,3 +20,4 @@ export * from "./fake-gitlab-server.js";
 export * from "./fake-jira-server.js";
 export * from "./fake-confluence-server.js";
 export * from "./fake-provider-server.js";
+export * from "./connection-counter.js";

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server as HttpServer } from "node:http";
-import { createServer, type AddressInfo, type Server } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gatewayClient, startFakeModelServer, type FakeModelServer, type GatewayClient, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { gatewayClient, startConnectionCounter, startFakeModelServer, type ConnectionCounter, type FakeModelServer, type GatewayClient, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
 import { projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
 const ordersToken = "Bearer orders-secret-7f3a9c";
@@ -26,9 +26,8 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
   let projectId: string;
   let member: GatewayClient;
   const logLines: string[] = [];
-  let victim: Server;
+  let victim: ConnectionCounter;
   let victimPort = 0;
-  let victimConnections = 0;
   let orders: HttpServer;
   let ordersBase = "";
   const seen: SeenRequest[] = [];
@@ -58,12 +57,8 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
   }
 
   beforeAll(async () => {
-    victim = createServer((socket) => {
-      victimConnections++;
-      socket.destroy();
-    });
-    await new Promise<void>((resolve) => victim.listen(0, "127.0.0.1", resolve));
-    victimPort = (victim.address() as AddressInfo).port;
+    victim = await startConnectionCounter();
+    victimPort = victim.port;
     orders = createHttpServer((request, response) => {
       let body = "";
       request.on("data", (chunk: Buffer) => (body += chunk.toString()));
@@ -95,7 +90,7 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
     await harness?.stop();
     await model?.close();
     orders?.closeAllConnections();
-    await Promise.all([new Promise((resolve) => victim?.close(resolve)), new Promise((resolve) => orders?.close(resolve))]);
+    await Promise.all([victim?.close(), new Promise((resolve) => orders?.close(resolve))]);
   });
 
   let toolId = "";
@@ -153,7 +148,7 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
       expect(toolMessage, url).toContain("the request was not made");
       expect((await harness.api("DELETE", `/v1/projects/${projectId}/tools/${probe.body.id}`)).status).toBe(204);
     }
-    expect(victimConnections).toBe(0);
+    expect(victim.connections()).toBe(0);
   });
 
   it("reaches only the hosts the project allows, once it lists any", async () => {
@@ -221,7 +216,7 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
     expect(seen.map((request) => request.url)).toEqual(["/orders/C-9"]);
     const probe = await harness.api("POST", `/v1/projects/${projectId}/tools`, { name: "script_probe", description: "Probe.", inputSchema: { type: "object" }, kind: "code", code: { source: `await fetch("http://127.1:${victimPort}/"); return "reached";` }, policy: "allow" });
     expect((await askWithToolCall({ name: "script_probe", arguments: "{}" })).toolMessage).toContain("internal address");
-    expect(victimConnections).toBe(0);
+    expect(victim.connections()).toBe(0);
     for (const id of [created.body.id, probe.body.id]) expect((await harness.api("DELETE", `/v1/projects/${projectId}/tools/${id}`)).status).toBe(204);
     expect((await harness.api("POST", `/v1/projects/${projectId}/tools`, { name: "bad", description: "x", inputSchema: { type: "object" }, kind: "shell", code: { source: "ls" } })).body.error).toMatchObject({ field: "kind" });
   });

@@ -1,101 +1,112 @@
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { createServer, type AddressInfo, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CallPrincipal } from "@qamesh/authorization";
-import { customToolDefinition, type CodeToolDefinition } from "@qamesh/custom-tools";
-import { OutboundPolicy } from "@qamesh/source-safety";
-import { CodeSandbox } from "../src/app/code/code-sandbox.js";
-import { codeTool } from "../src/app/code/code-tool.js";
+import type { Principal } from "@qamesh/authorization";
+import type { ChunkRecord, ProjectSources } from "@qamesh/ports";
+import { temporaryDirectory } from "@qamesh/testkit";
+import { LanceVectorIndex } from "@qamesh/vector-lance";
+import { builtInTools } from "../src/app/tools/built-in-tools.js";
+import { IndexedFiles } from "../src/app/tools/indexed-files.js";
+import type { ToolDefinition } from "../src/app/tools/tool-definition.js";
 
-const projectId = "p1";
-const member: CallPrincipal = { kind: "user", userId: "u1", username: "mia", globalRole: "user", project: { id: projectId, role: "member" } };
+const member = (projectId: string): Principal => ({ kind: "user", userId: "u1", username: "ann", globalRole: "user", project: { id: projectId, role: "member" } });
+const commit = "0123456789abcdef0123456789abcdef01234567";
+const longLine = `export const blob = "${"x".repeat(70)}";`;
 
-/** A script tool as a project admin would define it (through the API's own schema). */
-function script(source: string, code: Partial<CodeToolDefinition["code"]> = {}): CodeToolDefinition {
-  return customToolDefinition.parse({ name: "script", description: "A script.", inputSchema: { type: "object" }, kind: "code", code: { source, timeoutMs: 300, ...code }, policy: "allow" }) as CodeToolDefinition;
+/** Chunks as the worker cuts them: whole lines, a long line cut across chunks under its own number. */
+function chunks(projectId: string, path: string, parts: { startLine: number; endLine: number; text: string }[]): ChunkRecord[] {
+  return parts.map((part, index) => ({ id: `${projectId}:${path}:${index}`, projectId, sourceId: "src-1", path, commit, contentHash: "h", title: "", url: "", vector: [1, 0, 0], ...part }));
 }
 
-/**
- * Scripts run in QuickJS (WebAssembly) in worker threads the service can kill. The server's own
- * network is 127.0.0.1 here, where a listener counts every connection; 127.0.0.2 is the one
- * network the deployment opens.
- */
-describe("code tools: admins' scripts in a sandbox", () => {
-  const sandbox = new CodeSandbox();
-  const policy = new OutboundPolicy(["127.0.0.2/32"]);
-  let victim: Server;
-  let victimPort = 0;
-  let victimConnections = 0;
-  let allowed: HttpServer;
-  let allowedBase = "";
+const retryFile = ["// Billing settings.", "export const currency = \"EUR\";", "", "/** Failed invoices are retried on this schedule. */", "export const reconcilerRetryMinutes = 17;", "export const reconcilerMaxAttempts = 5;"];
 
-  const run = async (definition: CodeToolDefinition, args: Record<string, unknown> = {}) =>
-    (await codeTool({ id: "t-1", projectId, definition, sealedHeaders: {}, createdAt: "", updatedAt: "" }, definition, { sandbox, outboundPolicy: policy, allowedHosts: async () => [] }).run(member, projectId, args)).result as Record<string, unknown>;
+describe("the code tools, over a real LanceDB index", () => {
+  const directory = temporaryDirectory("code-tools");
+  let index: LanceVectorIndex;
+  let tools: Map<string, ToolDefinition>;
+  const run = (name: string, projectId: string, args: Record<string, unknown>) => tools.get(name)!.run(member(projectId), projectId, args);
+  const failure = (name: string, projectId: string, args: Record<string, unknown>) => run(name, projectId, args).then(() => undefined, (error: unknown) => error);
 
   beforeAll(async () => {
-    victim = createServer((socket) => {
-      victimConnections++;
-      socket.destroy();
-    });
-    await new Promise<void>((resolve) => victim.listen(0, "127.0.0.1", resolve));
-    victimPort = (victim.address() as AddressInfo).port;
-    allowed = createHttpServer((_request, response) => response.writeHead(200, { "content-type": "application/json" }).end('{"rate":1.08}'));
-    await new Promise<void>((resolve) => allowed.listen(0, "127.0.0.2", resolve));
-    allowedBase = `http://127.0.0.2:${(allowed.address() as AddressInfo).port}`;
+    index = await LanceVectorIndex.open((await directory).path);
+    await index.upsert("p1", [
+      ...chunks("p1", "src/billing/config.ts", [
+        { startLine: 1, endLine: 3, text: retryFile.slice(0, 3).join("\n") },
+        { startLine: 4, endLine: 6, text: retryFile.slice(3).join("\n") },
+      ]),
+      // Line 2 is too long for one chunk: its two halves are in two chunks.
+      ...chunks("p1", "src/blob.ts", [
+        { startLine: 1, endLine: 2, text: `// generated\n${longLine.slice(0, 40)}` },
+        { startLine: 2, endLine: 3, text: `${longLine.slice(40)}\n// end` },
+      ]),
+      ...chunks("p1", "docs/retries.md", [{ startLine: 1, endLine: 3, text: "# Retries\n\nThe reconciler retries failed invoices." }]),
+    ]);
+    await index.upsert("p2", chunks("p2", "other.md", [{ startLine: 1, endLine: 1, text: "reconcilerRetryMinutes is not here" }]));
+    const sources: ProjectSources = { sources: async () => [], recentRuns: async () => [] };
+    const embedQuery = async () => [1, 0, 0];
+    tools = new Map(builtInTools({ vectorIndex: index, embedQuery, files: new IndexedFiles(index), sources }).map((tool) => [tool.name, tool]));
   });
 
   afterAll(async () => {
-    await sandbox.close();
-    allowed.closeAllConnections();
-    await Promise.all([new Promise((resolve) => victim.close(resolve)), new Promise((resolve) => allowed.close(resolve))]);
+    await index?.close();
+    await (await directory).remove();
   });
 
-  it("runs a script with its arguments and returns what it returns", async () => {
-    expect(await run(script("return { total: args.items.reduce((sum, item) => sum + item, 0) };"), { items: [1, 2, 3] })).toEqual({ total: 6 });
+  it("puts files back together from their chunks, a line cut across chunks included", async () => {
+    const files = await new IndexedFiles(index).all("p1");
+    expect(files.map((file) => file.path)).toEqual(["docs/retries.md", "src/billing/config.ts", "src/blob.ts"]);
+    expect(files[1]!.lines).toEqual(retryFile);
+    expect(files[2]!.lines).toEqual(["// generated", longLine, "// end"]);
   });
 
-  it("stops an endless loop at the deadline, and the next call still works", async () => {
-    const started = Date.now();
-    expect(await run(script("while (true) {}"))).toEqual({ error: "the script ran past its deadline" });
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(await run(script("return 'alive';"))).toBe("alive");
+  it("greps every line for a pattern, with numbers, context passages at the indexed commit, and a glob", async () => {
+    const { result, passages } = await run("grep_repository", "p1", { pattern: "reconciler(Retry|Max)" });
+    expect((result as { matches: unknown[] }).matches).toEqual([
+      { path: "src/billing/config.ts", line: 5, text: "export const reconcilerRetryMinutes = 17;" },
+      { path: "src/billing/config.ts", line: 6, text: "export const reconcilerMaxAttempts = 5;" },
+    ]);
+    // Overlapping windows of one file make one passage: lines 3..6 (two lines of context, clamped to the file).
+    expect(passages).toEqual([{ reference: { sourceId: "src-1", path: "src/billing/config.ts", startLine: 3, endLine: 6, commit }, text: retryFile.slice(2).join("\n") }]);
+    const onlyDocs = await run("grep_repository", "p1", { pattern: "reconciler", path_glob: "*.md" });
+    expect((onlyDocs.result as { matches: { path: string }[] }).matches.map((match) => match.path)).toEqual(["docs/retries.md"]);
+    const caseSensitive = await run("grep_repository", "p1", { pattern: "RECONCILER", case_sensitive: true });
+    expect((caseSensitive.result as { matches: unknown[] }).matches).toEqual([]);
   });
 
-  it("fails a script that eats memory past its limit, and the next call still works", async () => {
-    expect(await run(script("const objects = []; for (;;) objects.push({ n: objects.length });", { memoryMb: 8, timeoutMs: 5_000 }))).toEqual({ error: "the script ran out of memory" });
-    expect(await run(script("return 1 + 1;"))).toBe(2);
-    // Huge strings keep QuickJS in native code past the deadline: the thread is killed instead.
-    expect(await run(script("const parts = []; while (true) parts.push('x'.repeat(1 << 20));", { memoryMb: 8, timeoutMs: 500 }))).toEqual({ error: "the script ran past its deadline" });
-    expect(await run(script("return 2 + 2;"))).toBe(4);
+  it("stops a pattern that would backtrack forever and says why", async () => {
+    await index.upsert("p1", chunks("p1", "src/trap.txt", [{ startLine: 1, endLine: 1, text: `${"a".repeat(40)}!` }]));
+    const error = await failure("grep_repository", "p1", { pattern: "(a+)+$" });
+    expect(error).toMatchObject({ code: "invalid_argument", field: "arguments.pattern", message: expect.stringContaining("did not finish") });
+    expect(await failure("grep_repository", "p1", { pattern: "(unclosed" })).toMatchObject({ code: "invalid_argument", field: "arguments.pattern" });
+    await index.delete("p1", { path: "src/trap.txt" });
   });
 
-  it("gives scripts no host objects: no process, require, module loading or Node globals by any route", async () => {
-    const probes = [
-      "return this.constructor.constructor('return process')();",
-      "return Function('return this')().process.env;",
-      "return require('fs');",
-      "return globalThis.process.mainModule;",
-      "return (await import('fs')).readFileSync('/etc/passwd', 'utf8');",
-      "return [].constructor.constructor('return globalThis')().Buffer.from('x');",
-    ];
-    for (const source of probes) {
-      const result = await run(script(source));
-      expect(result, source).toMatchObject({ error: expect.stringMatching(/^the script failed: (ReferenceError|TypeError|SyntaxError|Error)/) });
-    }
-    expect(await run(script("return [typeof process, typeof require, typeof Buffer, typeof setTimeout, typeof globalThis.fetch];"))).toEqual(["undefined", "undefined", "undefined", "undefined", "function"]);
+  it("opens a file at a line range, as a passage at the indexed commit, and refuses a range past its end", async () => {
+    const { result, passages } = await run("open_file", "p1", { path: "src/billing/config.ts", start_line: 4, end_line: 5 });
+    expect(result).toMatchObject({ path: "src/billing/config.ts", commit, startLine: 4, endLine: 5, totalLines: 6, more: true });
+    expect(passages).toEqual([{ reference: { sourceId: "src-1", path: "src/billing/config.ts", startLine: 4, endLine: 5, commit }, text: retryFile.slice(3, 5).join("\n") }]);
+    expect(await failure("open_file", "p1", { path: "src/billing/config.ts", start_line: 99 })).toMatchObject({ code: "invalid_argument", field: "arguments.start_line" });
+    expect(await failure("open_file", "p1", { path: "src/billing/config.ts", start_line: 0 })).toMatchObject({ code: "invalid_argument", field: "arguments.start_line" });
+    expect(await failure("open_file", "p1", { path: "nowhere.ts" })).toMatchObject({ code: "not_found" });
   });
 
-  it("fetches through the guarded client: allowed hosts answer, internal addresses are never reached", async () => {
-    expect(await run(script(`const response = await fetch("${allowedBase}/rates"); return { status: response.status, rate: JSON.parse(response.text).rate };`))).toEqual({ status: 200, rate: 1.08 });
-    for (const url of [`http://127.0.0.1:${victimPort}/`, `http://2130706433:${victimPort}/`, `http://[::ffff:7f00:1]:${victimPort}/`, `http://localhost:${victimPort}/`, `http://169.254.169.254:${victimPort}/`]) {
-      expect(await run(script(`await fetch("${url}"); return "reached";`)), url).toMatchObject({ error: expect.stringContaining("internal address") });
-    }
-    expect(victimConnections).toBe(0);
+  it("ranks files holding more of the keywords first, matching identifiers as whole words", async () => {
+    const { result, passages } = await run("keyword_search", "p1", { query: "reconcilerRetryMinutes currency" });
+    const results = (result as { results: { path: string; line: number; termsFound: number }[] }).results;
+    expect(results.map((entry) => [entry.path, entry.line, entry.termsFound])).toEqual([["src/billing/config.ts", 2, 2]]);
+    expect(passages[0]!.reference).toMatchObject({ path: "src/billing/config.ts", startLine: 1, endLine: 5 });
+    // "reconciler" is a word of its own only in the doc; the identifiers merely contain it.
+    const word = await run("keyword_search", "p1", { query: "reconciler" });
+    expect((word.result as { results: { path: string }[] }).results.map((entry) => entry.path)).toEqual(["docs/retries.md"]);
   });
 
-  it("checks arguments against the tool's schema before running anything", async () => {
-    const typed = customToolDefinition.parse({ name: "typed", description: "Typed.", inputSchema: { type: "object", properties: { n: { type: "integer" } }, required: ["n"] }, kind: "code", code: { source: "return args.n * 2;" }, policy: "allow" }) as CodeToolDefinition;
-    expect(await run(typed, { n: 21 })).toBe(42);
-    await expect(run(typed, { n: "21" })).rejects.toMatchObject({ field: "arguments.n" });
+  it("lists files by glob", async () => {
+    const { result } = await run("list_files", "p1", { path_glob: "src/**" });
+    expect(result).toEqual({ files: [{ path: "src/billing/config.ts", sourceId: "src-1", lines: 6 }, { path: "src/blob.ts", sourceId: "src-1", lines: 3 }], total: 2, truncated: false });
+  });
+
+  it("reads only the caller's project", async () => {
+    expect((await run("grep_repository", "p2", { pattern: "reconcilerMax" })).result).toMatchObject({ matches: [] });
+    expect(await failure("open_file", "p2", { path: "src/billing/config.ts" })).toMatchObject({ code: "not_found" });
+    // A member of p1 asking about p2 is told p2 does not exist.
+    expect(await tools.get("list_files")!.run(member("p1"), "p2", {}).catch((error: unknown) => error)).toMatchObject({ code: "not_found" });
   });
 });
