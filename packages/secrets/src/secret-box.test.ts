@@ -21,7 +21,11 @@ describe("SecretBox", () => {
     const box = new SecretBox([key("k1")]);
     const sealed = box.seal("secret", "source-credentials:p1:s1");
     expect(() => box.open(sealed, "source-credentials:p2:s1")).toThrow(/does not belong here/);
-    const altered = sealed.slice(0, -2) + (sealed.endsWith("A") ? "BB" : "AA");
+    // One bit of the ciphertext flipped (changing base64 characters can touch only padding bits).
+    const [version, keyId, payload] = sealed.split(".");
+    const bytes = Buffer.from(payload!, "base64url");
+    bytes[bytes.length - 1]! ^= 0x01;
+    const altered = `${version}.${keyId}.${bytes.toString("base64url")}`;
     expect(() => box.open(altered, "source-credentials:p1:s1")).toThrow(/does not belong here/);
   });
 
