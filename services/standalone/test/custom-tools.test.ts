@@ -192,7 +192,7 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
     await rules([{ pattern: "semantic_search", policy: "deny" }]);
     expect((await askWithToolCall({ name: "semantic_search", arguments: JSON.stringify({ query: "shop" }) })).toolMessage).toContain("does not allow");
     await rules([{ pattern: "*", policy: "ask" }]);
-    expect((await askWithToolCall({ name: "semantic_search", arguments: JSON.stringify({ query: "shop" }) })).toolMessage).toContain("approves");
+    expect((await askWithToolCall({ name: "semantic_search", arguments: JSON.stringify({ query: "shop" }) })).toolMessage).toContain("needs the chat owner's approval");
 
     expect((await rules([{ pattern: "http:*", policy: "sometimes" }])).body.error).toMatchObject({ field: "policies.0.policy" });
     expect((await rules([{ pattern: "HTTP:*", policy: "deny" }])).body.error).toMatchObject({ field: "policies.0.pattern" });

@@ -1,12 +1,14 @@
+import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallPrincipal } from "@qamesh/authorization";
 import { customToolDefinition, type CodeToolDefinition } from "@qamesh/custom-tools";
+import { SecretBox } from "@qamesh/secrets";
 import { OutboundPolicy } from "@qamesh/source-safety";
 import { startConnectionCounter, type ConnectionCounter } from "@qamesh/testkit";
 import { CodeSandbox } from "../src/app/code/code-sandbox.js";
-import { codeTool } from "../src/app/code/code-tool.js";
+import { customTool } from "../src/app/custom/custom-tool.js";
 
 const projectId = "p1";
 const member: CallPrincipal = { kind: "user", userId: "u1", username: "mia", globalRole: "user", project: { id: projectId, role: "member" } };
@@ -24,12 +26,13 @@ function script(source: string, code: Partial<CodeToolDefinition["code"]> = {}):
 describe("code tools: admins' scripts in a sandbox", () => {
   const sandbox = new CodeSandbox();
   const policy = new OutboundPolicy(["127.0.0.2/32"]);
+  const secrets = new SecretBox([{ id: "k1", key: randomBytes(32) }]);
   let victim: ConnectionCounter;
   let allowed: HttpServer;
   let allowedBase = "";
 
   const run = async (definition: CodeToolDefinition, args: Record<string, unknown> = {}) =>
-    (await codeTool({ id: "t-1", projectId, definition, sealedHeaders: {}, createdAt: "", updatedAt: "" }, definition, { sandbox, outboundPolicy: policy, allowedHosts: async () => [] }).run(member, projectId, args)).result as Record<string, unknown>;
+    (await customTool({ id: "t-1", projectId, definition, sealedHeaders: {}, createdAt: "", updatedAt: "" }, { sandbox, secrets, outboundPolicy: policy, allowedHosts: async () => [] }).run(member, projectId, args)).result as Record<string, unknown>;
 
   beforeAll(async () => {
     victim = await startConnectionCounter();

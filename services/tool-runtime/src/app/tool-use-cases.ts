@@ -2,9 +2,7 @@ import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { effectivePolicy, qualifiedToolName, type ToolPolicy } from "@qamesh/custom-tools";
 import { failedPrecondition, invalidArgument, notFound, permissionDenied } from "@qamesh/errors";
 import type { CustomToolUseCases } from "./custom/custom-tool-use-cases.js";
-import { httpTool, type HttpToolDeps } from "./custom/http-tool.js";
-import { codeTool, type CodeToolDeps } from "./code/code-tool.js";
-import type { CustomToolRecord } from "./custom/custom-tool-records.js";
+import { customTool, type CustomToolDeps } from "./custom/custom-tool.js";
 import type { ToolDefinition } from "./tools/tool-definition.js";
 
 /** A tool in a project's catalog, with what the project's policy rules make of it. */
@@ -14,14 +12,13 @@ export type CatalogTool = ToolDefinition & { policy: ToolPolicy };
  * What callers do with a project's tools: see which there are (built-in, then the project's own,
  * each with its policy under the project's rules), and run one the policy allows.
  */
-export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomToolUseCases, deps: HttpToolDeps & CodeToolDeps) {
-  const customTool = (record: CustomToolRecord) => (record.definition.kind === "http" ? httpTool(record, record.definition, deps) : codeTool(record, record.definition, deps));
+export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomToolUseCases, deps: CustomToolDeps) {
   return {
     async list(principal: CallPrincipal, projectId: string): Promise<readonly CatalogTool[]> {
       if (!projectId) throw invalidArgument("projectId", "projectId is required");
       authorizeProject(principal, projectId, "project.read");
       const [own, settings] = await Promise.all([custom.listForProject(projectId), custom.settingsOf(projectId)]);
-      const tools = [...builtIn, ...own.map(customTool)];
+      const tools = [...builtIn, ...own.map((record) => customTool(record, deps))];
       return tools.map((tool) => ({ ...tool, policy: effectivePolicy(qualifiedToolName({ name: tool.name, kind: tool.custom?.kind }), tool.custom?.policy ?? "allow", settings.policies ?? []) }));
     },
 
@@ -30,7 +27,9 @@ export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomT
       const tool = (await this.list(principal, projectId)).find((candidate) => candidate.name === name);
       if (!tool) throw notFound(`no tool named "${name}"`);
       if (tool.policy === "deny") throw permissionDenied(`the project's policy does not allow the tool ${name}`);
-      if (tool.policy === "ask") throw failedPrecondition(`the tool ${name} runs only once the chat owner approves the call`);
+      if (tool.policy === "ask") {
+        throw failedPrecondition(`the tool ${name} needs the chat owner's approval for each call, which qamesh cannot ask for yet; a project admin can set its policy to allow or deny`);
+      }
       return tool.run(principal, projectId, args);
     },
   };

@@ -41,7 +41,13 @@ export class CodeSandbox {
     const deadline = Date.now() + limits.timeoutMs;
     let retire = false;
     try {
-      await thread.ready;
+      try {
+        await thread.ready;
+      } catch {
+        // A thread that could not start is not kept for the next call.
+        retire = true;
+        return { error: "the script's sandbox could not start" };
+      }
       return await new Promise<SandboxOutcome>((resolve) => {
         const finish = (outcome: SandboxOutcome) => {
           clearTimeout(killer);

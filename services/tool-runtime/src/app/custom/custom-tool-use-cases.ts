@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { Ajv } from "ajv";
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { customToolDefinition, toolSettings, type CustomToolDefinition, type ToolPolicyRule } from "@qamesh/custom-tools";
 import { alreadyExists, invalidArgument, notFound, parseInput } from "@qamesh/errors";
 import type { DocumentStore } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
+import { argumentCheck } from "./argument-check.js";
 import { customToolsCollection, sealedHeaderOwner, toolSettingsCollection, toolSettingsId, type CustomToolRecord, type ToolSettingsRecord } from "./custom-tool-records.js";
 
 export interface CustomToolDeps {
@@ -30,7 +30,7 @@ export function customToolUseCases(deps: CustomToolDeps) {
   async function prepared(projectId: string, toolId: string, definitionJson: string, previous?: CustomToolRecord): Promise<Pick<CustomToolRecord, "definition" | "sealedHeaders">> {
     const definition = parseInput(customToolDefinition, parseJson(definitionJson));
     try {
-      new Ajv({ strict: false }).compile(definition.inputSchema);
+      argumentCheck(definition.inputSchema);
     } catch (error) {
       throw invalidArgument("inputSchema", `inputSchema is not a usable JSON Schema: ${error instanceof Error ? error.message : String(error)}`);
     }
