@@ -38,6 +38,8 @@ export async function pushFreshnessBench(gatewayUrl: string, corpus: string, rep
   let unfound = 0;
   /** Delivery to the run's end (the server's clock is this machine's). */
   const runLatencies: number[] = [];
+  /** How long the sender waits for the webhook's answer (GitHub gives up after 10 s). */
+  const replyLatencies: number[] = [];
   const reembedded: number[] = [];
   const hits = (await api("POST", `/v1/projects/${projectId}/search`, { query: "window for unit", k: 50 })).hits as { path: string }[];
   const files = [...new Set(hits.map((hit) => hit.path))];
@@ -52,6 +54,7 @@ export async function pushFreshnessBench(gatewayUrl: string, corpus: string, rep
     const delivery = githubDelivery(webhookSecret, "push", githubPush({ branch: "main", before, after: head }));
     const response = await fetch(`${gatewayUrl}/v1/webhooks/${source.id}`, { method: "POST", headers: delivery.headers, body: delivery.body });
     const receipt = (await response.json()) as { runId: string; status: string };
+    replyLatencies.push(performance.now() - started);
     if (response.status !== 202 || receipt.status !== "accepted") throw new Error(`the push webhook was answered ${response.status}: ${JSON.stringify(receipt)}`);
     const deadline = started + searchWaitMs;
     let found = false;
@@ -69,6 +72,7 @@ export async function pushFreshnessBench(gatewayUrl: string, corpus: string, rep
   const perPush = [...new Set(reembedded)].join("/");
   return [
     `push-to-answer freshness — ${label}, a ${full.counts.indexed}-file git repository, ${pushes} signed push webhooks of a one-line change`,
+    `  push delivered -> webhook answered (202, run queued): p50 ${percentile(replyLatencies, 50).toFixed(1)} ms, p95 ${percentile(replyLatencies, 95).toFixed(1)} ms`,
     `  push delivered -> its run finished (only the changed file re-indexed): p50 ${percentile(runLatencies, 50).toFixed(0)} ms, p95 ${percentile(runLatencies, 95).toFixed(0)} ms`,
     `  push delivered -> search returns the new line: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms over ${latencies.length} pushes; ` +
       `${unfound} indexed but not among the top 3 hits within ${searchWaitMs / 1000} s; files re-embedded per push: ${perPush} (1 changed)`,
