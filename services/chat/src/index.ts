@@ -9,6 +9,7 @@ import type { AgentDeps } from "./app/agent/agent-answer.js";
 import { AnswerLog } from "./app/answers/answer-log.js";
 import type { AnswerSettings } from "./app/sessions/chat-deps.js";
 import type { MemorySettings } from "./app/sessions/chat-memory.js";
+import { approvalUseCases } from "./app/sessions/approval-use-cases.js";
 import { chatUseCases } from "./app/sessions/chat-use-cases.js";
 import { LiveAnswers } from "./app/answers/live-answers.js";
 import { messageUseCases } from "./app/sessions/message-use-cases.js";
@@ -45,7 +46,7 @@ export function createChat(given: ChatServiceDeps): MeshService {
     Promise.all([failAbandonedAnswers(deps), expireUnansweredQuestions(deps)]).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for abandoned answers"));
   return {
     register(server: GrpcServer) {
-      server.add(ChatService, chatHandlers({ agent: deps, chats: chatUseCases(deps), messages: messageUseCases(deps) }));
+      server.add(ChatService, chatHandlers({ agent: deps, approvals: approvalUseCases(deps), chats: chatUseCases(deps), messages: messageUseCases(deps) }));
       // Ready only while its store and the bus answer: without them no answer can be kept.
       for (const dependency of [deps.store, deps.bus]) server.health.addDependencyCheck(() => dependency.ping());
     },

@@ -42,6 +42,8 @@ describe("the assertions the gateway sends the chat service", () => {
     },
     stopAnswer: async () => message,
     regenerate: async () => ({ ...message, id: "c1-00003", version: 2 }),
+    decideApproval: async () => ({ message: { ...message, status: "streaming" }, eventsAfter: 0 }),
+    getApproval: async () => ({ id: "a1", decision: "pending" }),
   });
   let running: Awaited<ReturnType<typeof startTestGateway>>;
 
@@ -69,6 +71,8 @@ describe("the assertions the gateway sends the chat service", () => {
       GetMessage: answerAssertionSeconds,
     });
     expect((await lifetimesOf(() => client.api("POST", `${chatPath}/messages/c1-00002/regenerate`))).Regenerate).toBe(answerAssertionSeconds);
+    // So does a decision on a tool call: the answer goes on from it.
+    expect((await lifetimesOf(() => client.api("POST", `${chatPath}/messages/c1-00002/approvals/a1`, { decision: "approve" }))).DecideApproval).toBe(answerAssertionSeconds);
     expect(await lifetimesOf(() => client.api("GET", chatPath))).toEqual({ GetChat: userAssertions.lifetimeSeconds });
     expect(await lifetimesOf(() => client.api("GET", `${chatPath}/messages/c1-00002/events`))).toEqual({
       GetMessage: userAssertions.lifetimeSeconds,

@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { chatRecipe } from "@qamesh/chat";
-import { parseConfig } from "@qamesh/config";
+import { freePort, parseConfig } from "@qamesh/config";
 import { connectorWorkerRecipe } from "@qamesh/connector-worker";
 import { gatewayRecipe } from "@qamesh/gateway";
 import { ingestionRecipe } from "@qamesh/ingestion";
@@ -44,12 +44,14 @@ export async function startStandalone(env: Record<string, string | undefined>, l
     // The gateway and the worker sign, every service verifies: one set of mesh keys for all.
     MESH_KEYS_FILE: join(dataDir, "mesh-keys.json"),
   };
-  const addresses: Record<string, string> = {};
+  // tool-runtime asks chat about approvals and starts first: chat's port is settled before either starts.
+  const chatPort = own.CHAT_GRPC_PORT || (await freePort());
+  const addresses: Record<string, string> = { CHAT_ADDRESS: `${loopback}:${chatPort}` };
   const environments: [ServiceRecipe<z.ZodType<MeshTrustConfig>, MeshService>, () => Record<string, string | undefined>][] = [
     [llmProfilesRecipe, () => ({ ...shared, LLM_PROFILES_GRPC_HOST: loopback, LLM_PROFILES_GRPC_PORT: String(own.LLM_PROFILES_GRPC_PORT) })],
     [ingestionRecipe, () => ({ ...shared, INGESTION_GRPC_HOST: loopback, INGESTION_GRPC_PORT: String(own.INGESTION_GRPC_PORT), INGESTION_DB_FILE: join(dataDir, "ingestion.sqlite") })],
     [toolRuntimeRecipe, () => ({ ...shared, ...addresses, TOOL_RUNTIME_GRPC_HOST: loopback, TOOL_RUNTIME_GRPC_PORT: String(own.TOOL_RUNTIME_GRPC_PORT), TOOL_RUNTIME_DB_FILE: join(dataDir, "tool-runtime.sqlite") })],
-    [chatRecipe, () => ({ ...shared, ...addresses, CHAT_GRPC_HOST: loopback, CHAT_GRPC_PORT: String(own.CHAT_GRPC_PORT), CHAT_DB_FILE: join(dataDir, "chat.sqlite") })],
+    [chatRecipe, () => ({ ...shared, ...addresses, CHAT_GRPC_HOST: loopback, CHAT_GRPC_PORT: String(chatPort), CHAT_DB_FILE: join(dataDir, "chat.sqlite") })],
     [
       connectorWorkerRecipe,
       () => ({

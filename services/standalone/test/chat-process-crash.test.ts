@@ -104,4 +104,33 @@ describe("the chat service killed and restarted (one process per service)", () =
     const lastRequest = model.requests.filter((request) => request.path === "/v1/chat/completions").at(-1)!;
     expect(toolTurns(lastRequest.body.messages)[0]!.content).toBe("The user answered: the platform team");
   }, 60_000);
+
+  it("keeps a tool call waiting for approval across restarts of the chat and tool-runtime processes; the owner's approval runs it and completes the answer", async () => {
+    behaviour.pieceDelayMs = 0;
+    const settingsPath = `/v1/projects/${projectId}/tool-settings`;
+    expect((await client.api("PUT", settingsPath, { allowedHosts: [], policies: [{ pattern: "semantic_search", policy: "ask" }] })).status).toBe(200);
+    script = (messages) => (toolTurns(messages).length === 0 ? { text: "", toolCalls: [search] } : { text: "It hands over every Tuesday at 09:00 [1]." });
+    const chatId = (await client.api("POST", `/v1/projects/${projectId}/chats`, {})).body.id;
+    const paused = await readEventStream(await send(chatId, "When does on-call hand over?"));
+    expect(paused.at(-1)).toMatchObject({ event: "approval.requested", data: { tool: "semantic_search", decision: "pending" } });
+    const messageId = paused[0]!.data.messageId;
+    const approvalId = paused.at(-1)!.data.id;
+
+    await mesh.kill("tool-runtime");
+    mesh.startService("tool-runtime");
+    await restartChat();
+    expect((await client.api("GET", `${chatPath(chatId)}/messages/${messageId}`)).body).toMatchObject({ status: "awaiting_approval", approvals: [{ id: approvalId, decision: "pending" }] });
+    const resumed = await readEventStream(
+      await fetch(`${mesh.url}${chatPath(chatId)}/messages/${messageId}/approvals/${approvalId}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: await client.authorization() },
+        body: JSON.stringify({ decision: "approve" }),
+      }),
+    );
+    expect(resumed.find((event) => event.event === "tool.finished")!.data).toMatchObject({ failed: false, references: [{ path: "oncall.md" }] });
+    const completed = resumed.at(-1)!.data.message;
+    expect(completed).toMatchObject({ id: messageId, status: "completed", approvals: [{ id: approvalId, decision: "approved" }] });
+    expect(completed.citations.map((citation: { path: string }) => citation.path)).toEqual(["oncall.md"]);
+    expect((await client.api("PUT", settingsPath, { allowedHosts: [], policies: [] })).status).toBe(200);
+  }, 90_000);
 });

@@ -10,6 +10,8 @@ export const toolRuntimeConfigSchema = z.object({
   TOOL_RUNTIME_GRPC_PORT: port(50054),
   LLM_PROFILES_ADDRESS: grpcAddress().default("127.0.0.1:50055"),
   INGESTION_ADDRESS: grpcAddress().default("127.0.0.1:50052"),
+  /** The chat service, which keeps the approvals of calls under an `ask` policy. */
+  CHAT_ADDRESS: grpcAddress().default("127.0.0.1:50053"),
   /** SQLite file of the projects' custom tools when MONGODB_URI is not set. */
   TOOL_RUNTIME_DB_FILE: z.string().min(1).default("./data/tool-runtime.sqlite"),
   ...documentStoreConfigShape("tool-runtime"),

@@ -1,6 +1,6 @@
 import type { GrpcServer } from "@qamesh/grpc";
 import type { MeshService } from "@qamesh/service-runtime";
-import type { DocumentStore, ProjectModels, ProjectSources, VectorIndex } from "@qamesh/ports";
+import type { CallApprovals, DocumentStore, ProjectModels, ProjectSources, VectorIndex } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
 import type { OutboundPolicy } from "@qamesh/source-safety";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
@@ -8,6 +8,7 @@ import { unavailable } from "@qamesh/errors";
 import { builtInTools } from "./app/tools/built-in-tools.js";
 import { IndexedFiles } from "./app/tools/indexed-files.js";
 import { toolUseCases } from "./app/tool-use-cases.js";
+import { approvedCalls } from "./app/approvals/approved-calls.js";
 import { customToolUseCases } from "./app/custom/custom-tool-use-cases.js";
 import { CodeSandbox } from "./app/code/code-sandbox.js";
 import { toolRuntimeHandlers } from "./grpc/tool-runtime-handlers.js";
@@ -27,6 +28,8 @@ export interface ToolRuntimeDeps {
   secrets: SecretBox;
   /** Which networks custom tools may reach besides the public internet (deployment configuration only). */
   outboundPolicy: OutboundPolicy;
+  /** The chat owners' approvals of calls under an `ask` policy, from the chat service. */
+  approvals: CallApprovals;
 }
 
 /** The tool-runtime service as a value: serves search and tools over gRPC. */
@@ -45,7 +48,7 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
       const builtIn = builtInTools({ ...searchDeps, files: new IndexedFiles(deps.vectorIndex), sources: deps.sources });
       const custom = customToolUseCases({ store: deps.store, secrets: deps.secrets, builtInNames: builtIn.map((tool) => tool.name) });
       const customDeps = { secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, sandbox, allowedHosts: async (projectId: string) => (await custom.settingsOf(projectId)).allowedHosts };
-      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, customDeps), custom));
+      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, customDeps, approvedCalls(deps.approvals, deps.store)), custom));
       server.health.addDependencyCheck(() => deps.vectorIndex.ping());
     },
     async start() {},

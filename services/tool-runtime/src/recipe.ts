@@ -1,4 +1,4 @@
-import { projectModelsClient, projectSourcesClient } from "@qamesh/mesh-clients";
+import { callApprovalsClient, projectModelsClient, projectSourcesClient } from "@qamesh/mesh-clients";
 import { openSecretBox } from "@qamesh/secrets";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
 import { outboundPolicyFromConfig } from "@qamesh/source-safety";
@@ -9,7 +9,7 @@ import { createToolRuntime } from "./index.js";
 /**
  * tool-runtime from its environment: the vector index it searches, the models that embed
  * queries, ingestion's sources and runs, its own store of custom tools with the key that seals
- * their secrets, and the outbound policy their requests obey.
+ * their secrets, the outbound policy their requests obey, and the chat service's approvals.
  */
 export const toolRuntimeRecipe: ServiceRecipe<typeof toolRuntimeConfigSchema> = {
   name: "tool-runtime",
@@ -19,9 +19,11 @@ export const toolRuntimeRecipe: ServiceRecipe<typeof toolRuntimeConfigSchema> = 
     lifecycle.onStop("llm-profiles client", () => models.close());
     const sources = projectSourcesClient(config.INGESTION_ADDRESS);
     lifecycle.onStop("ingestion client", () => sources.close());
+    const approvals = callApprovalsClient(config.CHAT_ADDRESS);
+    lifecycle.onStop("chat client", () => approvals.close());
     const vectorIndex = await adapters.vectorIndex(config, lifecycle);
     const store = await adapters.documentStore(config, config.TOOL_RUNTIME_DB_FILE, toolRuntimeIndexes, logger, lifecycle);
-    const service = createToolRuntime({ vectorIndex, models, sources, store, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config) });
+    const service = createToolRuntime({ vectorIndex, models, sources, store, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), approvals });
     return { service, grpc: { host: config.TOOL_RUNTIME_GRPC_HOST, port: config.TOOL_RUNTIME_GRPC_PORT } };
   },
 };

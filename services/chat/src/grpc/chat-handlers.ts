@@ -4,9 +4,10 @@ import { AppError } from "@qamesh/errors";
 import { callPrincipal } from "@qamesh/mesh-auth";
 import type { AgentDeps } from "../app/agent/agent-answer.js";
 import { answerQuestion } from "../app/agent/answer-question.js";
+import type { ApprovalUseCases } from "../app/sessions/approval-use-cases.js";
 import type { ChatUseCases } from "../app/sessions/chat-use-cases.js";
 import type { MessageUseCases } from "../app/sessions/message-use-cases.js";
-import { answerEventMessage, askEventMessage, chatMessage, messageMessage } from "./chat-messages.js";
+import { answerEventMessage, approvalMessage, askEventMessage, chatMessage, messageMessage } from "./chat-messages.js";
 
 /**
  * What a use case needs of the call: who it is for, and the signal. The request id, credential
@@ -16,11 +17,12 @@ const callOptions = (context: CallContext) => ({ signal: context.signal });
 
 export interface ChatHandlerDeps {
   agent: AgentDeps;
+  approvals: ApprovalUseCases;
   chats: ChatUseCases;
   messages: MessageUseCases;
 }
 
-export function chatHandlers({ agent, chats, messages }: ChatHandlerDeps): ServiceImplementation<typeof ChatService> {
+export function chatHandlers({ agent, approvals, chats, messages }: ChatHandlerDeps): ServiceImplementation<typeof ChatService> {
   return {
     async ask(request, context) {
       for await (const event of answerQuestion(agent, callPrincipal(context.values), request, callOptions(context))) {
@@ -72,6 +74,13 @@ export function chatHandlers({ agent, chats, messages }: ChatHandlerDeps): Servi
     },
     async regenerate(request, context) {
       return messageMessage(await messages.regenerate(callPrincipal(context.values), request, callOptions(context)));
+    },
+    async decideApproval(request, context) {
+      const decided = await approvals.decide(callPrincipal(context.values), request, callOptions(context));
+      return { message: messageMessage(decided.answer), eventsAfter: decided.eventsAfter };
+    },
+    async getApproval(request, context) {
+      return approvalMessage(await approvals.get(callPrincipal(context.values), request));
     },
   };
 }

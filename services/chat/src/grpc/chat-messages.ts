@@ -1,9 +1,9 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { AnswerEventSchema, AskEventSchema, ChatMessageSchema, ChatSchema, CitationSchema } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
+import type { AnswerEventSchema, ApprovalSchema, AskEventSchema, ChatMessageSchema, ChatSchema, CitationSchema } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { FinishedMessage, NumberedEvent } from "../app/answers/answer-events.js";
 import type { OneShotEvent } from "../app/agent/answer-question.js";
-import type { ChatRecord, CitationRecord, QuestionRecord } from "../app/sessions/chat-records.js";
+import type { ApprovalRecord, ChatRecord, CitationRecord, QuestionRecord } from "../app/sessions/chat-records.js";
 
 /** Records and events of the chat service in their protobuf form. */
 
@@ -13,6 +13,19 @@ const questionMessage = (question: QuestionRecord) => ({
   text: question.text,
   choices: question.choices,
   ...(question.expiresAt ? { expireTime: timestampFromDate(new Date(question.expiresAt)) } : {}),
+});
+
+export const approvalMessage = (approval: ApprovalRecord): MessageInitShape<typeof ApprovalSchema> => ({
+  id: approval.id,
+  callId: approval.callId,
+  tool: approval.tool,
+  argumentsJson: approval.argumentsJson,
+  reason: approval.reason,
+  ...(approval.expiresAt ? { expireTime: timestampFromDate(new Date(approval.expiresAt)) } : {}),
+  decision: approval.decision,
+  decidedBy: approval.decidedBy,
+  approvedArgumentsJson: approval.approvedArgumentsJson,
+  ...(approval.decidedAt ? { decideTime: timestampFromDate(new Date(approval.decidedAt)) } : {}),
 });
 
 const citationMessage = (citation: CitationRecord): MessageInitShape<typeof CitationSchema> => ({ index: citation.index, snippet: citation.snippet, reference: citation.reference });
@@ -38,6 +51,7 @@ export function messageMessage(message: FinishedMessage): MessageInitShape<typeo
     errorReason: message.error?.reason ?? "",
     createTime: timestampFromDate(new Date(message.createTime)),
     ...(timestamp(message.completeTime).complete ? { completeTime: timestamp(message.completeTime).complete } : {}),
+    approvals: (message.approvals ?? []).map(approvalMessage),
   };
 }
 
@@ -59,6 +73,10 @@ export function answerEventMessage({ seq, event }: NumberedEvent): MessageInitSh
       return { seq, event: { case: "messageCompleted", value: messageMessage(event.message) } };
     case "error":
       return { seq, event: { case: "error", value: { code: event.code, reason: event.reason } } };
+    case "approval.requested":
+      return { seq, event: { case: "approvalRequested", value: approvalMessage(event.approval) } };
+    case "approval.decided":
+      return { seq, event: { case: "approvalDecided", value: approvalMessage(event.approval) } };
   }
 }
 

@@ -27,7 +27,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const chatId = { name: "chatId", in: "path", required: true, schema: { type: "string" } };
 const messageId = { name: "messageId", in: "path", required: true, schema: { type: "string" } };
 const answerEventsDescription =
-  "each with `id:` its number: `message.started` ({messageId, chatId, replyTo, version}), `token` ({text}), `tool.started` ({callId, tool, arguments}), `tool.finished` ({callId, failed, summary, references, durationMs}), `citations` ({citations}), `question` ({text, choices}: the answer waits for the user), `message.completed` ({message}) or `error` ({code, reason})";
+  "each with `id:` its number: `message.started` ({messageId, chatId, replyTo, version}), `token` ({text}), `tool.started` ({callId, tool, arguments}), `tool.finished` ({callId, failed, summary, references, durationMs}), `citations` ({citations}), `question` ({text, choices}: the answer waits for the user), `approval.requested` and `approval.decided` ({id, callId, tool, arguments, reason, expiresAt, decision, decidedBy, approvedArguments}: the answer waits for the chat owner to decide a tool call, and the decision), `message.completed` ({message}) or `error` ({code, reason})";
 const reference = {
   sourceId: { type: "string" },
   path: { type: "string" },
@@ -411,6 +411,26 @@ export const openApiDocument = {
         responses: { "200": { description: "The answer", content: json(ref("ChatMessage")) }, ...errors(404, 503) },
       },
     },
+    "/v1/projects/{projectId}/chats/{chatId}/messages/{messageId}/approvals/{approvalId}": {
+      parameters: [projectId, chatId, messageId, { name: "approvalId", in: "path", required: true, schema: { type: "string" } }],
+      post: {
+        summary:
+          "Decide a tool call the answer waits for (status awaiting_approval): approve it (optionally with edited arguments) and it runs, or deny it and the model is told; the answer goes on. Only the chat's owner decides, once",
+        requestBody: { required: true, content: json(ref("DecideApproval")) },
+        responses: {
+          "200": {
+            description: `As for sending a message: the answer's events from the decision on as SSE (${answerEventsDescription}), or {message} once it ends or pauses again`,
+            headers: { Location: { description: "the answer's event stream", schema: { type: "string" } } },
+            content: { ...json({ type: "object", properties: { message: ref("ChatMessage") } }), "text/event-stream": { schema: { type: "string" } } },
+          },
+          "202": {
+            description: "With `Prefer: respond-async`: at once, {message, eventsAfter}; follow the events at Location",
+            content: json({ type: "object", properties: { message: ref("ChatMessage"), eventsAfter: { type: "integer" } } }),
+          },
+          ...errors(400, 404, 409, 503),
+        },
+      },
+    },
     "/v1/projects/{projectId}/chats/{chatId}/messages/{messageId}/regenerate": {
       parameters: [projectId, chatId, messageId],
       post: {
@@ -553,7 +573,7 @@ export const openApiDocument = {
           chatId: { type: "string" },
           role: { enum: ["user", "assistant"] },
           content: { type: "string" },
-          status: { enum: ["streaming", "awaiting_user", "completed", "stopped", "failed"] },
+          status: { enum: ["streaming", "awaiting_user", "awaiting_approval", "completed", "stopped", "failed"] },
           replyTo: { type: ["string", "null"], description: "an answer: the question it answers; a user message: the answer whose question it replies to" },
           version: { type: "integer", description: "of an answer: 1, then one more per regeneration" },
           citations: { type: "array", items: ref("Citation") },
@@ -564,9 +584,29 @@ export const openApiDocument = {
             properties: { text: { type: "string" }, choices: { type: "array", items: { type: "string" } }, expiresAt: { type: ["string", "null"], format: "date-time" } },
             description: "what the agent asks, while awaiting_user; unanswered by expiresAt, the answer ends failed",
           },
+          approvals: {
+            type: "array",
+            items: ref("Approval"),
+            description: "the tool calls of this answer that waited for the chat owner's decision; while awaiting_approval, the last is pending",
+          },
           error: { type: ["object", "null"], properties: { code: { type: "string" }, reason: { type: "string" } } },
           createdAt: { type: "string", format: "date-time" },
           completedAt: { type: ["string", "null"], format: "date-time" },
+        },
+      },
+      Approval: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          callId: { type: "string", description: "the model's call it decides" },
+          tool: { type: "string" },
+          arguments: { description: "the model's arguments" },
+          reason: { type: "string" },
+          expiresAt: { type: ["string", "null"], format: "date-time", description: "undecided by then, the answer ends failed and the tool does not run" },
+          decision: { enum: ["pending", "approved", "denied", "expired"] },
+          decidedBy: { type: ["string", "null"], description: "the user id of who decided" },
+          decidedAt: { type: ["string", "null"], format: "date-time" },
+          approvedArguments: { description: "the arguments the call runs with (the model's, or the owner's edit); null unless approved" },
         },
       },
       Answer: {

@@ -1,5 +1,5 @@
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
-import type { AnswerEvent, Chat, ChatMessage, Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
+import type { AnswerEvent, Approval, Chat, ChatMessage, Citation } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { SourceReference, SourceSpec } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import { IngestionMode, IngestionRunStatus, type IngestionRun, type Project, type Source } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { SearchHit } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
@@ -94,6 +94,29 @@ export const citationJson = (citation: Citation) => ({ index: citation.index, ..
 
 export const chatJson = (chat: Chat) => ({ id: chat.id, projectId: chat.projectId, title: chat.title, summary: chat.summary || null, createdAt: iso(chat.createTime), updatedAt: iso(chat.updateTime) });
 
+/** A tool call an answer waits (or waited) for the chat owner to decide; arguments as JSON objects. */
+export const approvalJson = (approval: Approval) => ({
+  id: approval.id,
+  callId: approval.callId,
+  tool: approval.tool,
+  arguments: parsedArguments(approval.argumentsJson),
+  reason: approval.reason,
+  expiresAt: iso(approval.expireTime),
+  decision: approval.decision,
+  decidedBy: approval.decidedBy || null,
+  decidedAt: iso(approval.decideTime),
+  approvedArguments: approval.approvedArgumentsJson ? parsedArguments(approval.approvedArgumentsJson) : null,
+});
+
+/** A model's arguments are JSON it wrote; shown as the object when they parse, else as the text. */
+function parsedArguments(argumentsJson: string): unknown {
+  try {
+    return JSON.parse(argumentsJson);
+  } catch {
+    return argumentsJson;
+  }
+}
+
 export const chatMessageJson = (message: ChatMessage) => ({
   id: message.id,
   chatId: message.chatId,
@@ -106,6 +129,7 @@ export const chatMessageJson = (message: ChatMessage) => ({
   provider: message.provider || null,
   usage: { promptTokens: message.usage?.promptTokens ?? 0, completionTokens: message.usage?.completionTokens ?? 0 },
   question: message.question ? { text: message.question.text, choices: message.question.choices, expiresAt: iso(message.question.expireTime) } : null,
+  approvals: message.approvals.map(approvalJson),
   error: message.errorCode ? { code: message.errorCode, reason: message.errorReason } : null,
   createdAt: iso(message.createTime),
   completedAt: iso(message.completeTime),
@@ -132,6 +156,10 @@ export function answerEventJson(event: AnswerEvent): { seq: number; type: string
       return { seq, type: "message.completed", data: { message: chatMessageJson(value) } };
     case "error":
       return { seq, type: "error", data: { code: value.code, reason: value.reason } };
+    case "approvalRequested":
+      return { seq, type: "approval.requested", data: approvalJson(value) };
+    case "approvalDecided":
+      return { seq, type: "approval.decided", data: approvalJson(value) };
     default:
       return { seq, type: "unknown", data: {} };
   }

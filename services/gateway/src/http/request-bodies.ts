@@ -114,6 +114,16 @@ const SendMessage = z
   .object({ content: z.string().trim().min(1, "content must not be empty").max(textLimits.message).meta({ description: "a question, or the reply to the question the agent asked" }) })
   .strict();
 
+const DecideApproval = z
+  .object({
+    decision: z.enum(["approve", "deny"], { error: "decision must be approve or deny" }),
+    arguments: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: "with approve: the arguments to run the call with instead of the model's (checked against the tool's schema)" }),
+  })
+  .strict();
+
 const textPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 
 /** OpenAI's chat completion request: what qamesh reads of it; other parameters (temperature...) are accepted and ignored. */
@@ -151,6 +161,7 @@ export const requestBodies = {
   CreateChat,
   UpdateChat,
   SendMessage,
+  DecideApproval,
   ChatCompletion,
 };
 

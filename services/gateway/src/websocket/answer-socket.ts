@@ -35,8 +35,20 @@ export const socketCommand = z.discriminatedUnion(
     z.object({ type: z.literal("subscribe"), ref, ...ids, messageId: z.string().min(1).max(200), after: z.number().int().min(0).default(0) }).strict(),
     z.object({ type: z.literal("unsubscribe"), ref, messageId: z.string().min(1).max(200) }).strict(),
     z.object({ type: z.literal("stop"), ref, ...ids, messageId: z.string().min(1).max(200) }).strict(),
+    // The chat owner's decision on a tool call the answer waits for; the socket follows the answer from there.
+    z
+      .object({
+        type: z.literal("decide"),
+        ref,
+        ...ids,
+        messageId: z.string().min(1).max(200),
+        approvalId: z.string().min(1).max(200),
+        decision: z.enum(["approve", "deny"], { error: "decision must be approve or deny" }),
+        arguments: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict(),
   ],
-  { error: "type must be send, answer, subscribe, unsubscribe or stop" },
+  { error: "type must be send, answer, subscribe, unsubscribe, stop or decide" },
 );
 type SocketCommand = z.infer<typeof socketCommand>;
 
@@ -102,7 +114,7 @@ export class AnswerSocket {
     const { peers } = this.deps;
     const answerIds = (messageId: string) => ({ projectId: command.projectId, chatId: command.chatId, messageId });
     // Sending starts (or resumes) an answer, which outlives the command: its assertion lasts as long as an answer may.
-    const startsAnswer = command.type === "send" || command.type === "answer";
+    const startsAnswer = command.type === "send" || command.type === "answer" || command.type === "decide";
     const { assertions } = this.deps.identity;
     await runAs(principal, startsAnswer ? assertions.credentialForAnswer(principal) : assertions.credentialFor(principal), async () => {
       switch (command.type) {
@@ -120,6 +132,13 @@ export class AnswerSocket {
           await peers.chat.getMessage(answerIds(command.messageId));
           this.follow(answerIds(command.messageId), command.after);
           return;
+        case "decide": {
+          const { approvalId, decision } = command;
+          const decided = await peers.chat.decideApproval({ ...answerIds(command.messageId), approvalId, decision, argumentsJson: command.arguments ? JSON.stringify(command.arguments) : "" });
+          this.send({ type: "decided", ...(command.ref ? { ref: command.ref } : {}), message: chatMessageJson(decided.message!) });
+          this.follow(answerIds(command.messageId), decided.eventsAfter);
+          return;
+        }
         case "stop": {
           const stopped = await peers.chat.stopAnswer(answerIds(command.messageId));
           this.send({ type: "stopped", ...(command.ref ? { ref: command.ref } : {}), message: chatMessageJson(stopped) });

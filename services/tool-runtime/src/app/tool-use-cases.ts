@@ -1,6 +1,8 @@
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { effectivePolicy, qualifiedToolName, type ToolPolicy } from "@qamesh/custom-tools";
-import { failedPrecondition, invalidArgument, notFound, permissionDenied } from "@qamesh/errors";
+import { invalidArgument, notFound, permissionDenied } from "@qamesh/errors";
+import type { CallApproval } from "@qamesh/ports";
+import type { ApprovedCalls } from "./approvals/approved-calls.js";
 import type { CustomToolUseCases } from "./custom/custom-tool-use-cases.js";
 import { customTool, type CustomToolDeps } from "./custom/custom-tool.js";
 import type { ToolDefinition } from "./tools/tool-definition.js";
@@ -10,9 +12,10 @@ export type CatalogTool = ToolDefinition & { policy: ToolPolicy };
 
 /**
  * What callers do with a project's tools: see which there are (built-in, then the project's own,
- * each with its policy under the project's rules), and run one the policy allows.
+ * each with its policy under the project's rules), and run one the policy allows (under `ask`,
+ * with the chat owner's approval of that very call).
  */
-export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomToolUseCases, deps: CustomToolDeps) {
+export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomToolUseCases, deps: CustomToolDeps, approved: ApprovedCalls) {
   return {
     async list(principal: CallPrincipal, projectId: string): Promise<readonly CatalogTool[]> {
       if (!projectId) throw invalidArgument("projectId", "projectId is required");
@@ -23,13 +26,11 @@ export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomT
     },
 
     /** Runs a tool the project's policy allows; each tool authorizes what it does itself (semantic_search: the permission to search). */
-    async invoke(principal: CallPrincipal, projectId: string, name: string, args: Record<string, unknown>): ReturnType<ToolDefinition["run"]> {
+    async invoke(principal: CallPrincipal, projectId: string, name: string, args: Record<string, unknown>, approval?: CallApproval): ReturnType<ToolDefinition["run"]> {
       const tool = (await this.list(principal, projectId)).find((candidate) => candidate.name === name);
       if (!tool) throw notFound(`no tool named "${name}"`);
       if (tool.policy === "deny") throw permissionDenied(`the project's policy does not allow the tool ${name}`);
-      if (tool.policy === "ask") {
-        throw failedPrecondition(`the tool ${name} needs the chat owner's approval for each call, which qamesh cannot ask for yet; a project admin can set its policy to allow or deny`);
-      }
+      if (tool.policy === "ask") await approved.redeem(principal, projectId, name, args, approval);
       return tool.run(principal, projectId, args);
     },
   };

@@ -62,7 +62,8 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
 
     async invokeTool(request, context) {
       const args = parseArguments(request.argumentsJson);
-      const { result, passages } = await tools.invoke(callPrincipal(context.values), request.projectId, request.toolName, args);
+      const approval = request.approval ? { chatId: request.approval.chatId, messageId: request.approval.messageId, approvalId: request.approval.approvalId } : undefined;
+      const { result, passages } = await tools.invoke(callPrincipal(context.values), request.projectId, request.toolName, args, approval);
       return { resultJson: JSON.stringify(result), passages: passages.map((passage) => ({ reference: create(SourceReferenceSchema, passage.reference), text: passage.text })) };
     },
 

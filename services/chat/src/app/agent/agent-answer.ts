@@ -1,10 +1,11 @@
 import { toAppError } from "@qamesh/errors";
-import type { CallSignal, LlmMessage, LlmTool, Passage, ProjectModels, ProjectTools, ToolCall } from "@qamesh/ports";
+import type { AgentTool, CallApproval, CallSignal, LlmMessage, Passage, ProjectModels, ProjectTools, ToolCall } from "@qamesh/ports";
 import { referenceLabel } from "@qamesh/ports";
 import type { AnswerEvent } from "../answers/answer-events.js";
 import { askUserTool, questionOf } from "./ask-user-tool.js";
-import type { AgentState, CitationRecord, QuestionRecord } from "../sessions/chat-records.js";
+import type { AgentState, ApprovalRecord, CitationRecord, QuestionRecord } from "../sessions/chat-records.js";
 import { citedPassageNumbers } from "./cited-passages.js";
+import { approvalMessages, pendingApproval } from "./tool-approvals.js";
 import type { ToolArguments } from "./tool-arguments.js";
 
 export interface AgentSettings {
@@ -38,7 +39,8 @@ type Usage = { promptTokens: number; completionTokens: number };
 
 export type AgentOutcome =
   | { kind: "answered"; answer: string; citations: CitationRecord[]; usage: Usage; transcript: LlmMessage[] }
-  | { kind: "paused"; question: QuestionRecord; state: AgentState };
+  | { kind: "paused"; question: QuestionRecord; state: AgentState }
+  | { kind: "awaiting_approval"; approval: ApprovalRecord; state: AgentState };
 
 /** Bounds on what goes back and forth: calls run per turn, a model's arguments, and what one call returns to it. */
 const maxCallsPerTurn = 8;
@@ -61,7 +63,8 @@ const askingInstructions = " If the question is ambiguous, ask the user with ask
  * the last step must answer without tools. Passages the tools return are numbered across the
  * answer, and only markers naming one of them become citations. A model that cannot call tools
  * goes through the same steps with one search made for it. An ask_user call pauses the answer:
- * its state comes back to be stored and resumed with the user's reply.
+ * its state comes back to be stored and resumed with the user's reply. So does the first call of
+ * a turn to a tool under an `ask` policy, until the chat's owner approves or denies it.
  */
 export async function* agentAnswer(deps: AgentDeps, input: AnswerInput, call: CallSignal): AsyncGenerator<AnswerEvent, AgentOutcome> {
   if (!input.callsTools) return yield* retrieveThenAnswer(deps, input, call);
@@ -77,15 +80,39 @@ export async function* resumeAgent(deps: AgentDeps, input: AnswerInput, paused: 
   return yield* agentSteps(deps, input, state, call);
 }
 
+/**
+ * Continues an answer that waited for a decision on a call: approved, the call runs with the
+ * arguments approved (and the approval, which the tool-runtime checks); denied, the model is told.
+ */
+export async function* resumeAfterDecision(
+  deps: AgentDeps,
+  input: AnswerInput,
+  paused: AgentState,
+  decided: ApprovalRecord,
+  approval: CallApproval,
+  call: CallSignal,
+): AsyncGenerator<AnswerEvent, AgentOutcome> {
+  const state: AgentState = { ...paused, messages: [...paused.messages] };
+  if (decided.decision === "approved") {
+    const earlierCalls = new Map(state.earlierCalls);
+    const toolCall: ToolCall = { id: decided.callId, name: decided.tool, argumentsJson: decided.approvedArgumentsJson };
+    yield* runCalls(deps, input.projectId, await deps.tools.list(input.projectId, call), [toolCall], state, earlierCalls, call, { approved: { toolCall, approval } });
+    state.earlierCalls = [...earlierCalls];
+  } else {
+    state.messages.push({ role: "tool", toolCallId: decided.callId, toolName: decided.tool, content: approvalMessages.denied });
+  }
+  return yield* agentSteps(deps, input, state, call);
+}
+
 async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentState, call: CallSignal): AsyncGenerator<AnswerEvent, AgentOutcome> {
   const { projectId } = input;
   const projectTools = await deps.tools.list(projectId, call);
-  const tools = input.canAskUser ? [...projectTools, askUserTool] : projectTools;
+  const tools: AgentTool[] = input.canAskUser ? [...projectTools, { ...askUserTool, policy: "allow" }] : projectTools;
   const earlierCalls = new Map(state.earlierCalls);
   while (state.step < deps.settings.maxSteps) {
     state.step++;
     const lastStep = state.step === deps.settings.maxSteps;
-    const turn = yield* modelTurn(deps, projectId, { messages: state.messages, documents: [], ...(lastStep ? {} : { tools }) }, state.usage, call);
+    const turn = yield* modelTurn(deps, projectId, { messages: state.messages, documents: [], ...(lastStep ? {} : { tools: tools.map(modelFacing) }) }, state.usage, call);
     // The answer is everything the user saw written, across steps.
     state.answer += turn.text;
     if (turn.calls.length === 0 || lastStep) {
@@ -94,8 +121,11 @@ async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentStat
     }
     state.messages.push({ role: "assistant", content: turn.text, toolCalls: turn.calls });
     const question = turn.calls.find((toolCall) => toolCall.name === askUserTool.name && questionOf(toolCall.argumentsJson) !== undefined);
-    const toRun = turn.calls.filter((toolCall) => toolCall !== question);
-    yield* runCalls(deps, projectId, tools, toRun, state, earlierCalls, call);
+    // A turn pauses once: for its question, else for the first call that needs approval (and can run).
+    const waiting = input.canAskUser && !question ? turn.calls.find((toolCall) => needsApproval(deps, tools, toolCall, earlierCalls)) : undefined;
+    const toRun = turn.calls.filter((toolCall) => toolCall !== question && toolCall !== waiting);
+    const unapproved = question ? approvalMessages.questionWaits : waiting ? approvalMessages.anotherWaits : undefined;
+    yield* runCalls(deps, projectId, tools, toRun, state, earlierCalls, call, unapproved ? { unapproved } : {});
     if (question) {
       state.earlierCalls = [...earlierCalls];
       state.questionCallId = question.id;
@@ -103,8 +133,23 @@ async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentStat
       yield { type: "question", question: asked };
       return { kind: "paused", question: asked, state };
     }
+    if (waiting) {
+      state.earlierCalls = [...earlierCalls];
+      const approval = pendingApproval(waiting, tools.find((tool) => tool.name === waiting.name)!);
+      yield { type: "approval.requested", approval };
+      return { kind: "awaiting_approval", approval, state };
+    }
   }
   return finished(state);
+}
+
+/** What the model is shown of a tool (its policy is the agent's business). */
+const modelFacing = ({ name, description, parametersJsonSchema }: AgentTool) => ({ name, description, parametersJsonSchema });
+
+/** A call the policy wants approved, worth asking about: it names a tool, its arguments are valid, and it was not made already. */
+function needsApproval(deps: AgentDeps, tools: readonly AgentTool[], toolCall: ToolCall, earlierCalls: ReadonlyMap<string, string>): boolean {
+  const tool = tools.find((candidate) => candidate.name === toolCall.name);
+  return tool?.policy === "ask" && callProblem(deps, tools, toolCall) === undefined && !earlierCalls.has(callKey(toolCall));
 }
 
 /** A model that cannot call tools: a search is made for it (seen by clients as a tool call), then it answers from the passages. */
@@ -113,7 +158,7 @@ async function* retrieveThenAnswer(deps: AgentDeps, input: AnswerInput, call: Ca
   const state: AgentState = { messages, turnStart: messages.length - 1, passages: [], earlierCalls: [], step: 1, answer: "", usage: { promptTokens: 0, completionTokens: 0 }, questionCallId: "" };
   const search: ToolCall = { id: "search-1", name: "semantic_search", argumentsJson: JSON.stringify({ query: input.question, k: passagesPerAnswer }) };
   const tools = await deps.tools.list(input.projectId, call);
-  yield* runCalls(deps, input.projectId, tools, [search], state, new Map(), call);
+  yield* runCalls(deps, input.projectId, tools, [search], state, new Map(), call, {});
   // The model reads the passages as its numbered documents, so the tool message is not repeated.
   state.messages = messages;
   const documents = state.passages.map(({ reference, text }) => ({ title: referenceLabel(reference), text }));
@@ -145,15 +190,19 @@ async function* modelTurn(
   return { text, calls };
 }
 
+/** How the calls of a turn stand towards approval: why those needing it do not run, or the one approved call. */
+type ApprovalContext = { unapproved?: string; approved?: { toolCall: ToolCall; approval: CallApproval } };
+
 /** Runs one turn's calls in parallel and adds their results, numbered passages included, to the conversation. */
 async function* runCalls(
   deps: AgentDeps,
   projectId: string,
-  tools: readonly LlmTool[],
+  tools: readonly AgentTool[],
   calls: readonly ToolCall[],
   state: AgentState,
   earlierCalls: Map<string, string>,
   call: CallSignal,
+  approvals: ApprovalContext,
 ): AsyncGenerator<AnswerEvent> {
   for (const toolCall of calls) yield { type: "tool.started", callId: toolCall.id, tool: toolCall.name, arguments: toolCall.argumentsJson.slice(0, maxArgumentChars) };
   const started = performance.now();
@@ -162,7 +211,7 @@ async function* runCalls(
     calls.map(async (toolCall, index) => {
       const result =
         index < maxCallsPerTurn
-          ? await runCall(deps, projectId, tools, toolCall, earlierCalls, call)
+          ? await runCall(deps, projectId, tools, toolCall, earlierCalls, call, approvals)
           : { resultJson: "", passages: [], error: `not run: at most ${maxCallsPerTurn} calls are run per turn` };
       return { ...result, durationMs: Math.round(performance.now() - started) };
     }),
@@ -205,23 +254,41 @@ interface CallResult {
   error?: string;
 }
 
-async function runCall(deps: AgentDeps, projectId: string, tools: readonly LlmTool[], toolCall: ToolCall, earlierCalls: Map<string, string>, call: CallSignal): Promise<CallResult> {
-  const failed = (error: string): CallResult => ({ resultJson: "", passages: [], error });
+/** What makes a call impossible to run as made (told to the model), or undefined. */
+function callProblem(deps: AgentDeps, tools: readonly AgentTool[], toolCall: ToolCall): string | undefined {
   const tool = tools.find((candidate) => candidate.name === toolCall.name);
-  if (!tool) return failed(`there is no tool named "${toolCall.name}"; the tools are ${tools.map((candidate) => candidate.name).join(", ")}`);
-  if (toolCall.argumentsJson.length > maxArgumentChars) return failed(`the arguments are longer than ${maxArgumentChars} characters`);
+  if (!tool) return `there is no tool named "${toolCall.name}"; the tools are ${tools.map((candidate) => candidate.name).join(", ")}`;
+  if (toolCall.argumentsJson.length > maxArgumentChars) return `the arguments are longer than ${maxArgumentChars} characters`;
   const problem = deps.toolArguments.problem(tool, toolCall.argumentsJson);
-  if (problem) return failed(`invalid arguments: ${problem}`);
+  return problem ? `invalid arguments: ${problem}` : undefined;
+}
+
+/** A call repeated within one answer is not run again: this is what makes two calls the same. */
+const callKey = (toolCall: ToolCall) => `${toolCall.name}\n${JSON.stringify(JSON.parse(toolCall.argumentsJson))}`;
+
+async function runCall(
+  deps: AgentDeps,
+  projectId: string,
+  tools: readonly AgentTool[],
+  toolCall: ToolCall,
+  earlierCalls: Map<string, string>,
+  call: CallSignal,
+  approvals: ApprovalContext,
+): Promise<CallResult> {
+  const failed = (error: string): CallResult => ({ resultJson: "", passages: [], error });
+  const problem = callProblem(deps, tools, toolCall);
+  if (problem) return failed(problem);
   // Only reached for a second question in one turn: the first one pauses the answer.
-  if (tool.name === askUserTool.name) return failed("one question at a time: wait for the answer to the first");
-  // A call repeated within one answer is not run again: the model is reminded it has the result.
-  const key = `${toolCall.name}\n${JSON.stringify(JSON.parse(toolCall.argumentsJson))}`;
+  if (toolCall.name === askUserTool.name) return failed("one question at a time: wait for the answer to the first");
+  const key = callKey(toolCall);
   const earlier = earlierCalls.get(key);
   if (earlier !== undefined) return { resultJson: JSON.stringify({ note: `same call as ${earlier}, whose result you have` }), passages: [] };
+  const approved = approvals.approved?.toolCall === toolCall ? approvals.approved.approval : undefined;
+  if (tools.find((tool) => tool.name === toolCall.name)?.policy === "ask" && !approved) return failed(approvals.unapproved ?? approvalMessages.noChat(toolCall.name));
   earlierCalls.set(key, toolCall.id);
   const signal = call.signal ? AbortSignal.any([call.signal, AbortSignal.timeout(deps.settings.toolTimeoutMs)]) : AbortSignal.timeout(deps.settings.toolTimeoutMs);
   try {
-    return await deps.tools.invoke(projectId, toolCall.name, toolCall.argumentsJson, { signal });
+    return await deps.tools.invoke(projectId, toolCall.name, toolCall.argumentsJson, { signal, ...(approved ? { approval: approved } : {}) });
   } catch (error) {
     if (call.signal?.aborted) throw error;
     if (signal.aborted) return failed(`the tool did not answer within ${deps.settings.toolTimeoutMs / 1000} s`);

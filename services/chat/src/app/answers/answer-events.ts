@@ -1,5 +1,5 @@
 import type { PassageReference } from "@qamesh/ports";
-import type { CitationRecord, MessageRecord, QuestionRecord } from "../sessions/chat-records.js";
+import type { ApprovalRecord, CitationRecord, MessageRecord, QuestionRecord } from "../sessions/chat-records.js";
 
 /**
  * What happens in an answer, in the order it happens: the one protocol every client (SSE,
@@ -12,6 +12,8 @@ export type AnswerEvent =
   | { type: "tool.finished"; callId: string; failed: boolean; summary: string; references: PassageReference[]; durationMs: number }
   | { type: "citations"; citations: CitationRecord[] }
   | { type: "question"; question: QuestionRecord }
+  | { type: "approval.requested"; approval: ApprovalRecord }
+  | { type: "approval.decided"; approval: ApprovalRecord }
   | { type: "message.completed"; message: FinishedMessage }
   | { type: "error"; code: string; reason: string };
 

@@ -41,14 +41,16 @@ export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: numb
     let written = "";
     try {
       const events = work({ signal: live.controller.signal });
-      // A question waits for its reply only so long: the event and the record say until when.
+      // A question or an approval waits only so long: the event and the record say until when.
       const expiresAt = () => new Date(Date.now() + deps.answers.questionTtlMs).toISOString();
       let asked: AnswerEvent & { type: "question" } | undefined;
+      let requested: AnswerEvent & { type: "approval.requested" } | undefined;
       let step = await events.next();
       while (!step.done) {
         let event = step.value;
         if (event.type === "token") written += event.text;
         if (event.type === "question") event = asked = { ...event, question: { ...event.question, expiresAt: expiresAt() } };
+        if (event.type === "approval.requested") event = requested = { ...event, approval: { ...event.approval, expiresAt: expiresAt() } };
         emit(event);
         step = await events.next();
       }
@@ -56,6 +58,10 @@ export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: numb
       const completeTime = new Date().toISOString();
       if (outcome.kind === "paused") {
         return { ...message, status: "awaiting_user", content: outcome.state.answer, question: asked?.question ?? { ...outcome.question, expiresAt: expiresAt() }, agentState: outcome.state };
+      }
+      if (outcome.kind === "awaiting_approval") {
+        const approval = requested?.approval ?? { ...outcome.approval, expiresAt: expiresAt() };
+        return { ...message, status: "awaiting_approval", content: outcome.state.answer, approvals: [...(message.approvals ?? []), approval], agentState: outcome.state };
       }
       const answered: MessageRecord = {
         ...message,

@@ -15,7 +15,7 @@ export interface ChatRecord extends StoredDocument {
   updateTime: string;
 }
 
-export type MessageStatus = "streaming" | "awaiting_user" | "completed" | "stopped" | "failed";
+export type MessageStatus = "streaming" | "awaiting_user" | "awaiting_approval" | "completed" | "stopped" | "failed";
 
 export interface CitationRecord {
   index: number;
@@ -28,6 +28,24 @@ export interface QuestionRecord {
   choices: string[];
   /** ISO time after which the paused answer is given up (set when the answer pauses). */
   expiresAt?: string;
+}
+
+/** A tool call under an `ask` policy, waiting for (or given) the chat owner's decision. */
+export interface ApprovalRecord {
+  id: string;
+  /** The model's call it decides. */
+  callId: string;
+  tool: string;
+  argumentsJson: string;
+  reason: string;
+  /** ISO time after which, undecided, the answer is given up. */
+  expiresAt: string;
+  decision: "pending" | "approved" | "denied" | "expired";
+  /** The user who decided ("" while pending or when it expired). */
+  decidedBy: string;
+  decidedAt: string | null;
+  /** The arguments approved: the model's, or the owner's edit of them ("" unless approved). */
+  approvedArgumentsJson: string;
 }
 
 /** Where a paused answer stands, so any replica can continue it when the user answers. */
@@ -64,6 +82,8 @@ export interface MessageRecord extends StoredDocument {
   /** The turn as the model saw it (tool calls and their results), for later turns' prompts. */
   transcript: LlmMessage[];
   question: QuestionRecord | null;
+  /** The calls of this answer that waited for approval; the last is pending while the status is awaiting_approval. Absent on records from before approvals. */
+  approvals?: ApprovalRecord[];
   agentState: AgentState | null;
   error: { code: string; reason: string } | null;
   /**

@@ -17,13 +17,30 @@ import { heuristicTitle, modelTitle } from "./chat-titles.js";
 import { chatUser, messagesOf, ownChat } from "./chat-use-cases.js";
 import { providerName } from "../agent/provider-name.js";
 
+const awaitingApproval = "the latest answer waits for your decision on a tool call; approve, deny or stop it first";
+
 /** How long a stop asked on one replica waits for the replica writing the answer to end it. */
 const stopWaitMs = 10_000;
 
-type MessageInput = { projectId: string; chatId: string; messageId: string };
+export type MessageInput = { projectId: string; chatId: string; messageId: string };
+
+/** The answer, if it is one in the user's own chat. */
+export async function ownAnswerOf(deps: ChatDeps, user: Principal, input: MessageInput): Promise<{ chat: ChatRecord; message: MessageRecord }> {
+  const chat = await ownChat(deps, user, input.projectId, input.chatId);
+  if (!input.messageId) throw invalidArgument("messageId", "messageId is required");
+  const message = await deps.store.collection<MessageRecord>(collections.messages).get(input.projectId, input.messageId);
+  if (!message || message.chatId !== chat.id || message.role !== "assistant") throw notFound(`answer ${input.messageId} not found in chat ${chat.id}`);
+  return { chat, message };
+}
+
+/** What the agent needs to answer `question` in a chat; the history is read when the answer starts. */
+export async function chatAnswerInput(deps: ChatDeps, projectId: string, question: string, call: CallSignal): Promise<AnswerInput> {
+  const profile = await deps.models.describe(projectId, call);
+  return { projectId, provider: providerName(profile), callsTools: profile.callsTools, history: [], question, canAskUser: true };
+}
 
 /** Positions are part of message ids, so two messages sent at once cannot take the same place. */
-const messageId = (chatId: string, position: number) => `${chatId}-${String(position).padStart(5, "0")}`;
+export const messageId = (chatId: string, position: number) => `${chatId}-${String(position).padStart(5, "0")}`;
 
 export function messageUseCases(deps: ChatDeps) {
   const chats = deps.store.collection<ChatRecord>(collections.chats);
@@ -38,19 +55,8 @@ export function messageUseCases(deps: ChatDeps) {
     return Promise.all(all.map(async (message) => expireIfUnanswered(deps, await failIfAbandoned(deps, message))));
   }
 
-  async function ownAnswer(user: Principal, input: MessageInput): Promise<{ chat: ChatRecord; message: MessageRecord }> {
-    const chat = await ownChat(deps, user, input.projectId, input.chatId);
-    if (!input.messageId) throw invalidArgument("messageId", "messageId is required");
-    const message = await messages.get(input.projectId, input.messageId);
-    if (!message || message.chatId !== chat.id || message.role !== "assistant") throw notFound(`answer ${input.messageId} not found in chat ${chat.id}`);
-    return { chat, message };
-  }
-
-  /** What the agent needs to answer `question` in the chat; the history is read when the answer starts. */
-  async function answerInput(projectId: string, question: string, call: CallSignal): Promise<AnswerInput> {
-    const profile = await deps.models.describe(projectId, call);
-    return { projectId, provider: providerName(profile), callsTools: profile.callsTools, history: [], question, canAskUser: true };
-  }
+  const ownAnswer = (user: Principal, input: MessageInput) => ownAnswerOf(deps, user, input);
+  const answerInput = (projectId: string, question: string, call: CallSignal) => chatAnswerInput(deps, projectId, question, call);
 
   /** A message at `position` of the chat, with what every message has; `fields` make it a question or an answer. */
   function newMessage(chat: ChatRecord, position: number, fields: Pick<MessageRecord, "role" | "content" | "status" | "replyTo" | "version" | "provider" | "leaseUntil" | "completeTime">): MessageRecord {
@@ -122,6 +128,7 @@ export function messageUseCases(deps: ChatDeps) {
       const last = all.at(-1);
       const lastAnswer = all.findLast((message) => message.role === "assistant");
       if (lastAnswer?.status === "streaming") throw failedPrecondition("an answer is still being written in this chat; wait for it or stop it");
+      if (lastAnswer?.status === "awaiting_approval") throw failedPrecondition(awaitingApproval);
       const position = (last?.position ?? 0) + 1;
       const now = new Date().toISOString();
       const userMessage = newMessage(chat, position, { role: "user", content, status: "completed", replyTo: "", version: 0, provider: "", leaseUntil: 0, completeTime: now });
@@ -194,7 +201,7 @@ export function messageUseCases(deps: ChatDeps) {
     async stop(principal: CallPrincipal, input: MessageInput): Promise<MessageRecord> {
       const user = chatUser(principal, input.projectId);
       const { message } = await ownAnswer(user, input);
-      if (message.status === "awaiting_user") return endIdleAnswer(deps, message, { stopped: true });
+      if (message.status === "awaiting_user" || message.status === "awaiting_approval") return endIdleAnswer(deps, message, { stopped: true });
       if (message.status !== "streaming") return message;
       const live = deps.live.get(message.projectId, message.id);
       if (live) {
@@ -221,6 +228,7 @@ export function messageUseCases(deps: ChatDeps) {
       const all = await currentMessages(chat);
       if (all.some((other) => other.status === "streaming")) throw failedPrecondition("an answer is still being written in this chat; wait for it or stop it");
       if (all.some((other) => other.status === "awaiting_user")) throw failedPrecondition("the latest answer waits for your reply to its question; reply or stop it first");
+      if (all.some((other) => other.status === "awaiting_approval")) throw failedPrecondition(awaitingApproval);
       const question = all.find((other) => other.id === message.replyTo);
       const lastQuestion = all.findLast((other) => other.role === "user" && !other.replyTo);
       if (!question || question.id !== lastQuestion?.id) throw failedPrecondition("only the chat's latest answer can be regenerated");

@@ -98,6 +98,24 @@ export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router 
     response.json(chatMessageJson(await peers.chat.stopAnswer(answerIds(request))));
   });
 
+  router.post(`${answerPath}/approvals/:approvalId`, async (request, response) => {
+    const ids = answerIds(request);
+    const body = parseInput(requestBodies.DecideApproval, request.body);
+    request.startsAnswer();
+    const decided = await peers.chat.decideApproval({
+      ...ids,
+      approvalId: String(request.params.approvalId),
+      decision: body.decision,
+      argumentsJson: body.arguments ? JSON.stringify(body.arguments) : "",
+    });
+    if (respondAsync(request)) {
+      response.status(202).location(eventsPath(ids)).json({ message: chatMessageJson(decided.message!), eventsAfter: decided.eventsAfter });
+      return;
+    }
+    // The answer goes on from the decision: the client gets its events from there (the decision first).
+    await relayAnswer(peers, request, response, ids, decided.eventsAfter, {});
+  });
+
   router.post(`${answerPath}/regenerate`, async (request, response) => {
     const ids = answerIds(request);
     await rateLimits.answer(ids.projectId);

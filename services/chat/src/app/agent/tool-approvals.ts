@@ -1,0 +1,33 @@
+import { randomUUID } from "node:crypto";
+import type { AgentTool, ToolCall } from "@qamesh/ports";
+import type { ApprovalRecord } from "../sessions/chat-records.js";
+
+/**
+ * Calls of tools under an `ask` policy: the answer pauses on the first of a turn until the chat's
+ * owner decides it. What the model is told about the calls that do not run, in one place.
+ */
+export const approvalMessages = {
+  denied: "error: the chat owner denied this call, so it did not run. Do not call it again in this answer; answer without it or say what you could not do.",
+  /** Another call of the same turn waits for a decision (one at a time, like questions). */
+  anotherWaits: "not run: it needs the chat owner's approval, and another call of this turn waits for it already; call it again once that one is decided",
+  /** The turn asks the user a question; approvals come after the reply. */
+  questionWaits: "not run: it needs the chat owner's approval, which waits until the user has answered your question; call it again after that",
+  /** A one-shot answer has nobody to ask: the call is handed to a chat instead (see answer-question.ts). */
+  noChat: (tool: string) => `not run: the project's policy needs the chat owner's approval for each call of ${tool}, and this answer has no chat to ask in`,
+};
+
+/** The approval a call needs, pending; the answer runner sets when it expires. */
+export function pendingApproval(toolCall: ToolCall, tool: AgentTool): ApprovalRecord {
+  return {
+    id: randomUUID(),
+    callId: toolCall.id,
+    tool: tool.name,
+    argumentsJson: toolCall.argumentsJson,
+    reason: `the project's policy asks the chat owner to approve each call of ${tool.name}`,
+    expiresAt: "",
+    decision: "pending",
+    decidedBy: "",
+    decidedAt: null,
+    approvedArgumentsJson: "",
+  };
+}

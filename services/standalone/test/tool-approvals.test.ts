@@ -1,0 +1,180 @@
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, gatewayClient, readEventStream, startFakeModelServer, type FakeModelServer, type GatewayClient, type ReceivedEvent, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
+
+const password = "a-long-user-password-42";
+/** How long a call waits for a decision here (a day by default): enough to decide on a busy machine, short enough to watch one expire. */
+const approvalTtlMs = 6_000;
+
+/**
+ * Calls of a tool under an `ask` policy, end to end: the answer pauses and says which call waits,
+ * the chat's owner approves (as asked or edited) or denies it, and only then does the tool's
+ * API (a local "orders API" on 127.0.0.2) see a request. The model is scripted, speaking
+ * OpenAI's protocol: it calls order_status once, then answers with what the tool told it.
+ */
+describe("tool calls that wait for the chat owner's approval", () => {
+  let harness: Harness;
+  let model: FakeModelServer;
+  let projectId: string;
+  let member: GatewayClient;
+  let orders: HttpServer;
+  const ordersSeen: string[] = [];
+  const call = { name: "order_status", arguments: JSON.stringify({ orderId: "A-17" }) };
+
+  const chatPath = (chatId: string) => `/v1/projects/${projectId}/chats/${chatId}`;
+  const post = async (path: string, body: unknown, client: GatewayClient = harness) =>
+    fetch(`${harness.gatewayUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization: await client.authorization() }, body: JSON.stringify(body) });
+  const message = async (chatId: string, messageId: string) => (await harness.api("GET", `${chatPath(chatId)}/messages/${messageId}`)).body;
+
+  /** A new chat whose first answer pauses on the model's call; returns its ids and the approval it waits for. */
+  async function pausedAnswer(): Promise<{ chatId: string; messageId: string; approval: Record<string, unknown>; events: ReceivedEvent[] }> {
+    const chatId = (await harness.api("POST", `/v1/projects/${projectId}/chats`, {})).body.id as string;
+    const events = await readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "What is the status of order A-17?" }));
+    const messageId = String(events[0]!.data.messageId);
+    const requested = events.find((event) => event.event === "approval.requested");
+    expect(requested, JSON.stringify(events.map((event) => event.event))).toBeDefined();
+    return { chatId, messageId, approval: requested!.data, events };
+  }
+
+  const decisionPath = (chatId: string, messageId: string, approvalId: unknown) => `${chatPath(chatId)}/messages/${messageId}/approvals/${String(approvalId)}`;
+
+  beforeAll(async () => {
+    orders = createHttpServer((request, response) => {
+      ordersSeen.push(request.url ?? "");
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ order: { id: request.url?.split("/")[2], status: "shipped" } }));
+    });
+    await new Promise<void>((resolve) => orders.listen(0, "127.0.0.2", resolve));
+    const ordersBase = `http://127.0.0.2:${(orders.address() as AddressInfo).port}`;
+
+    const script = (messages: WireMessage[]): ScriptedReply => {
+      const result = messages.filter((turn) => turn.role === "tool").at(-1);
+      if (!result) return { text: "Let me look that up. ", toolCalls: [call] };
+      return { text: `The tool said: ${String(result.content).slice(0, 300)}` };
+    };
+    model = await startFakeModelServer({ answer: script, embedding: () => [] });
+    harness = await startHarness({
+      LLM_PROVIDER: "openai",
+      LLM_BASE_URL: `${model.url}/v1`,
+      LLM_MODEL: "gpt-tools",
+      OUTBOUND_ALLOWED_NETWORKS: "127.0.0.2/32",
+      ANSWER_QUESTION_TTL_MS: String(approvalTtlMs),
+    });
+    ({ projectId } = await projectWithFiles(harness, harness.root, "Approvals", { "README.md": "# Shop\n" }));
+    const created = await harness.api("POST", `/v1/projects/${projectId}/tools`, {
+      name: "order_status",
+      description: "Looks up an order's status in the orders API.",
+      inputSchema: { type: "object", properties: { orderId: { type: "string", pattern: "^[A-Z]-[0-9]+$" } }, required: ["orderId"], additionalProperties: false },
+      kind: "http",
+      http: { method: "GET", url: `${ordersBase}/orders/{orderId}`, response: { path: "$.order" } },
+    });
+    // New tools are under `ask` until an admin says otherwise.
+    expect(created.body.policy).toBe("ask");
+    expect((await harness.api("POST", "/v1/users", { username: "mia", password })).status).toBe(201);
+    const miaId = (await harness.api("GET", "/v1/users")).body.users.find((user: { username: string }) => user.username === "mia").id;
+    expect((await harness.api("PUT", `/v1/projects/${projectId}/members/${miaId}`, { role: "member" })).status).toBe(200);
+    member = gatewayClient(() => harness.gatewayUrl, { username: "mia", password });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await model?.close();
+    orders?.closeAllConnections();
+    await new Promise((resolve) => orders?.close(resolve));
+  });
+
+  it("pauses the answer on the call: the event names the tool, its arguments and why, and the tool has not run", async () => {
+    ordersSeen.length = 0;
+    const { chatId, messageId, approval, events } = await pausedAnswer();
+    expect(approval).toMatchObject({ callId: expect.any(String), tool: "order_status", arguments: { orderId: "A-17" }, decision: "pending", reason: expect.stringContaining("approve each call") });
+    expect(Date.parse(String(approval.expiresAt))).toBeGreaterThan(Date.now());
+    expect(events.map((event) => event.event)).not.toContain("tool.started");
+    expect(await message(chatId, messageId)).toMatchObject({ status: "awaiting_approval", content: "Let me look that up. ", approvals: [{ id: approval.id, decision: "pending" }] });
+    expect(ordersSeen).toEqual([]);
+    // The chat takes no other message meanwhile.
+    expect((await harness.api("POST", `${chatPath(chatId)}/messages`, { content: "Anything else?" })).status).toBe(409);
+  });
+
+  it("runs the call once its owner approves, and the same answer goes on with the result", async () => {
+    ordersSeen.length = 0;
+    const { chatId, messageId, approval } = await pausedAnswer();
+    const resumed = await readEventStream(await post(decisionPath(chatId, messageId, approval.id), { decision: "approve" }));
+    expect(resumed.map((event) => event.event)).toEqual(["approval.decided", "tool.started", "tool.finished", ...Array(resumed.length - 5).fill("token"), "citations", "message.completed"]);
+    expect(resumed[0]!.data).toMatchObject({ id: approval.id, decision: "approved", decidedBy: expect.any(String), approvedArguments: { orderId: "A-17" } });
+    expect(ordersSeen).toEqual(["/orders/A-17"]);
+    const done = resumed.at(-1)!.data.message;
+    expect(done).toMatchObject({ id: messageId, status: "completed", approvals: [{ id: approval.id, decision: "approved" }] });
+    expect(done.content).toContain("Let me look that up. The tool said:");
+    expect(done.content).toContain("shipped");
+    // A decision is taken once.
+    expect((await harness.api("POST", decisionPath(chatId, messageId, approval.id), { decision: "approve" })).status).toBe(409);
+    expect(ordersSeen).toEqual(["/orders/A-17"]);
+  });
+
+  it("runs the arguments its owner edited instead of the model's, after checking them against the tool's schema", async () => {
+    ordersSeen.length = 0;
+    const { chatId, messageId, approval } = await pausedAnswer();
+    const refused = await harness.api("POST", decisionPath(chatId, messageId, approval.id), { decision: "approve", arguments: { orderId: "../../admin" } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ field: "arguments" });
+    expect((await harness.api("POST", decisionPath(chatId, messageId, approval.id), { decision: "maybe" })).body.error).toMatchObject({ field: "decision" });
+    expect(ordersSeen).toEqual([]);
+
+    const resumed = await readEventStream(await post(decisionPath(chatId, messageId, approval.id), { decision: "approve", arguments: { orderId: "B-2" } }));
+    expect(resumed[0]!.data).toMatchObject({ decision: "approved", arguments: { orderId: "A-17" }, approvedArguments: { orderId: "B-2" } });
+    expect(resumed.find((event) => event.event === "tool.started")!.data).toMatchObject({ tool: "order_status", arguments: JSON.stringify({ orderId: "B-2" }) });
+    expect(ordersSeen).toEqual(["/orders/B-2"]);
+    expect(resumed.at(-1)!.data.message.status).toBe("completed");
+  });
+
+  it("never runs a call its owner denies: the model is told, and answers without it", async () => {
+    ordersSeen.length = 0;
+    const { chatId, messageId, approval } = await pausedAnswer();
+    model.requests.length = 0;
+    const resumed = await readEventStream(await post(decisionPath(chatId, messageId, approval.id), { decision: "deny" }));
+    expect(resumed[0]).toMatchObject({ event: "approval.decided", data: { decision: "denied", approvedArguments: null } });
+    expect(resumed.map((event) => event.event)).not.toContain("tool.started");
+    expect(resumed.at(-1)!.data.message).toMatchObject({ status: "completed", approvals: [{ decision: "denied" }] });
+    const toolTurn = (model.requests[0]?.body.messages as WireMessage[]).find((turn) => turn.role === "tool");
+    expect(String(toolTurn?.content)).toContain("denied this call");
+    expect(ordersSeen).toEqual([]);
+  });
+
+  it("lets only the chat's owner see or decide its approvals; a member cannot change the policies either", async () => {
+    ordersSeen.length = 0;
+    const { chatId, messageId, approval } = await pausedAnswer();
+    const byMia = await member.api("POST", decisionPath(chatId, messageId, approval.id), { decision: "approve" });
+    expect(byMia.status).toBe(404);
+    expect(byMia.body.error.message).not.toContain(String(approval.id));
+    const settings = await member.api("PUT", `/v1/projects/${projectId}/tool-settings`, { allowedHosts: [], policies: [{ pattern: "order_status", policy: "allow" }] });
+    expect(settings.status).toBe(403);
+    expect(await message(chatId, messageId)).toMatchObject({ status: "awaiting_approval" });
+    expect(ordersSeen).toEqual([]);
+    // The owner's stop ends it without running the call.
+    expect((await harness.api("POST", `${chatPath(chatId)}/messages/${messageId}/stop`)).body.status).toBe("stopped");
+    expect((await harness.api("POST", decisionPath(chatId, messageId, approval.id), { decision: "approve" })).status).toBe(409);
+    expect(ordersSeen).toEqual([]);
+  });
+
+  it("gives the answer up when nobody decides in time: failed with the reason, the approval expired, the tool never run", async () => {
+    ordersSeen.length = 0;
+    const { chatId, messageId, approval } = await pausedAnswer();
+    await sleep(approvalTtlMs + 500);
+    const late = await harness.api("POST", decisionPath(chatId, messageId, approval.id), { decision: "approve" });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toContain("expired");
+    const ended = await eventually(async () => {
+      const current = await message(chatId, messageId);
+      expect(current.status).toBe("failed");
+      return current;
+    });
+    expect(ended.error).toMatchObject({ code: "deadline_exceeded", reason: expect.stringContaining("order_status") });
+    expect(ended.approvals).toMatchObject([{ id: approval.id, decision: "expired" }]);
+    expect(ordersSeen).toEqual([]);
+    // The chat goes on with a new answer.
+    const next = await readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "What about A-18?" }));
+    expect(next.at(-1)!.event).toBe("approval.requested");
+  });
+});
