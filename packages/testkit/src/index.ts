@@ -21,3 +21,4 @@ export * from "./fake-jira-server.js";
 export * from "./fake-confluence-server.js";
 export * from "./fake-provider-server.js";
 export * from "./connection-counter.js";
+export * from "./socket-client.js";

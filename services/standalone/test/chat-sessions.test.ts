@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, gatewayClient, readEventStream, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { eventually, gatewayClient, readEventStream, SocketClient, startFakeModelServer, type FakeModelBehaviour, type FakeModelServer, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
 import { distractorFiles, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
 /** The tool results of the answer being written: those after the question (earlier turns come with theirs). */
@@ -27,49 +27,6 @@ function searchingModel(answer: (messages: WireMessage[]) => string): (messages:
 }
 
 const longAnswer = (messages: WireMessage[]) => `Failed invoices are retried every 17 minutes [${passageNumber(messages, "17 minutes")}]. ${"The reconciler keeps trying until the invoice is paid. ".repeat(6)}`;
-
-/** A WebSocket client of /v1/ws that keeps every frame it receives and can wait for one. */
-class SocketClient {
-  readonly frames: any[] = [];  
-  private waiting: (() => void)[] = [];
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on("message", (data) => {
-      this.frames.push(JSON.parse(data.toString()));
-      for (const wake of this.waiting.splice(0)) wake();
-    });
-  }
-
-  static async open(gatewayUrl: string, authorization: string, how: "header" | "subprotocol" = "header"): Promise<SocketClient> {
-    const url = `${gatewayUrl.replace(/^http/, "ws")}/v1/ws`;
-    const token = authorization.replace(/^Bearer /, "");
-    const socket = how === "header" ? new WebSocket(url, { headers: { authorization } }) : new WebSocket(url, ["qamesh.v1", `qamesh.bearer.${token}`]);
-    await once(socket, "open");
-    return new SocketClient(socket);
-  }
-
-  send(command: object): void {
-    this.socket.send(JSON.stringify(command));
-  }
-
-  /** Waits until a received frame satisfies `matches`; returns it. */
-  async until(matches: (frame: any) => boolean): Promise<any> {  
-    for (;;) {
-      const found = this.frames.find(matches);
-      if (found) return found;
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-  }
-
-  /** The answer events received for one message, as {seq, type, data}. */
-  eventsOf(messageId: string) {
-    return this.frames.filter((frame) => frame.type === "event" && frame.messageId === messageId).map((frame) => frame.event);
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
 
 /** An SSE event as the same {seq, type, data} object the WebSocket carries. */
 const asSocketEvent = (event: { id: number | undefined; event: string; data: unknown }) => ({ seq: event.id, type: event.event, data: event.data });

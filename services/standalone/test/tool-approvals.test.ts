@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, gatewayClient, readEventStream, startFakeModelServer, type FakeModelServer, type GatewayClient, type ReceivedEvent, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { eventually, gatewayClient, readEventStream, SocketClient, startFakeModelServer, type FakeModelServer, type GatewayClient, type ReceivedEvent, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
 import { projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
 const password = "a-long-user-password-42";
@@ -140,6 +140,25 @@ describe("tool calls that wait for the chat owner's approval", () => {
     const toolTurn = (model.requests[0]?.body.messages as WireMessage[]).find((turn) => turn.role === "tool");
     expect(String(toolTurn?.content)).toContain("denied this call");
     expect(ordersSeen).toEqual([]);
+  });
+
+  it("takes the decision over the WebSocket too, and follows the answer from it", async () => {
+    ordersSeen.length = 0;
+    const { chatId, messageId, approval } = await pausedAnswer();
+    const socket = await SocketClient.open(harness.gatewayUrl, await harness.authorization());
+    try {
+      socket.send({ type: "decide", ref: "d1", projectId, chatId, messageId, approvalId: "nope", decision: "approve" });
+      expect(await socket.until((frame) => frame.type === "error" && frame.ref === "d1")).toMatchObject({ error: { code: "not_found" } });
+      socket.send({ type: "decide", ref: "d2", projectId, chatId, messageId, approvalId: approval.id, decision: "approve", arguments: { orderId: "C-3" } });
+      expect(await socket.until((frame) => frame.type === "decided")).toMatchObject({ ref: "d2", message: { id: messageId, status: "streaming" } });
+      await socket.until((frame) => frame.type === "end" && frame.messageId === messageId);
+      const events = socket.eventsOf(messageId);
+      expect(events[0]).toMatchObject({ type: "approval.decided", data: { decision: "approved", approvedArguments: { orderId: "C-3" } } });
+      expect(events.at(-1)).toMatchObject({ type: "message.completed", data: { message: { status: "completed" } } });
+      expect(ordersSeen).toEqual(["/orders/C-3"]);
+    } finally {
+      socket.close();
+    }
   });
 
   it("lets only the chat's owner see or decide its approvals; a member cannot change the policies either", async () => {
