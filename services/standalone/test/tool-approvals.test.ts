@@ -177,6 +177,26 @@ describe("tool calls that wait for the chat owner's approval", () => {
     expect(ordersSeen).toEqual([]);
   });
 
+  it("does not run the call through the OpenAI-compatible endpoint: the answer says so and names the chat where it waits for approval", async () => {
+    ordersSeen.length = 0;
+    const completion = await harness.api("POST", "/v1/chat/completions", { model: projectId, messages: [{ role: "user", content: "What is the status of order A-17?" }] });
+    expect(completion.status).toBe(200);
+    const text = String(completion.body.choices[0].message.content);
+    expect(text).toContain("order_status needs your approval before it runs");
+    expect(ordersSeen).toEqual([]);
+    const [, chatId, messageId, approvalId] = text.match(/\/chats\/([^/]+)\/messages\/([^/]+)\/approvals\/([^)\s]+)/)!;
+    // The chat is the caller's own, its answer paused on the call, and approving it there runs it.
+    expect(await message(chatId!, messageId!)).toMatchObject({ status: "awaiting_approval", approvals: [{ id: approvalId, tool: "order_status", decision: "pending" }] });
+    expect((await member.api("GET", chatPath(chatId!))).status).toBe(404);
+    const resumed = await readEventStream(await post(decisionPath(chatId!, messageId!, approvalId), { decision: "approve" }));
+    expect(resumed.at(-1)!.data.message).toMatchObject({ status: "completed", content: expect.stringContaining("shipped") });
+    expect(ordersSeen).toEqual(["/orders/A-17"]);
+    // Its events read as any chat answer's, from the start.
+    const all = await readEventStream(await fetch(`${harness.gatewayUrl}${chatPath(chatId!)}/messages/${messageId}/events`, { headers: { authorization: await harness.authorization() } }));
+    expect(all.map((event) => event.event).slice(0, 3)).toEqual(["message.started", "token", "approval.requested"]);
+    expect(all.map((event) => event.id)).toEqual(all.map((_event, index) => index + 1));
+  });
+
   it("gives the answer up when nobody decides in time: failed with the reason, the approval expired, the tool never run", async () => {
     ordersSeen.length = 0;
     const { chatId, messageId, approval } = await pausedAnswer();

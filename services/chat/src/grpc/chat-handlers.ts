@@ -2,8 +2,8 @@ import type { CallContext, ServiceImplementation } from "@qamesh/grpc";
 import type { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { AppError } from "@qamesh/errors";
 import { callPrincipal } from "@qamesh/mesh-auth";
-import type { AgentDeps } from "../app/agent/agent-answer.js";
 import { answerQuestion } from "../app/agent/answer-question.js";
+import type { ChatDeps } from "../app/sessions/chat-deps.js";
 import type { ApprovalUseCases } from "../app/sessions/approval-use-cases.js";
 import type { ChatUseCases } from "../app/sessions/chat-use-cases.js";
 import type { MessageUseCases } from "../app/sessions/message-use-cases.js";
@@ -16,7 +16,8 @@ import { answerEventMessage, approvalMessage, askEventMessage, chatMessage, mess
 const callOptions = (context: CallContext) => ({ signal: context.signal });
 
 export interface ChatHandlerDeps {
-  agent: AgentDeps;
+  /** What the one-shot answers need: the agent's deps, and the chats' (a call waiting for approval is handed to a chat). */
+  agent: ChatDeps;
   approvals: ApprovalUseCases;
   chats: ChatUseCases;
   messages: MessageUseCases;

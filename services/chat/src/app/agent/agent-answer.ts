@@ -121,8 +121,9 @@ async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentStat
     }
     state.messages.push({ role: "assistant", content: turn.text, toolCalls: turn.calls });
     const question = turn.calls.find((toolCall) => toolCall.name === askUserTool.name && questionOf(toolCall.argumentsJson) !== undefined);
-    // A turn pauses once: for its question, else for the first call that needs approval (and can run).
-    const waiting = input.canAskUser && !question ? turn.calls.find((toolCall) => needsApproval(deps, tools, toolCall, earlierCalls)) : undefined;
+    // A turn pauses once: for its question, else for the first call that needs approval (and can
+    // run). A one-shot answer pauses too: its caller hands the call to a chat (approval-hand-off.ts).
+    const waiting = question ? undefined : turn.calls.find((toolCall) => needsApproval(deps, tools, toolCall, earlierCalls));
     const toRun = turn.calls.filter((toolCall) => toolCall !== question && toolCall !== waiting);
     const unapproved = question ? approvalMessages.questionWaits : waiting ? approvalMessages.anotherWaits : undefined;
     yield* runCalls(deps, projectId, tools, toRun, state, earlierCalls, call, unapproved ? { unapproved } : {});
@@ -232,7 +233,8 @@ async function* runCalls(
   }
 }
 
-function finished(state: AgentState): AgentOutcome {
+/** The answer as written so far, its markers checked and its citations collected. */
+export function finished(state: AgentState): AgentOutcome & { kind: "answered" } {
   const cited = citedPassageNumbers(state.answer, state.passages.length);
   const citations = cited.map((number) => {
     const passage = state.passages[number - 1]!;
@@ -284,7 +286,7 @@ async function runCall(
   const earlier = earlierCalls.get(key);
   if (earlier !== undefined) return { resultJson: JSON.stringify({ note: `same call as ${earlier}, whose result you have` }), passages: [] };
   const approved = approvals.approved?.toolCall === toolCall ? approvals.approved.approval : undefined;
-  if (tools.find((tool) => tool.name === toolCall.name)?.policy === "ask" && !approved) return failed(approvals.unapproved ?? approvalMessages.noChat(toolCall.name));
+  if (tools.find((tool) => tool.name === toolCall.name)?.policy === "ask" && !approved) return failed(approvals.unapproved ?? approvalMessages.notAsked(toolCall.name));
   earlierCalls.set(key, toolCall.id);
   const signal = call.signal ? AbortSignal.any([call.signal, AbortSignal.timeout(deps.settings.toolTimeoutMs)]) : AbortSignal.timeout(deps.settings.toolTimeoutMs);
   try {

@@ -3,7 +3,9 @@ import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import type { CallSignal, LlmMessage } from "@qamesh/ports";
 import type { AnswerEvent } from "../answers/answer-events.js";
-import { agentAnswer, type AgentDeps } from "./agent-answer.js";
+import { agentAnswer, finished } from "./agent-answer.js";
+import { handOffNote, handOffToChat } from "../sessions/approval-hand-off.js";
+import type { ChatDeps } from "../sessions/chat-deps.js";
 import type { CitationRecord } from "../sessions/chat-records.js";
 import { providerName } from "./provider-name.js";
 
@@ -16,10 +18,12 @@ const historyRoles = new Set(["user", "assistant", "system"]);
 
 /**
  * The stateless one-shot path (`POST /ask`, the OpenAI-compatible endpoint): the same agent as a
- * chat, with whatever history the client sends and nobody to ask back.
+ * chat, with whatever history the client sends and nobody to ask back. A call that needs the
+ * user's approval does not run here: the answer is handed to a new chat, where it waits for the
+ * decision, and the one-shot answer ends saying so and naming that chat.
  */
 export async function* answerQuestion(
-  deps: AgentDeps,
+  deps: ChatDeps,
   principal: CallPrincipal,
   input: { projectId: string; question: string; history?: readonly { role: string; content: string }[] },
   call: CallSignal,
@@ -35,10 +39,17 @@ export async function* answerQuestion(
   const profile = await deps.models.describe(input.projectId, call);
   const provider = providerName(profile);
   const outcome = yield* agentAnswer(deps, { projectId: input.projectId, provider, callsTools: profile.callsTools, history, question, canAskUser: false }, call);
-  // Without ask_user nothing pauses; the check keeps the types honest.
-  if (outcome.kind !== "answered") throw new Error("a one-shot answer cannot pause");
-  yield { type: "citations", citations: outcome.citations };
-  yield { type: "done", answer: outcome.answer, citations: outcome.citations, provider, usage: outcome.usage };
+  // Without ask_user no question pauses it; the check keeps the types honest.
+  if (outcome.kind === "paused") throw new Error("a one-shot answer cannot ask the user");
+  let answered = outcome.kind === "answered" ? outcome : finished(outcome.state);
+  if (outcome.kind === "awaiting_approval") {
+    const handedOff = await handOffToChat(deps, principal, { projectId: input.projectId, question, provider }, outcome);
+    const note = handOffNote(outcome.approval.tool, input.projectId, handedOff);
+    yield { type: "token", text: note };
+    answered = { ...answered, answer: answered.answer + note };
+  }
+  yield { type: "citations", citations: answered.citations };
+  yield { type: "done", answer: answered.answer, citations: answered.citations, provider, usage: answered.usage };
 }
 
 function checkedHistory(turns: readonly { role: string; content: string }[]): LlmMessage[] {

@@ -12,8 +12,8 @@ export const approvalMessages = {
   anotherWaits: "not run: it needs the chat owner's approval, and another call of this turn waits for it already; call it again once that one is decided",
   /** The turn asks the user a question; approvals come after the reply. */
   questionWaits: "not run: it needs the chat owner's approval, which waits until the user has answered your question; call it again after that",
-  /** A one-shot answer has nobody to ask: the call is handed to a chat instead (see answer-question.ts). */
-  noChat: (tool: string) => `not run: the project's policy needs the chat owner's approval for each call of ${tool}, and this answer has no chat to ask in`,
+  /** A call made for a model that cannot call tools itself is not one anybody is asked about. */
+  notAsked: (tool: string) => `not run: the project's policy needs the chat owner's approval for each call of ${tool}`,
 };
 
 /** The approval a call needs, pending; the answer runner sets when it expires. */
