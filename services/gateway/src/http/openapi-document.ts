@@ -71,7 +71,7 @@ export const openApiDocument = {
   "x-websockets": {
     [socketPath]: {
       summary:
-        "The chat API over one WebSocket: send a message (or the reply to the agent's question: `answer`), subscribe to an answer from a cursor, unsubscribe, stop. Replies: `sent` ({ref, userMessage, message}; the answer's events follow), `event` ({chatId, messageId, event}: exactly the {seq, type, data} objects SSE carries as id/event/data), `end` ({messageId}: the answer ended or waits for the user), `stopped` ({ref, message}), `error` ({ref?, error}).",
+        "The chat API over one WebSocket: send a message (or the reply to the agent's question: `answer`), subscribe to an answer from a cursor, unsubscribe, stop, decide a tool call the answer waits for. Replies: `sent` ({ref, userMessage, message}; the answer's events follow), `event` ({chatId, messageId, event}: exactly the {seq, type, data} objects SSE carries as id/event/data), `end` ({messageId}: the answer ended or waits for the user), `stopped` ({ref, message}), `decided` ({ref, message}; the answer's events follow from the decision), `error` ({ref?, error}).",
       authentication: `At the upgrade: Authorization: Bearer <access token or API key>, or (browsers) the subprotocols ["${socketProtocol}", "qamesh.bearer.<token>"]; without a valid credential the upgrade is answered 401. The credential is checked again before each command (close code 4401 once it is no longer valid). A client reading too slowly is closed with 4008 and resumes from its last event.`,
       subprotocol: socketProtocol,
       commands: socketCommandSchema(),
