@@ -98,6 +98,11 @@ export const toolPolicyRule = z
   .strict();
 export type ToolPolicyRule = z.output<typeof toolPolicyRule>;
 
+/** A chat's own rule: it can make its owner approve a tool's calls, or keep a tool out, never allow more than the project does. */
+export const chatToolRule = toolPolicyRule.extend({ policy: z.enum(["ask", "deny"], "a chat's rules only tighten the project's: policy must be ask or deny") }).strict();
+export type ChatToolRule = z.output<typeof chatToolRule>;
+export const chatToolRules = z.array(chatToolRule).max(50, "a chat has at most 50 rules");
+
 /** A project's settings for its tools. */
 export const toolSettings = z
   .object({

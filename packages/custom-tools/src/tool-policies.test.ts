@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { effectivePolicy, patternMatches, qualifiedToolName, stricterPolicy } from "./tool-policies.js";
+import { chatToolRules } from "./custom-tool-definition.js";
+import { chatPolicy, effectivePolicy, patternMatches, qualifiedToolName, stricterPolicy } from "./tool-policies.js";
 
 describe("tool policies", () => {
   it("names built-in tools by name and a project's own by kind and name", () => {
@@ -28,5 +29,17 @@ describe("tool policies", () => {
     expect(effectivePolicy("semantic_search", "allow", [{ pattern: "*", policy: "ask" }])).toBe("ask");
     expect(stricterPolicy("allow", "ask")).toBe("ask");
     expect(stricterPolicy("deny", "allow")).toBe("deny");
+  });
+
+  it("lets a chat's own rules tighten the project's policy, never loosen it", () => {
+    const chat = [{ pattern: "http:*", policy: "ask" as const }];
+    expect(chatPolicy("http:order_status", "allow", chat)).toBe("ask");
+    expect(chatPolicy("http:order_status", "deny", chat)).toBe("deny");
+    expect(chatPolicy("semantic_search", "allow", chat)).toBe("allow");
+    expect(chatPolicy("semantic_search", "ask", [])).toBe("ask");
+    expect(chatPolicy("semantic_search", "allow", [{ pattern: "*", policy: "deny" }])).toBe("deny");
+    const refused = chatToolRules.safeParse([{ pattern: "http:*", policy: "allow" }]);
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]).toMatchObject({ path: [0, "policy"], message: expect.stringContaining("only tighten") });
   });
 });

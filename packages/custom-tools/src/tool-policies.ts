@@ -1,4 +1,4 @@
-import type { ToolPolicy, ToolPolicyRule } from "./custom-tool-definition.js";
+import type { ChatToolRule, ToolPolicy, ToolPolicyRule } from "./custom-tool-definition.js";
 
 const strictness: Record<ToolPolicy, number> = { allow: 0, ask: 1, deny: 2 };
 
@@ -26,4 +26,9 @@ export function effectivePolicy(qualifiedName: string, ownPolicy: ToolPolicy, ru
   const matching = rules.filter((rule) => patternMatches(rule.pattern, qualifiedName));
   if (matching.length === 0) return ownPolicy;
   return matching.map((rule) => rule.policy).reduce(stricterPolicy);
+}
+
+/** A tool's policy in one chat: the project's, or stricter where the chat's own rules say so (they never loosen it). */
+export function chatPolicy(qualifiedName: string, projectPolicy: ToolPolicy, chatRules: readonly ChatToolRule[]): ToolPolicy {
+  return stricterPolicy(projectPolicy, effectivePolicy(qualifiedName, "allow", chatRules));
 }

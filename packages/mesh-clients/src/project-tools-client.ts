@@ -14,7 +14,7 @@ export function projectToolsClient(address: string): ProjectTools & { close(): v
       return tools.map((tool) => {
         const parameters: unknown = JSON.parse(tool.parametersJsonSchema || "{}");
         if (typeof parameters !== "object" || parameters === null) throw invalidArgument("parametersJsonSchema", `tool ${tool.name} has no JSON Schema object`);
-        return { name: tool.name, description: tool.description, parametersJsonSchema: parameters as Record<string, unknown>, policy: policyOf(tool.policy) };
+        return { name: tool.name, description: tool.description, parametersJsonSchema: parameters as Record<string, unknown>, policy: policyOf(tool.policy), qualifiedName: tool.qualifiedName || tool.name };
       });
     },
     async invoke(projectId, name, argumentsJson, options) {

@@ -20,6 +20,8 @@ export type ToolPolicy = "allow" | "ask" | "deny";
 /** A tool of a project's catalog: what the model is shown, and the policy its calls are under. */
 export interface AgentTool extends LlmTool {
   policy: ToolPolicy;
+  /** The name policy rules match (kind:name for a project's own tools). */
+  qualifiedName: string;
 }
 
 /** The chat owner's approval of one call, which the tool-runtime checks with the chat service before it runs the call. */

@@ -44,6 +44,7 @@ describe("the assertions the gateway sends the chat service", () => {
     regenerate: async () => ({ ...message, id: "c1-00003", version: 2 }),
     decideApproval: async () => ({ message: { ...message, status: "streaming" }, eventsAfter: 0 }),
     getApproval: async () => ({ id: "a1", decision: "pending" }),
+    setChatToolPolicies: async () => ({ id: "c1", projectId: "p" }),
   });
   let running: Awaited<ReturnType<typeof startTestGateway>>;
 

@@ -197,6 +197,42 @@ describe("tool calls that wait for the chat owner's approval", () => {
     expect(all.map((event) => event.id)).toEqual(all.map((_event, index) => index + 1));
   });
 
+  it("lets a chat tighten the project's policy for itself (ask or deny), never loosen it", async () => {
+    const settingsPath = `/v1/projects/${projectId}/tool-settings`;
+    expect((await harness.api("PUT", settingsPath, { allowedHosts: [], policies: [{ pattern: "http:order_status", policy: "allow" }] })).status).toBe(200);
+    const chatWith = async (policies: unknown[]) => {
+      const chatId = (await harness.api("POST", `/v1/projects/${projectId}/chats`, {})).body.id as string;
+      const set = await harness.api("PUT", `${chatPath(chatId)}/tool-policies`, { policies });
+      expect(set.status).toBe(200);
+      expect(set.body.toolPolicies).toEqual(policies);
+      return chatId;
+    };
+    const ask = async (chatId: string) => readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "What is the status of order A-17?" }));
+    try {
+      ordersSeen.length = 0;
+      // The project allows it: a chat without rules runs it at once.
+      expect((await ask(await chatWith([]))).at(-1)!.data.message.status).toBe("completed");
+      expect(ordersSeen).toEqual(["/orders/A-17"]);
+
+      ordersSeen.length = 0;
+      const asking = await ask(await chatWith([{ pattern: "http:order_*", policy: "ask" }]));
+      expect(asking.at(-1)).toMatchObject({ event: "approval.requested", data: { tool: "order_status" } });
+      model.requests.length = 0;
+      const denying = await ask(await chatWith([{ pattern: "*", policy: "deny" }]));
+      expect(denying.at(-1)!.data.message.status).toBe("completed");
+      expect(denying.find((event) => event.event === "tool.finished")!.data).toMatchObject({ failed: true, summary: expect.stringContaining("this chat's own rules do not allow") });
+      expect(ordersSeen).toEqual([]);
+
+      const chatId = await chatWith([]);
+      const loosen = await harness.api("PUT", `${chatPath(chatId)}/tool-policies`, { policies: [{ pattern: "http:*", policy: "allow" }] });
+      expect(loosen.status).toBe(400);
+      expect(loosen.body.error).toMatchObject({ field: "policies.0.policy", message: expect.stringContaining("only tighten") });
+      expect((await member.api("PUT", `${chatPath(chatId)}/tool-policies`, { policies: [] })).status).toBe(404);
+    } finally {
+      await harness.api("PUT", settingsPath, { allowedHosts: [], policies: [] });
+    }
+  });
+
   it("gives the answer up when nobody decides in time: failed with the reason, the approval expired, the tool never run", async () => {
     ordersSeen.length = 0;
     const { chatId, messageId, approval } = await pausedAnswer();

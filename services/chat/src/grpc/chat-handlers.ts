@@ -80,6 +80,9 @@ export function chatHandlers({ agent, approvals, chats, messages }: ChatHandlerD
       const decided = await approvals.decide(callPrincipal(context.values), request, callOptions(context));
       return { message: messageMessage(decided.answer), eventsAfter: decided.eventsAfter };
     },
+    async setChatToolPolicies(request, context) {
+      return chatMessage(await chats.setToolPolicies(callPrincipal(context.values), request));
+    },
     async getApproval(request, context) {
       return approvalMessage(await approvals.get(callPrincipal(context.values), request));
     },

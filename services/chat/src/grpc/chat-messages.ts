@@ -31,7 +31,15 @@ export const approvalMessage = (approval: ApprovalRecord): MessageInitShape<type
 const citationMessage = (citation: CitationRecord): MessageInitShape<typeof CitationSchema> => ({ index: citation.index, snippet: citation.snippet, reference: citation.reference });
 
 export function chatMessage(chat: ChatRecord): MessageInitShape<typeof ChatSchema> {
-  return { id: chat.id, projectId: chat.projectId, title: chat.title, summary: chat.summary, createTime: timestampFromDate(new Date(chat.createTime)), updateTime: timestampFromDate(new Date(chat.updateTime)) };
+  return {
+    id: chat.id,
+    projectId: chat.projectId,
+    title: chat.title,
+    summary: chat.summary,
+    createTime: timestampFromDate(new Date(chat.createTime)),
+    updateTime: timestampFromDate(new Date(chat.updateTime)),
+    toolPolicies: chat.toolPolicies ?? [],
+  };
 }
 
 export function messageMessage(message: FinishedMessage): MessageInitShape<typeof ChatMessageSchema> {

@@ -364,6 +364,15 @@ export const openApiDocument = {
       patch: { summary: "Rename the chat", requestBody: { required: true, content: json(ref("UpdateChat")) }, responses: { "200": { description: "The chat", content: json(ref("Chat")) }, ...errors(400, 404, 503) } },
       delete: { summary: "Delete the chat, its messages and their events", responses: { "204": { description: "Deleted" }, ...errors(404, 503) } },
     },
+    "/v1/projects/{projectId}/chats/{chatId}/tool-policies": {
+      parameters: [projectId, chatId],
+      put: {
+        summary:
+          "Replace the chat's own tool rules: by qualified name or pattern, ask (each call waits for the owner's approval) or deny. They only tighten the project's policy for this chat; the stricter of the two decides",
+        requestBody: { required: true, content: json(ref("ChatToolPolicies")) },
+        responses: { "200": { description: "The chat", content: json(ref("Chat")) }, ...errors(400, 404, 503) },
+      },
+    },
     "/v1/projects/{projectId}/chats/{chatId}/messages": {
       parameters: [projectId, chatId],
       get: {
@@ -563,7 +572,7 @@ export const openApiDocument = {
       Citation: { type: "object", properties: { index: { type: "integer", description: "the [n] the answer uses" }, ...reference, snippet: { type: "string" } } },
       Chat: {
         type: "object",
-        properties: { id: { type: "string" }, projectId: { type: "string" }, title: { type: "string", description: "from the first message until renamed" }, summary: { type: ["string", "null"], description: "the older turns in the model's words, once the conversation outgrew the prompt" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } },
+        properties: { id: { type: "string" }, projectId: { type: "string" }, title: { type: "string", description: "from the first message until renamed" }, summary: { type: ["string", "null"], description: "the older turns in the model's words, once the conversation outgrew the prompt" }, toolPolicies: { type: "array", items: { type: "object", properties: { pattern: { type: "string" }, policy: { enum: ["ask", "deny"] } } }, description: "the chat's own tool rules, tightening the project's" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } },
       },
       ChatWithMessages: { allOf: [ref("Chat"), { type: "object", properties: { messages: { type: "array", items: ref("ChatMessage") }, earlierMessages: { type: "boolean" } } }] },
       ChatMessage: {

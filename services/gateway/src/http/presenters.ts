@@ -92,7 +92,15 @@ export const hitJson = (hit: SearchHit) => ({ chunkId: hit.chunkId, score: hit.s
 
 export const citationJson = (citation: Citation) => ({ index: citation.index, ...referenceJson(citation.reference), snippet: citation.snippet });
 
-export const chatJson = (chat: Chat) => ({ id: chat.id, projectId: chat.projectId, title: chat.title, summary: chat.summary || null, createdAt: iso(chat.createTime), updatedAt: iso(chat.updateTime) });
+export const chatJson = (chat: Chat) => ({
+  id: chat.id,
+  projectId: chat.projectId,
+  title: chat.title,
+  summary: chat.summary || null,
+  toolPolicies: chat.toolPolicies.map(({ pattern, policy }) => ({ pattern, policy })),
+  createdAt: iso(chat.createTime),
+  updatedAt: iso(chat.updateTime),
+});
 
 /** A tool call an answer waits (or waited) for the chat owner to decide; arguments as JSON objects. */
 export const approvalJson = (approval: Approval) => ({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { sourceTypeNames, sourceTypes } from "@qamesh/connectors";
-import { customToolDefinition, toolSettings } from "@qamesh/custom-tools";
+import { chatToolRules, customToolDefinition, toolSettings } from "@qamesh/custom-tools";
 import { maxSearchResults, textLimits } from "@qamesh/limits";
 
 /**
@@ -114,6 +114,8 @@ const SendMessage = z
   .object({ content: z.string().trim().min(1, "content must not be empty").max(textLimits.message).meta({ description: "a question, or the reply to the question the agent asked" }) })
   .strict();
 
+const ChatToolPolicies = z.object({ policies: chatToolRules }).strict();
+
 const DecideApproval = z
   .object({
     decision: z.enum(["approve", "deny"], { error: "decision must be approve or deny" }),
@@ -162,6 +164,7 @@ export const requestBodies = {
   UpdateChat,
   SendMessage,
   DecideApproval,
+  ChatToolPolicies,
   ChatCompletion,
 };
 

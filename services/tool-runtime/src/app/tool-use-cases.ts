@@ -8,7 +8,7 @@ import { customTool, type CustomToolDeps } from "./custom/custom-tool.js";
 import type { ToolDefinition } from "./tools/tool-definition.js";
 
 /** A tool in a project's catalog, with what the project's policy rules make of it. */
-export type CatalogTool = ToolDefinition & { policy: ToolPolicy };
+export type CatalogTool = ToolDefinition & { policy: ToolPolicy; qualifiedName: string };
 
 /**
  * What callers do with a project's tools: see which there are (built-in, then the project's own,
@@ -22,7 +22,10 @@ export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomT
       authorizeProject(principal, projectId, "project.read");
       const [own, settings] = await Promise.all([custom.listForProject(projectId), custom.settingsOf(projectId)]);
       const tools = [...builtIn, ...own.map((record) => customTool(record, deps))];
-      return tools.map((tool) => ({ ...tool, policy: effectivePolicy(qualifiedToolName({ name: tool.name, kind: tool.custom?.kind }), tool.custom?.policy ?? "allow", settings.policies ?? []) }));
+      return tools.map((tool) => {
+        const qualifiedName = qualifiedToolName({ name: tool.name, kind: tool.custom?.kind });
+        return { ...tool, qualifiedName, policy: effectivePolicy(qualifiedName, tool.custom?.policy ?? "allow", settings.policies ?? []) };
+      });
     },
 
     /** Runs a tool the project's policy allows; each tool authorizes what it does itself (semantic_search: the permission to search). */

@@ -30,6 +30,7 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
           customToolId: tool.custom?.id ?? "",
           kind: tool.custom?.kind ?? "",
           policy: tool.policy,
+          qualifiedName: tool.qualifiedName,
         })),
       };
     },

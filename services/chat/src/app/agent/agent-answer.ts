@@ -1,3 +1,4 @@
+import { chatPolicy, type ChatToolRule } from "@qamesh/custom-tools";
 import { toAppError } from "@qamesh/errors";
 import type { AgentTool, CallApproval, CallSignal, LlmMessage, Passage, ProjectModels, ProjectTools, ToolCall } from "@qamesh/ports";
 import { referenceLabel } from "@qamesh/ports";
@@ -33,7 +34,12 @@ export interface AnswerInput {
   question: string;
   /** Whether the agent may ask the user (a chat can; a one-shot ask has nobody to answer). */
   canAskUser: boolean;
+  /** The chat's own tool rules, tightening the project's policy for this answer (none for a one-shot ask). */
+  chatRules: readonly ChatToolRule[];
 }
+
+/** A tool as one answer may use it: the project's policy, tightened by the chat's rules (which the agent enforces itself). */
+type AnswerTool = AgentTool & { deniedByChat?: boolean };
 
 type Usage = { promptTokens: number; completionTokens: number };
 
@@ -106,8 +112,8 @@ export async function* resumeAfterDecision(
 
 async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentState, call: CallSignal): AsyncGenerator<AnswerEvent, AgentOutcome> {
   const { projectId } = input;
-  const projectTools = await deps.tools.list(projectId, call);
-  const tools: AgentTool[] = input.canAskUser ? [...projectTools, { ...askUserTool, policy: "allow" }] : projectTools;
+  const projectTools = (await deps.tools.list(projectId, call)).map((tool) => underChatRules(tool, input.chatRules));
+  const tools: AnswerTool[] = input.canAskUser ? [...projectTools, { ...askUserTool, policy: "allow", qualifiedName: askUserTool.name }] : projectTools;
   const earlierCalls = new Map(state.earlierCalls);
   while (state.step < deps.settings.maxSteps) {
     state.step++;
@@ -144,11 +150,16 @@ async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentStat
   return finished(state);
 }
 
+function underChatRules(tool: AgentTool, rules: readonly ChatToolRule[]): AnswerTool {
+  const policy = chatPolicy(tool.qualifiedName, tool.policy, rules);
+  return policy === tool.policy ? tool : { ...tool, policy, deniedByChat: policy === "deny" };
+}
+
 /** What the model is shown of a tool (its policy is the agent's business). */
 const modelFacing = ({ name, description, parametersJsonSchema }: AgentTool) => ({ name, description, parametersJsonSchema });
 
 /** A call the policy wants approved, worth asking about: it names a tool, its arguments are valid, and it was not made already. */
-function needsApproval(deps: AgentDeps, tools: readonly AgentTool[], toolCall: ToolCall, earlierCalls: ReadonlyMap<string, string>): boolean {
+function needsApproval(deps: AgentDeps, tools: readonly AnswerTool[], toolCall: ToolCall, earlierCalls: ReadonlyMap<string, string>): boolean {
   const tool = tools.find((candidate) => candidate.name === toolCall.name);
   return tool?.policy === "ask" && callProblem(deps, tools, toolCall) === undefined && !earlierCalls.has(callKey(toolCall));
 }
@@ -198,7 +209,7 @@ type ApprovalContext = { unapproved?: string; approved?: { toolCall: ToolCall; a
 async function* runCalls(
   deps: AgentDeps,
   projectId: string,
-  tools: readonly AgentTool[],
+  tools: readonly AnswerTool[],
   calls: readonly ToolCall[],
   state: AgentState,
   earlierCalls: Map<string, string>,
@@ -257,7 +268,7 @@ interface CallResult {
 }
 
 /** What makes a call impossible to run as made (told to the model), or undefined. */
-function callProblem(deps: AgentDeps, tools: readonly AgentTool[], toolCall: ToolCall): string | undefined {
+function callProblem(deps: AgentDeps, tools: readonly AnswerTool[], toolCall: ToolCall): string | undefined {
   const tool = tools.find((candidate) => candidate.name === toolCall.name);
   if (!tool) return `there is no tool named "${toolCall.name}"; the tools are ${tools.map((candidate) => candidate.name).join(", ")}`;
   if (toolCall.argumentsJson.length > maxArgumentChars) return `the arguments are longer than ${maxArgumentChars} characters`;
@@ -271,7 +282,7 @@ const callKey = (toolCall: ToolCall) => `${toolCall.name}\n${JSON.stringify(JSON
 async function runCall(
   deps: AgentDeps,
   projectId: string,
-  tools: readonly AgentTool[],
+  tools: readonly AnswerTool[],
   toolCall: ToolCall,
   earlierCalls: Map<string, string>,
   call: CallSignal,
@@ -285,6 +296,8 @@ async function runCall(
   const key = callKey(toolCall);
   const earlier = earlierCalls.get(key);
   if (earlier !== undefined) return { resultJson: JSON.stringify({ note: `same call as ${earlier}, whose result you have` }), passages: [] };
+  // The project's deny is tool-runtime's to enforce; the chat's own is the agent's.
+  if (tools.find((tool) => tool.name === toolCall.name)?.deniedByChat) return failed(`this chat's own rules do not allow the tool ${toolCall.name}; do not call it again`);
   const approved = approvals.approved?.toolCall === toolCall ? approvals.approved.approval : undefined;
   if (tools.find((tool) => tool.name === toolCall.name)?.policy === "ask" && !approved) return failed(approvals.unapproved ?? approvalMessages.notAsked(toolCall.name));
   earlierCalls.set(key, toolCall.id);

@@ -38,7 +38,7 @@ export async function* answerQuestion(
 
   const profile = await deps.models.describe(input.projectId, call);
   const provider = providerName(profile);
-  const outcome = yield* agentAnswer(deps, { projectId: input.projectId, provider, callsTools: profile.callsTools, history, question, canAskUser: false }, call);
+  const outcome = yield* agentAnswer(deps, { projectId: input.projectId, provider, callsTools: profile.callsTools, history, question, canAskUser: false, chatRules: [] }, call);
   // Without ask_user no question pauses it; the check keeps the types honest.
   if (outcome.kind === "paused") throw new Error("a one-shot answer cannot ask the user");
   let answered = outcome.kind === "answered" ? outcome : finished(outcome.state);

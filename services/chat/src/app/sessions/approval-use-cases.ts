@@ -70,7 +70,7 @@ export function approvalUseCases(deps: ChatDeps) {
         approvedArgumentsJson,
       };
       const question = await messages.get(chat.projectId, message.replyTo);
-      const answerOptions = await chatAnswerInput(deps, chat.projectId, question?.content ?? "", call);
+      const answerOptions = await chatAnswerInput(deps, chat, question?.content ?? "", call);
       // The decision's event takes the answer's next number: a second decision at the same moment finds it taken.
       let afterSeq = await deps.log.lastSeq(chat.projectId, message.id);
       try {

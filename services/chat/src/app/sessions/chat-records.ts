@@ -1,5 +1,6 @@
 import type { DocumentIndex, LlmMessage, Passage, PassageReference, StoredDocument } from "@qamesh/ports";
 import type { AnswerEvent } from "../answers/answer-events.js";
+import type { ChatToolRule } from "@qamesh/custom-tools";
 
 /** A conversation of one user (its owner) about one project. */
 export interface ChatRecord extends StoredDocument {
@@ -11,6 +12,8 @@ export interface ChatRecord extends StoredDocument {
   summary: string;
   /** How many messages (by position) the summary covers. */
   summarizedThrough: number;
+  /** The chat's own tool rules, which only tighten the project's policy; absent until set. */
+  toolPolicies?: ChatToolRule[];
   createTime: string;
   updateTime: string;
 }

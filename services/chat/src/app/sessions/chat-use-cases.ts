@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { authorizeProject, type CallPrincipal, type Principal } from "@qamesh/authorization";
-import { AppError, invalidArgument, notFound } from "@qamesh/errors";
+import { chatToolRules } from "@qamesh/custom-tools";
+import { AppError, invalidArgument, notFound, parseInput } from "@qamesh/errors";
+import { z } from "zod";
 import { checkText, textLimits } from "@qamesh/limits";
 import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import type { ChatDeps } from "./chat-deps.js";
@@ -32,6 +34,8 @@ export function messagesOf(deps: ChatDeps, chat: ChatRecord): Promise<MessageRec
 
 /** How many messages reading a chat returns; older ones are paged through. */
 const latestMessages = 100;
+
+const chatToolPolicies = z.object({ policies: chatToolRules });
 
 function checkTitle(title: string): string {
   return checkText("title", title.trim(), textLimits.name);
@@ -87,6 +91,15 @@ export function chatUseCases(deps: ChatDeps) {
       const renamed: ChatRecord = { ...chat, title, titleSource: "user", updateTime: new Date().toISOString() };
       await chats.put(renamed);
       return renamed;
+    },
+
+    /** Replaces the chat's own tool rules (ask or deny only: a chat tightens the project's policy, never loosens it). */
+    async setToolPolicies(principal: CallPrincipal, input: { projectId: string; chatId: string; toolPolicies: readonly { pattern: string; policy: string }[] }): Promise<ChatRecord> {
+      const chat = await ownChat(deps, chatUser(principal, input.projectId), input.projectId, input.chatId);
+      const { policies: toolPolicies } = parseInput(chatToolPolicies, { policies: input.toolPolicies.map(({ pattern, policy }) => ({ pattern, policy })) });
+      const updated: ChatRecord = { ...chat, toolPolicies, updateTime: new Date().toISOString() };
+      await chats.put(updated);
+      return updated;
     },
 
     /** Deletes the chat with its messages and their events; an answer being written is stopped first. */

@@ -33,10 +33,10 @@ export async function ownAnswerOf(deps: ChatDeps, user: Principal, input: Messag
   return { chat, message };
 }
 
-/** What the agent needs to answer `question` in a chat; the history is read when the answer starts. */
-export async function chatAnswerInput(deps: ChatDeps, projectId: string, question: string, call: CallSignal): Promise<AnswerInput> {
-  const profile = await deps.models.describe(projectId, call);
-  return { projectId, provider: providerName(profile), callsTools: profile.callsTools, history: [], question, canAskUser: true };
+/** What the agent needs to answer `question` in a chat (its own tool rules included); the history is read when the answer starts. */
+export async function chatAnswerInput(deps: ChatDeps, chat: ChatRecord, question: string, call: CallSignal): Promise<AnswerInput> {
+  const profile = await deps.models.describe(chat.projectId, call);
+  return { projectId: chat.projectId, provider: providerName(profile), callsTools: profile.callsTools, history: [], question, canAskUser: true, chatRules: chat.toolPolicies ?? [] };
 }
 
 /** Positions are part of message ids, so two messages sent at once cannot take the same place. */
@@ -56,7 +56,7 @@ export function messageUseCases(deps: ChatDeps) {
   }
 
   const ownAnswer = (user: Principal, input: MessageInput) => ownAnswerOf(deps, user, input);
-  const answerInput = (projectId: string, question: string, call: CallSignal) => chatAnswerInput(deps, projectId, question, call);
+  const answerInput = (chat: ChatRecord, question: string, call: CallSignal) => chatAnswerInput(deps, chat, question, call);
 
   /** A message at `position` of the chat, with what every message has; `fields` make it a question or an answer. */
   function newMessage(chat: ChatRecord, position: number, fields: Pick<MessageRecord, "role" | "content" | "status" | "replyTo" | "version" | "provider" | "leaseUntil" | "completeTime">): MessageRecord {
@@ -140,7 +140,7 @@ export function messageUseCases(deps: ChatDeps) {
         const reply: MessageRecord = { ...userMessage, replyTo: lastAnswer.id };
         // Everything that can fail on a peer comes before anything is written.
         const question = all.find((message) => message.id === lastAnswer.replyTo)?.content ?? "";
-        const answerOptions = await answerInput(chat.projectId, question, call);
+        const answerOptions = await answerInput(chat, question, call);
         const afterSeq = await deps.log.lastSeq(chat.projectId, lastAnswer.id);
         await insertTogether([reply]);
         await messages.put(resumed);
@@ -149,7 +149,7 @@ export function messageUseCases(deps: ChatDeps) {
         return { userMessage: reply, answer: resumed, eventsAfter: afterSeq };
       }
 
-      const answerOptions = await answerInput(chat.projectId, content, call);
+      const answerOptions = await answerInput(chat, content, call);
       const answer = newAnswer(chat, position + 1, userMessage.id, 1, answerOptions.provider);
       await insertTogether([userMessage, answer]);
       const first = chat.titleSource === "none";
@@ -234,7 +234,7 @@ export function messageUseCases(deps: ChatDeps) {
       if (!question || question.id !== lastQuestion?.id) throw failedPrecondition("only the chat's latest answer can be regenerated");
       const version = Math.max(...all.filter((other) => other.replyTo === question.id && other.role === "assistant").map((other) => other.version)) + 1;
       const position = all.at(-1)!.position + 1;
-      const answerOptions = await answerInput(chat.projectId, question.content, call);
+      const answerOptions = await answerInput(chat, question.content, call);
       const answer = newAnswer(chat, position, question.id, version, answerOptions.provider);
       await insertTogether([answer]);
       const current: ChatRecord = { ...chat, updateTime: new Date().toISOString() };

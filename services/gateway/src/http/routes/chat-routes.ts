@@ -58,6 +58,12 @@ export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router 
     response.json(chatJson(await peers.chat.updateChat({ ...ids, title: body.title })));
   });
 
+  router.put(`${chatPath}/tool-policies`, async (request, response) => {
+    const ids = chatIds(request);
+    const body = parseInput(requestBodies.ChatToolPolicies, request.body);
+    response.json(chatJson(await peers.chat.setChatToolPolicies({ ...ids, toolPolicies: body.policies })));
+  });
+
   router.delete(chatPath, async (request, response) => {
     await peers.chat.deleteChat(chatIds(request));
     response.status(204).end();
