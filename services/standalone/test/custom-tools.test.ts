@@ -1,8 +1,8 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gatewayClient, startConnectionCounter, startFakeModelServer, type ConnectionCounter, type FakeModelServer, type GatewayClient, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
-import { projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
+import { startConnectionCounter, startFakeModelServer, type ConnectionCounter, type FakeModelServer, type GatewayClient, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { projectMember, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
 const ordersToken = "Bearer orders-secret-7f3a9c";
 const password = "a-long-user-password-42";
@@ -80,10 +80,7 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
     model = await startFakeModelServer({ answer: script, embedding: () => [] });
     harness = await startHarness({ LLM_PROVIDER: "openai", LLM_BASE_URL: `${model.url}/v1`, LLM_MODEL: "gpt-tools", OUTBOUND_ALLOWED_NETWORKS: "127.0.0.2/32" }, { logLines });
     ({ projectId } = await projectWithFiles(harness, harness.root, "Tools", { "README.md": "# Shop\n" }));
-    expect((await harness.api("POST", "/v1/users", { username: "mia", password })).status).toBe(201);
-    const miaId = (await harness.api("GET", "/v1/users")).body.users.find((user: { username: string }) => user.username === "mia").id;
-    expect((await harness.api("PUT", `/v1/projects/${projectId}/members/${miaId}`, { role: "member" })).status).toBe(200);
-    member = gatewayClient(() => harness.gatewayUrl, { username: "mia", password });
+    member = await projectMember(harness, projectId, "mia", password);
   });
 
   afterAll(async () => {

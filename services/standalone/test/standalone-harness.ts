@@ -67,6 +67,14 @@ export async function startHarness(settings: Record<string, string> = {}, option
   return harness;
 }
 
+/** A new user, made a member of the project by `admin`, and a client signed in as them. */
+export async function projectMember(admin: Harness, projectId: string, username: string, password: string): Promise<GatewayClient> {
+  if ((await admin.api("POST", "/v1/users", { username, password })).status !== 201) throw new Error(`could not create the user ${username}`);
+  const userId = (await admin.api("GET", "/v1/users")).body.users.find((user: { username: string }) => user.username === username).id;
+  if ((await admin.api("PUT", `/v1/projects/${projectId}/members/${userId}`, { role: "member" })).status !== 200) throw new Error(`could not add ${username} to the project`);
+  return gatewayClient(() => admin.gatewayUrl, { username, password });
+}
+
 /**
  * A project named `name`, made by `client` (its admin), whose one source is a folder `root/docs`
  * holding `files` (path: content), indexed before this returns.

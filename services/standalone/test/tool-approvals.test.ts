@@ -2,8 +2,8 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, gatewayClient, readEventStream, SocketClient, startFakeModelServer, type FakeModelServer, type GatewayClient, type ReceivedEvent, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
-import { projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
+import { eventually, readEventStream, SocketClient, startFakeModelServer, type FakeModelServer, type GatewayClient, type ReceivedEvent, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { projectMember, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
 const password = "a-long-user-password-42";
 /** How long a call waits for a decision here (a day by default): enough to decide on a busy machine, short enough to watch one expire. */
@@ -72,10 +72,7 @@ describe("tool calls that wait for the chat owner's approval", () => {
     });
     // New tools are under `ask` until an admin says otherwise.
     expect(created.body.policy).toBe("ask");
-    expect((await harness.api("POST", "/v1/users", { username: "mia", password })).status).toBe(201);
-    const miaId = (await harness.api("GET", "/v1/users")).body.users.find((user: { username: string }) => user.username === "mia").id;
-    expect((await harness.api("PUT", `/v1/projects/${projectId}/members/${miaId}`, { role: "member" })).status).toBe(200);
-    member = gatewayClient(() => harness.gatewayUrl, { username: "mia", password });
+    member = await projectMember(harness, projectId, "mia", password);
   });
 
   afterAll(async () => {
