@@ -85,7 +85,7 @@ describe("tool calls that wait for the chat owner's approval", () => {
   it("pauses the answer on the call: the event names the tool, its arguments and why, and the tool has not run", async () => {
     ordersSeen.length = 0;
     const { chatId, messageId, approval, events } = await pausedAnswer();
-    expect(approval).toMatchObject({ callId: expect.any(String), tool: "order_status", arguments: { orderId: "A-17" }, decision: "pending", reason: expect.stringContaining("approve each call") });
+    expect(approval).toMatchObject({ callId: expect.any(String), tool: "order_status", arguments: { orderId: "A-17" }, decision: "pending", reason: "the project's policy asks the chat owner to approve each call of order_status" });
     expect(Date.parse(String(approval.expiresAt))).toBeGreaterThan(Date.now());
     expect(events.map((event) => event.event)).not.toContain("tool.started");
     expect(await message(chatId, messageId)).toMatchObject({ status: "awaiting_approval", content: "Let me look that up. ", approvals: [{ id: approval.id, decision: "pending" }] });
@@ -213,7 +213,7 @@ describe("tool calls that wait for the chat owner's approval", () => {
 
       ordersSeen.length = 0;
       const asking = await ask(await chatWith([{ pattern: "http:order_*", policy: "ask" }]));
-      expect(asking.at(-1)).toMatchObject({ event: "approval.requested", data: { tool: "order_status" } });
+      expect(asking.at(-1)).toMatchObject({ event: "approval.requested", data: { tool: "order_status", reason: expect.stringContaining("this chat's own rules ask") } });
       model.requests.length = 0;
       const denying = await ask(await chatWith([{ pattern: "*", policy: "deny" }]));
       expect(denying.at(-1)!.data.message.status).toBe("completed");

@@ -39,7 +39,7 @@ export interface AnswerInput {
 }
 
 /** A tool as one answer may use it: the project's policy, tightened by the chat's rules (which the agent enforces itself). */
-type AnswerTool = AgentTool & { deniedByChat?: boolean };
+type AnswerTool = AgentTool & { tightenedByChat?: boolean };
 
 type Usage = { promptTokens: number; completionTokens: number };
 
@@ -142,7 +142,8 @@ async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentStat
     }
     if (waiting) {
       state.earlierCalls = [...earlierCalls];
-      const approval = pendingApproval(waiting, tools.find((tool) => tool.name === waiting.name)!);
+      const tool = tools.find((candidate) => candidate.name === waiting.name)!;
+      const approval = pendingApproval(waiting, tool, tool.tightenedByChat ? "chat" : "project");
       yield { type: "approval.requested", approval };
       return { kind: "awaiting_approval", approval, state };
     }
@@ -152,7 +153,7 @@ async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentStat
 
 function underChatRules(tool: AgentTool, rules: readonly ChatToolRule[]): AnswerTool {
   const policy = chatPolicy(tool.qualifiedName, tool.policy, rules);
-  return policy === tool.policy ? tool : { ...tool, policy, deniedByChat: policy === "deny" };
+  return policy === tool.policy ? tool : { ...tool, policy, tightenedByChat: true };
 }
 
 /** What the model is shown of a tool (its policy is the agent's business). */
@@ -296,10 +297,11 @@ async function runCall(
   const key = callKey(toolCall);
   const earlier = earlierCalls.get(key);
   if (earlier !== undefined) return { resultJson: JSON.stringify({ note: `same call as ${earlier}, whose result you have` }), passages: [] };
+  const tool = tools.find((candidate) => candidate.name === toolCall.name)!;
   // The project's deny is tool-runtime's to enforce; the chat's own is the agent's.
-  if (tools.find((tool) => tool.name === toolCall.name)?.deniedByChat) return failed(`this chat's own rules do not allow the tool ${toolCall.name}; do not call it again`);
+  if (tool.policy === "deny" && tool.tightenedByChat) return failed(`this chat's own rules do not allow the tool ${toolCall.name}; do not call it again`);
   const approved = approvals.approved?.toolCall === toolCall ? approvals.approved.approval : undefined;
-  if (tools.find((tool) => tool.name === toolCall.name)?.policy === "ask" && !approved) return failed(approvals.unapproved ?? approvalMessages.notAsked(toolCall.name));
+  if (tool.policy === "ask" && !approved) return failed(approvals.unapproved ?? approvalMessages.notAsked(toolCall.name));
   earlierCalls.set(key, toolCall.id);
   const signal = call.signal ? AbortSignal.any([call.signal, AbortSignal.timeout(deps.settings.toolTimeoutMs)]) : AbortSignal.timeout(deps.settings.toolTimeoutMs);
   try {

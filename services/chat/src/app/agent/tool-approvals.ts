@@ -16,14 +16,15 @@ export const approvalMessages = {
   notAsked: (tool: string) => `not run: the project's policy needs the chat owner's approval for each call of ${tool}`,
 };
 
-/** The approval a call needs, pending; the answer runner sets when it expires. */
-export function pendingApproval(toolCall: ToolCall, tool: AgentTool): ApprovalRecord {
+/** The approval a call needs, pending, saying whose rule asks for it; the answer runner sets when it expires. */
+export function pendingApproval(toolCall: ToolCall, tool: AgentTool, askedBy: "project" | "chat"): ApprovalRecord {
+  const whose = askedBy === "chat" ? "this chat's own rules ask" : "the project's policy asks";
   return {
     id: randomUUID(),
     callId: toolCall.id,
     tool: tool.name,
     argumentsJson: toolCall.argumentsJson,
-    reason: `the project's policy asks the chat owner to approve each call of ${tool.name}`,
+    reason: `${whose} the chat owner to approve each call of ${tool.name}`,
     expiresAt: "",
     decision: "pending",
     decidedBy: "",

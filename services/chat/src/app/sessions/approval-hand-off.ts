@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { CallPrincipal } from "@qamesh/authorization";
 import type { ApprovalRecord, AgentState, ChatRecord, MessageRecord } from "./chat-records.js";
 import { collections } from "./chat-records.js";
 import type { ChatDeps } from "./chat-deps.js";
 import { chatUser } from "./chat-use-cases.js";
 import { heuristicTitle } from "./chat-titles.js";
-import { messageId } from "./message-use-cases.js";
+import { newChatRecord, newMessageRecord } from "./new-records.js";
 
 /** Where a one-shot answer's waiting call went: the chat, its answer and the approval. */
 export interface HandedOff {
@@ -33,17 +32,12 @@ export async function handOffToChat(
   } catch {
     return undefined;
   }
-  const now = new Date().toISOString();
   const title = heuristicTitle(input.question);
-  const chat: ChatRecord = { id: randomUUID(), projectId: input.projectId, ownerId: user.userId, title, titleSource: "heuristic", summary: "", summarizedThrough: 0, createTime: now, updateTime: now };
-  const common = { projectId: chat.projectId, chatId: chat.id, ownerId: user.userId, citations: [], usage: { promptTokens: 0, completionTokens: 0 }, transcript: [], question: null, error: null, createTime: now };
-  const question: MessageRecord = { ...common, id: messageId(chat.id, 1), role: "user", position: 1, content: input.question, status: "completed", replyTo: "", version: 0, provider: "", agentState: null, leaseUntil: 0, completeTime: now };
+  const chat = newChatRecord(input.projectId, user.userId, title, "heuristic");
+  const question = newMessageRecord(chat, 1, { role: "user", content: input.question, status: "completed", replyTo: "", version: 0, provider: "", leaseUntil: 0, completeTime: chat.createTime });
   const approval: ApprovalRecord = { ...paused.approval, expiresAt: new Date(Date.now() + deps.answers.questionTtlMs).toISOString() };
-  const answer: MessageRecord = {
-    ...common,
-    id: messageId(chat.id, 2),
+  const answer = newMessageRecord(chat, 2, {
     role: "assistant",
-    position: 2,
     content: paused.state.answer,
     status: "awaiting_approval",
     replyTo: question.id,
@@ -53,7 +47,7 @@ export async function handOffToChat(
     agentState: paused.state,
     leaseUntil: 0,
     completeTime: null,
-  };
+  });
   await deps.store.transaction(async (store) => {
     await store.collection<ChatRecord>(collections.chats).insert(chat);
     await store.collection<MessageRecord>(collections.messages).insert(question);

@@ -59,7 +59,13 @@ export function approvalUseCases(deps: ChatDeps) {
       if (input.decision === "deny" && input.argumentsJson) throw invalidArgument("arguments", "arguments are only taken with an approval");
       const { user, chat, message, approval } = await ownApproval(principal, input);
       if (approval.decision !== "pending" || message.status !== "awaiting_approval" || !message.agentState) {
-        throw failedPrecondition(approval.decision === "pending" ? `answer ${message.id} no longer waits for approval ${approval.id} (it is ${message.status})` : `approval ${approval.id} was ${approval.decision} already`);
+        throw failedPrecondition(
+          approval.decision === "expired"
+            ? `approval ${approval.id} expired before anyone decided it, so the call did not run; ask again`
+            : approval.decision === "pending"
+              ? `answer ${message.id} no longer waits for approval ${approval.id} (it is ${message.status})`
+              : `approval ${approval.id} was ${approval.decision} already`,
+        );
       }
       const approvedArgumentsJson = input.decision === "deny" ? "" : input.argumentsJson ? await editedArguments(chat.projectId, approval, input.argumentsJson, call) : approval.argumentsJson;
       const decided: ApprovalRecord = {

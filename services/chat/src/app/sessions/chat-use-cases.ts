@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { authorizeProject, type CallPrincipal, type Principal } from "@qamesh/authorization";
 import { chatToolRules } from "@qamesh/custom-tools";
 import { AppError, invalidArgument, notFound, parseInput } from "@qamesh/errors";
@@ -7,6 +6,7 @@ import { checkText, textLimits } from "@qamesh/limits";
 import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import type { ChatDeps } from "./chat-deps.js";
 import { collections, type ChatRecord, type MessageRecord } from "./chat-records.js";
+import { newChatRecord } from "./new-records.js";
 
 /**
  * The user a chat call is for. Chats are private: only their owner reads or writes them, so
@@ -47,18 +47,7 @@ export function chatUseCases(deps: ChatDeps) {
     async create(principal: CallPrincipal, input: { projectId: string; title: string }): Promise<ChatRecord> {
       const user = chatUser(principal, input.projectId);
       const title = checkTitle(input.title);
-      const now = new Date().toISOString();
-      const chat: ChatRecord = {
-        id: randomUUID(),
-        projectId: input.projectId,
-        ownerId: user.userId,
-        title,
-        titleSource: title ? "user" : "none",
-        summary: "",
-        summarizedThrough: 0,
-        createTime: now,
-        updateTime: now,
-      };
+      const chat = newChatRecord(input.projectId, user.userId, title, title ? "user" : "none");
       await chats.insert(chat);
       return chat;
     },

@@ -14,6 +14,7 @@ import type { ChatDeps } from "./chat-deps.js";
 import { promptHistory } from "./chat-memory.js";
 import { collections, type ChatRecord, type MessageRecord, type StopRequestRecord } from "./chat-records.js";
 import { heuristicTitle, modelTitle } from "./chat-titles.js";
+import { newMessageRecord } from "./new-records.js";
 import { chatUser, messagesOf, ownChat } from "./chat-use-cases.js";
 import { providerName } from "../agent/provider-name.js";
 
@@ -39,8 +40,6 @@ export async function chatAnswerInput(deps: ChatDeps, chat: ChatRecord, question
   return { projectId: chat.projectId, provider: providerName(profile), callsTools: profile.callsTools, history: [], question, canAskUser: true, chatRules: chat.toolPolicies ?? [] };
 }
 
-/** Positions are part of message ids, so two messages sent at once cannot take the same place. */
-export const messageId = (chatId: string, position: number) => `${chatId}-${String(position).padStart(5, "0")}`;
 
 export function messageUseCases(deps: ChatDeps) {
   const chats = deps.store.collection<ChatRecord>(collections.chats);
@@ -58,28 +57,9 @@ export function messageUseCases(deps: ChatDeps) {
   const ownAnswer = (user: Principal, input: MessageInput) => ownAnswerOf(deps, user, input);
   const answerInput = (chat: ChatRecord, question: string, call: CallSignal) => chatAnswerInput(deps, chat, question, call);
 
-  /** A message at `position` of the chat, with what every message has; `fields` make it a question or an answer. */
-  function newMessage(chat: ChatRecord, position: number, fields: Pick<MessageRecord, "role" | "content" | "status" | "replyTo" | "version" | "provider" | "leaseUntil" | "completeTime">): MessageRecord {
-    return {
-      id: messageId(chat.id, position),
-      projectId: chat.projectId,
-      chatId: chat.id,
-      ownerId: chat.ownerId,
-      position,
-      citations: [],
-      usage: { promptTokens: 0, completionTokens: 0 },
-      transcript: [],
-      question: null,
-      agentState: null,
-      error: null,
-      createTime: new Date().toISOString(),
-      ...fields,
-    };
-  }
-
   /** An answer being written from now on, under this replica's lease. */
   const newAnswer = (chat: ChatRecord, position: number, replyTo: string, version: number, provider: string) =>
-    newMessage(chat, position, { role: "assistant", content: "", status: "streaming", replyTo, version, provider, leaseUntil: Date.now() + deps.answers.leaseMs, completeTime: null });
+    newMessageRecord(chat, position, { role: "assistant", content: "", status: "streaming", replyTo, version, provider, leaseUntil: Date.now() + deps.answers.leaseMs, completeTime: null });
 
   /**
    * Starts writing a fresh answer: its first event names it, so a client knows what to follow;
@@ -131,7 +111,7 @@ export function messageUseCases(deps: ChatDeps) {
       if (lastAnswer?.status === "awaiting_approval") throw failedPrecondition(awaitingApproval);
       const position = (last?.position ?? 0) + 1;
       const now = new Date().toISOString();
-      const userMessage = newMessage(chat, position, { role: "user", content, status: "completed", replyTo: "", version: 0, provider: "", leaseUntil: 0, completeTime: now });
+      const userMessage = newMessageRecord(chat, position, { role: "user", content, status: "completed", replyTo: "", version: 0, provider: "", leaseUntil: 0, completeTime: now });
 
       if (lastAnswer?.status === "awaiting_user" && lastAnswer.agentState) {
         // The reply to the agent's question: the same answer goes on from where it paused.
