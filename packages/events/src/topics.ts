@@ -1,4 +1,5 @@
 import type { DescMessage } from "@bufbuild/protobuf";
+import { AuditEntrySchema } from "@qamesh/proto/qamesh/events/v1/audit_events_pb.js";
 import {
   DocumentIndexedSchema,
   IngestionBatchSchema,
@@ -16,6 +17,7 @@ export const topics = {
   ingestionCompleted: { name: "ingestion.completed", schema: IngestionCompletedSchema },
   documentIndexed: { name: "document.indexed", schema: DocumentIndexedSchema },
   sourcesRemoved: { name: "sources.removed", schema: SourcesRemovedSchema },
+  auditEntries: { name: "audit.entries", schema: AuditEntrySchema },
 } as const satisfies Record<string, { name: string; schema: DescMessage }>;
 
 export type Topic = (typeof topics)[keyof typeof topics];

@@ -1,12 +1,14 @@
-import type { GrpcServer } from "@qamesh/grpc";
+import { currentContextValues, requestIdKey, type GrpcServer } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
 import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
+import { OutboxRelay } from "@qamesh/outbox";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { MeshService } from "@qamesh/service-runtime";
 import { failAbandonedAnswers } from "./app/answers/abandoned-answers.js";
 import { expireUnansweredQuestions } from "./app/answers/unanswered-questions.js";
 import type { AgentDeps } from "./app/agent/agent-answer.js";
 import { AnswerLog } from "./app/answers/answer-log.js";
+import { CallAudit } from "./app/audit/call-audit.js";
 import type { AnswerSettings } from "./app/sessions/chat-deps.js";
 import type { MemorySettings } from "./app/sessions/chat-memory.js";
 import { approvalUseCases } from "./app/sessions/approval-use-cases.js";
@@ -21,9 +23,9 @@ export { chatConfigSchema } from "./config.js";
 export { chatRecipe } from "./recipe.js";
 export { chatIndexes } from "./app/sessions/chat-records.js";
 
-export interface ChatServiceDeps extends AgentDeps {
+export interface ChatServiceDeps extends Omit<AgentDeps, "audit"> {
   store: DocumentStore;
-  /** Where project deletions are announced. */
+  /** Where project deletions are announced, and where the audit entries of tool calls go. */
   bus: EventBus;
   logger: Logger;
   answers: AnswerSettings;
@@ -38,7 +40,9 @@ export interface ChatServiceDeps extends AgentDeps {
  * failed (their clients learn why) before the store closes.
  */
 export function createChat(given: ChatServiceDeps): MeshService {
-  const deps = { ...given, log: new AnswerLog(given.store), live: new LiveAnswers() };
+  const relay = new OutboxRelay({ store: given.store, bus: given.bus, logger: given.logger });
+  const audit = new CallAudit({ store: given.store, logger: given.logger, onWritten: () => relay.kick(), currentRequestId: () => currentContextValues().get(requestIdKey) });
+  const deps = { ...given, audit, log: new AnswerLog(given.store), live: new LiveAnswers() };
   let sweeper: NodeJS.Timeout | undefined;
   let stopWatch: NodeJS.Timeout | undefined;
   let deletions: Subscription | undefined;
@@ -52,6 +56,7 @@ export function createChat(given: ChatServiceDeps): MeshService {
     },
     async start() {
       deletions = await subscribeToProjectDeletions(deps.bus, deps);
+      relay.start();
       await sweep();
       sweeper = setInterval(() => void sweep(), deps.answers.leaseMs);
       stopWatch = setInterval(() => void applyStopRequests(deps).catch((error: unknown) => deps.logger.warn({ err: error }, "could not look for stop requests")), stopPollMs);
@@ -63,6 +68,9 @@ export function createChat(given: ChatServiceDeps): MeshService {
       const running = deps.live.all();
       for (const live of running) live.stop("shutdown");
       await Promise.all(running.map((live) => live.finished));
+      // After the answers: what they recorded while ending goes out now, or stays in the outbox for the next start.
+      relay.kick();
+      await relay.stop();
     },
   };
 }

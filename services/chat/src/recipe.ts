@@ -1,4 +1,5 @@
 import { outlivingTheCall } from "@qamesh/grpc";
+import { outboxIndexes } from "@qamesh/outbox";
 import { projectModelsClient, projectToolsClient } from "@qamesh/mesh-clients";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
 import { chatIndexes } from "./app/sessions/chat-records.js";
@@ -11,7 +12,7 @@ export const chatRecipe: ServiceRecipe<typeof chatConfigSchema> = {
   name: "chat",
   configSchema: chatConfigSchema,
   async compose({ config, logger, lifecycle, adapters }) {
-    const store = await adapters.documentStore(config, config.CHAT_DB_FILE, chatIndexes, logger, lifecycle);
+    const store = await adapters.documentStore(config, config.CHAT_DB_FILE, [...chatIndexes, ...outboxIndexes], logger, lifecycle);
     const bus = await adapters.eventBus(config, "chat", logger, lifecycle);
     const models = projectModelsClient(config.LLM_PROFILES_ADDRESS);
     lifecycle.onStop("llm-profiles client", () => models.close());

@@ -152,6 +152,7 @@ export class DistributedMesh {
       gateway: {
         GATEWAY_PORT: String(this.ports.gateway),
         ...addresses,
+        ...kafka,
         ...mongodb("gateway"),
         ...(this.options.rootPassword ? { QAMESH_ROOT_PASSWORD: this.options.rootPassword } : { ROOT_PASSWORD_FILE: join(this.options.dataDirectory, "root-password") }),
       },

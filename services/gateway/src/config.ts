@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { meshTrustConfigShape, signingKeysSetting } from "@qamesh/mesh-auth";
 import { grpcAddress, logLevel, port } from "@qamesh/config";
-import { documentStoreConfigShape } from "@qamesh/runtime-adapters";
+import { documentStoreConfigShape, eventBusConfigShape } from "@qamesh/runtime-adapters";
 
 export const gatewayConfigSchema = z
   .object({
@@ -14,6 +14,8 @@ export const gatewayConfigSchema = z
   /** SQLite file of users, refresh tokens and API keys when MONGODB_URI is not set. */
   GATEWAY_DB_FILE: z.string().min(1).default("./data/gateway.sqlite"),
   ...documentStoreConfigShape("gateway"),
+  /** The bus the other services report audit entries on (tool calls, approval decisions). */
+  ...eventBusConfigShape,
   /**
    * The gateway's ES256 key pair, `{"privateKey": <JWK>, "publicKey": <JWK>}` (a Kubernetes
    * Secret): it signs access tokens and the assertions that tell the services who a request is

@@ -2,11 +2,13 @@ import type { Server } from "node:http";
 import { once } from "node:events";
 import { createGrpcClient } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
+import type { EventBus, Subscription } from "@qamesh/ports";
 import type { MeshService } from "@qamesh/service-runtime";
 import { Health } from "@qamesh/proto/grpc/health/v1/health_pb.js";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
+import { subscribeToReportedEntries } from "./audit/reported-entries.js";
 import { attachAnswerSockets } from "./websocket/answer-socket-server.js";
 import { createGatewayApp } from "./http/gateway-app.js";
 import { bootstrapRoot, type GatewayIdentity } from "./identity.js";
@@ -40,6 +42,8 @@ export function createGateway(deps: {
   identity: GatewayIdentity;
   /** Creates root on a store without users. */
   root: { password?: string | undefined; generatedPasswordFile?: string | undefined };
+  /** Where the other services report audit entries (tool calls, approval decisions). */
+  bus: EventBus;
 }) {
   const { addresses } = deps;
   const peers: Peers = {
@@ -57,6 +61,7 @@ export function createGateway(deps: {
   let server: Server | undefined;
   let sockets: { close(): void } | undefined;
   let boundPort = deps.http.port;
+  let reported: Subscription | undefined;
 
   return {
     app,
@@ -68,6 +73,7 @@ export function createGateway(deps: {
     register() {},
     async start(): Promise<void> {
       await bootstrapRoot(deps.identity, { ...deps.root, logger: deps.logger });
+      reported = await subscribeToReportedEntries(deps.bus, deps.identity.audit);
       server = app.listen(deps.http.port, deps.http.host);
       sockets = attachAnswerSockets(server, { peers, identity: deps.identity, rateLimits: deps.rateLimits, logger: deps.logger });
       await once(server, "listening");
@@ -82,6 +88,7 @@ export function createGateway(deps: {
         server.closeIdleConnections();
         await closed;
       }
+      await reported?.stop();
       for (const client of [peers.ingestion, peers.chat, peers.toolRuntime, ...Object.values(peers.health)]) client.close();
     },
   } satisfies MeshService & { url: string; app: unknown };

@@ -8,12 +8,13 @@ import { auditIndexes } from "./audit/audit-log.js";
 import { gatewayIdentity } from "./identity.js";
 import { createGateway } from "./index.js";
 
-/** The gateway from its environment: its HTTP address, its identity store and keys, and the services behind it. */
+/** The gateway from its environment: its HTTP address, its identity store and keys, the bus its audit entries come by, and the services behind it. */
 export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType<typeof createGateway>> = {
   name: "gateway",
   configSchema: gatewayConfigSchema,
   async compose({ config, logger, lifecycle, adapters }) {
     const store = await adapters.documentStore(config, config.GATEWAY_DB_FILE, [...identityIndexes, ...auditIndexes], logger, lifecycle);
+    const bus = await adapters.eventBus(config, "gateway", logger, lifecycle);
     const limiter = await openRateLimiter(config);
     lifecycle.onStop("rate limiter", () => limiter.close());
     const rateLimits = new GatewayRateLimits(limiter, {
@@ -53,6 +54,7 @@ export const gatewayRecipe: ServiceRecipe<typeof gatewayConfigSchema, ReturnType
           : undefined,
       ),
       root: { password: config.QAMESH_ROOT_PASSWORD, generatedPasswordFile: config.ROOT_PASSWORD_FILE },
+      bus,
     });
     return { service };
   },

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { EmbeddedEventBus } from "@qamesh/bus-embedded";
 import { createLogger } from "@qamesh/logger";
 import { openRateLimiter } from "@qamesh/runtime-adapters";
 import { generateSigningKeys } from "@qamesh/signed-tokens";
@@ -18,6 +19,7 @@ export async function startTestGateway(peers: Partial<Parameters<typeof createGa
   const logger = createLogger({ service: "test", level: "silent" });
   const directory = await temporaryDirectory("gateway");
   const store = SqliteDocumentStore.open(join(directory.path, "gateway.sqlite"));
+  const bus = new EmbeddedEventBus({ file: join(directory.path, "bus.sqlite"), logger });
   const gateway = createGateway({
     logger,
     http: { host: "127.0.0.1", port: 0 },
@@ -32,12 +34,16 @@ export async function startTestGateway(peers: Partial<Parameters<typeof createGa
       webhooksPerMinute: 100,
     }),
     root: { password: testRootPassword },
+    bus,
   });
   await gateway.start();
   return {
     gateway,
+    /** The bus the gateway takes reported audit entries from. */
+    bus,
     async stop() {
       await gateway.stop();
+      await bus.close();
       await store.close();
       await directory.remove();
     },

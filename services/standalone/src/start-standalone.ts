@@ -33,6 +33,21 @@ export interface RunningStandalone {
  */
 export async function startStandalone(env: Record<string, string | undefined>, logger: Logger): Promise<RunningStandalone> {
   const own = parseConfig(standaloneConfigSchema, env);
+  // Chat's port is chosen before the services start (tool-runtime must know it) and bound only
+  // when chat starts: another process may take it meanwhile. Then the mesh starts again on another.
+  for (let attempt = 1; ; attempt++) {
+    const chatPort = own.CHAT_GRPC_PORT || (await freePort());
+    try {
+      return await startMesh(env, own, chatPort, logger);
+    } catch (error) {
+      const taken = /EADDRINUSE/.test(String(error)) && String(error).includes(`:${chatPort}`);
+      if (own.CHAT_GRPC_PORT || !taken || attempt === 3) throw error;
+      logger.warn({ port: chatPort }, "the port chosen for chat was taken before it started; starting again on another");
+    }
+  }
+}
+
+async function startMesh(env: Record<string, string | undefined>, own: z.output<typeof standaloneConfigSchema>, chatPort: number, logger: Logger): Promise<RunningStandalone> {
   const dataDir = resolve(own.DATA_DIR);
   const shared = {
     ...env,
@@ -45,7 +60,6 @@ export async function startStandalone(env: Record<string, string | undefined>, l
     MESH_KEYS_FILE: join(dataDir, "mesh-keys.json"),
   };
   // tool-runtime asks chat about approvals and starts first: chat's port is settled before either starts.
-  const chatPort = own.CHAT_GRPC_PORT || (await freePort());
   const addresses: Record<string, string> = { CHAT_ADDRESS: `${loopback}:${chatPort}` };
   const environments: [ServiceRecipe<z.ZodType<MeshTrustConfig>, MeshService>, () => Record<string, string | undefined>][] = [
     [llmProfilesRecipe, () => ({ ...shared, LLM_PROFILES_GRPC_HOST: loopback, LLM_PROFILES_GRPC_PORT: String(own.LLM_PROFILES_GRPC_PORT) })],

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingHttpHeaders, type Server
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConnectionCounter, startFakeModelServer, type ConnectionCounter, type FakeModelServer, type GatewayClient, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
-import { projectMember, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
+import { auditedToolCalls, projectMember, projectWithFiles, sha256, startHarness, type Harness } from "./standalone-harness.js";
 
 const ordersToken = "Bearer orders-secret-7f3a9c";
 const password = "a-long-user-password-42";
@@ -113,6 +113,16 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
     expect(JSON.parse(toolMessage)).toEqual({ status: 200, body: { id: "A-17", status: "shipped" } });
     expect(String(done.answer)).toContain("shipped");
     expect(logLines.join("\n")).not.toContain("orders-secret");
+    // The project's audit log has the call: who, which tool, the arguments' hash (not their values), the decision, how long, how it went.
+    const [entry] = await auditedToolCalls(harness, projectId, (call) => call.decision === "allowed" && call.tool === "http:order_status");
+    expect(entry).toMatchObject({
+      actor: { username: "root" },
+      action: "tool.called",
+      target: "http:order_status",
+      requestId: expect.any(String),
+      toolCall: { chatId: "", argumentsSha256: sha256('{"orderId":"A-17"}'), decidedBy: "", durationMs: expect.any(Number), outcome: "succeeded", error: "" },
+    });
+    expect(JSON.stringify(entry)).not.toContain("A-17");
   });
 
   it("refuses arguments its JSON Schema refuses, without calling the API", async () => {
@@ -166,6 +176,8 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
     seen.length = 0;
     expect((await askWithToolCall({ name: "order_status", arguments: JSON.stringify({ orderId: "A-17" }) })).toolMessage).toContain("does not allow");
     expect(seen).toHaveLength(0);
+    const [entry] = await auditedToolCalls(harness, projectId, (call) => call.decision === "denied");
+    expect(entry).toMatchObject({ actor: { username: "root" }, toolCall: { tool: "http:order_status", decidedBy: "project policy", outcome: "not run" } });
   });
 
   it("follows the project's policy rules by name or pattern, the strictest matching rule deciding, built-in tools included", async () => {

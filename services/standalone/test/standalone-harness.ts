@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CallPrincipal } from "@qamesh/authorization";
@@ -9,7 +10,8 @@ import { AssertionSigner, meshSigners } from "@qamesh/mesh-auth";
 import { AdapterPool } from "@qamesh/runtime-adapters";
 import { startService } from "@qamesh/service-runtime";
 import { signingKeysFromFile } from "@qamesh/signed-tokens";
-import { gatewayClient, temporaryDirectory, type GatewayClient, type MeshHarness } from "@qamesh/testkit";
+import { eventually, gatewayClient, temporaryDirectory, type GatewayClient, type MeshHarness } from "@qamesh/testkit";
+import { expect } from "vitest";
 import { ephemeralStandaloneEnvironment, startStandalone, type RunningStandalone } from "../src/index.js";
 
 export interface Harness extends MeshHarness {
@@ -74,6 +76,24 @@ export async function projectMember(admin: Harness, projectId: string, username:
   if ((await admin.api("PUT", `/v1/projects/${projectId}/members/${userId}`, { role: "member" })).status !== 200) throw new Error(`could not add ${username} to the project`);
   return gatewayClient(() => admin.gatewayUrl, { username, password });
 }
+
+/**
+ * The entries of the project's audit log about tool calls (`tool.called`, `approval.decided`)
+ * whose `toolCall` `match` picks, newest first, once at least one is there (the chat service
+ * reports them over the bus, so they arrive a moment after the call).
+ */
+export async function auditedToolCalls(admin: GatewayClient, projectId: string, match: (call: Record<string, any>, entry: Record<string, any>) => boolean): Promise<Record<string, any>[]> {
+  return eventually(async () => {
+    const listed = await admin.api("GET", `/v1/audit?projectId=${projectId}&limit=200`);
+    expect(listed.status).toBe(200);
+    const found = (listed.body.entries as Record<string, any>[]).filter((entry) => entry.toolCall && match(entry.toolCall, entry));
+    expect(found.length).toBeGreaterThan(0);
+    return found;
+  });
+}
+
+/** SHA-256 of a text, hex: what the audit log keeps of a call's canonical arguments. */
+export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
  * A project named `name`, made by `client` (its admin), whose one source is a folder `root/docs`

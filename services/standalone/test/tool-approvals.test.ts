@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, readEventStream, SocketClient, startFakeModelServer, type FakeModelServer, type GatewayClient, type ReceivedEvent, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
-import { projectMember, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
+import { auditedToolCalls, projectMember, projectWithFiles, sha256, startHarness, type Harness } from "./standalone-harness.js";
 
 const password = "a-long-user-password-42";
 /** How long a call waits for a decision here (a day by default): enough to decide on a busy machine, short enough to watch one expire. */
@@ -248,5 +248,35 @@ describe("tool calls that wait for the chat owner's approval", () => {
     // The chat goes on with a new answer.
     const next = await readEventStream(await post(`${chatPath(chatId)}/messages`, { content: "What about A-18?" }));
     expect(next.at(-1)!.event).toBe("approval.requested");
+    // The audit log says the call expired undecided, for whom, and that it did not run.
+    const [expired] = await auditedToolCalls(harness, projectId, (call) => call.decision === "expired" && call.approvalId === approval.id);
+    expect(expired).toMatchObject({ action: "tool.called", actor: { username: "root" }, toolCall: { chatId, tool: "http:order_status", decidedBy: "", outcome: "not run" } });
+  });
+
+  it("puts every call and every decision in the project's audit log: who, chat, tool, the arguments' hash, the decision and by whom, duration and outcome", async () => {
+    const rootId = (await harness.api("GET", "/v1/me")).body.id as string;
+    const calls = await auditedToolCalls(harness, projectId, (_call, entry) => entry.action === "tool.called");
+    const decisions = await auditedToolCalls(harness, projectId, (_call, entry) => entry.action === "approval.decided");
+    const a17 = sha256('{"orderId":"A-17"}');
+    // Approved as asked, then run: by whom, in which chat, how long, how it went.
+    expect(calls).toContainEqual(
+      expect.objectContaining({
+        actor: { userId: rootId, username: "root" },
+        target: "http:order_status",
+        toolCall: expect.objectContaining({ chatId: expect.any(String), tool: "http:order_status", argumentsSha256: a17, decision: "approved", decidedBy: rootId, approvalId: expect.any(String), durationMs: expect.any(Number), outcome: "succeeded" }),
+      }),
+    );
+    // Edited and approved: the call that ran is the edited one.
+    expect(calls).toContainEqual(expect.objectContaining({ toolCall: expect.objectContaining({ argumentsSha256: sha256('{"orderId":"B-2"}'), decision: "approved", outcome: "succeeded" }) }));
+    expect(decisions).toContainEqual(expect.objectContaining({ detail: "approved with edited arguments", toolCall: expect.objectContaining({ argumentsSha256: sha256('{"orderId":"B-2"}'), decidedBy: rootId }) }));
+    expect(decisions).toContainEqual(expect.objectContaining({ detail: "approved", toolCall: expect.objectContaining({ argumentsSha256: a17 }) }));
+    // Denied by its owner, by the chat's own rules; allowed by the project's policy.
+    expect(decisions).toContainEqual(expect.objectContaining({ detail: "denied", toolCall: expect.objectContaining({ decision: "denied", decidedBy: rootId }) }));
+    expect(calls).toContainEqual(expect.objectContaining({ toolCall: expect.objectContaining({ decision: "denied", decidedBy: rootId, outcome: "not run" }) }));
+    expect(calls).toContainEqual(expect.objectContaining({ toolCall: expect.objectContaining({ decision: "denied", decidedBy: "chat rules", outcome: "not run" }) }));
+    expect(calls).toContainEqual(expect.objectContaining({ toolCall: expect.objectContaining({ decision: "allowed", argumentsSha256: a17, outcome: "succeeded" }) }));
+    // The arguments' values are not in the log, and only the project's admins read it.
+    expect(JSON.stringify([...calls, ...decisions])).not.toMatch(/A-17|B-2|C-3/);
+    expect((await member.api("GET", `/v1/audit?projectId=${projectId}`)).status).toBe(403);
   });
 });

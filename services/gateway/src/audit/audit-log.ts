@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Request } from "express";
+import { toAppError } from "@qamesh/errors";
 import { identityScope } from "@qamesh/identity";
 import type { Logger } from "@qamesh/logger";
 import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
@@ -25,7 +26,24 @@ export type AuditAction =
   | "tool.created"
   | "tool.updated"
   | "tool.deleted"
-  | "tool-settings.updated";
+  | "tool-settings.updated"
+  | "tool.called"
+  | "approval.decided";
+
+/** A call the agent made to a tool, or a decision on one, as the chat service reported it. */
+export interface ToolCallEntry {
+  /** Empty for a one-shot answer. */
+  chatId: string;
+  tool: string;
+  argumentsSha256: string;
+  decision: "allowed" | "approved" | "denied" | "expired";
+  /** A user id for an approval or denial, "project policy" or "chat rules" for a rule's deny. */
+  decidedBy: string;
+  approvalId: string;
+  durationMs: number;
+  outcome: "succeeded" | "failed" | "not run";
+  error: string;
+}
 
 /**
  * Who did what, when, from where. A record of the project it concerns, or of the identity scope
@@ -40,7 +58,12 @@ export interface AuditRecord extends StoredDocument {
   address: string;
   requestId: string;
   detail: string;
+  /** For tool.called and approval.decided. */
+  toolCall?: ToolCallEntry;
 }
+
+/** An entry a service reports over the bus (`audit.entries`): what happened, for whom, in which project. */
+export type ReportedEntry = Pick<AuditRecord, "projectId" | "time" | "actor" | "action" | "target" | "detail" | "requestId" | "toolCall">;
 
 const collection = "audit_log";
 
@@ -74,6 +97,18 @@ export class AuditLog {
       .collection<AuditRecord>(collection)
       .insert(record)
       .catch((error: unknown) => this.logger.error({ err: error, action: entry.action }, "could not write the audit log"));
+  }
+
+  /**
+   * Appends an entry another service reported, once: its id is made of its time and the event's
+   * id, so a redelivered event finds its entry there already.
+   */
+  async report(eventId: string, entry: ReportedEntry): Promise<void> {
+    try {
+      await this.store.collection<AuditRecord>(collection).insert({ id: `${entry.time}-${eventId}`, address: "", ...entry });
+    } catch (error) {
+      if (toAppError(error).code !== "already_exists") throw error;
+    }
   }
 
   /** Newest first: one project's entries, or (projectId undefined) logins, users and keys. */

@@ -469,12 +469,27 @@ export const openApiDocument = {
         properties: {
           time: { type: "string", format: "date-time" },
           actor: { type: ["object", "null"], properties: { userId: { type: "string" }, username: { type: "string" } } },
-          action: { type: "string", examples: ["login.succeeded", "login.failed", "login.revoked", "api-key.created", "membership.set", "project.deleted"] },
+          action: { type: "string", examples: ["login.succeeded", "login.failed", "login.revoked", "api-key.created", "membership.set", "project.deleted", "tool.called", "approval.decided"] },
           projectId: { type: ["string", "null"] },
           target: { type: "string" },
           address: { type: "string", description: "the client's address" },
           requestId: { type: "string" },
           detail: { type: "string" },
+          toolCall: {
+            type: "object",
+            description: "tool.called and approval.decided only: one call of the agent's, as the chat service reported it",
+            properties: {
+              chatId: { type: "string", description: "empty for a one-shot answer" },
+              tool: { type: "string", description: "the name policies match (http:order_status)" },
+              argumentsSha256: { type: "string", description: "SHA-256 of the arguments' canonical JSON; the values are not kept" },
+              decision: { enum: ["allowed", "approved", "denied", "expired"] },
+              decidedBy: { type: "string", description: "the user id who approved or denied, or `project policy` / `chat rules`" },
+              approvalId: { type: "string" },
+              durationMs: { type: "integer" },
+              outcome: { enum: ["succeeded", "failed", "not run"] },
+              error: { type: "string" },
+            },
+          },
         },
       },
       Me: {

@@ -3,6 +3,7 @@ import { toAppError } from "@qamesh/errors";
 import type { AgentTool, CallApproval, CallSignal, LlmMessage, Passage, ProjectModels, ProjectTools, ToolCall } from "@qamesh/ports";
 import { referenceLabel } from "@qamesh/ports";
 import type { AnswerEvent } from "../answers/answer-events.js";
+import type { CallAudit, CallCaller, SettledCall } from "../audit/call-audit.js";
 import { askUserTool, questionOf } from "./ask-user-tool.js";
 import type { AgentState, ApprovalRecord, CitationRecord, QuestionRecord } from "../sessions/chat-records.js";
 import { citedPassageNumbers } from "./cited-passages.js";
@@ -21,6 +22,8 @@ export interface AgentDeps {
   tools: ProjectTools;
   toolArguments: ToolArguments;
   settings: AgentSettings;
+  /** Where every call the agent settles is recorded for the project's audit log. */
+  audit: CallAudit;
 }
 
 /** One answer to write: the project, its model, the conversation before it and the question. */
@@ -36,7 +39,12 @@ export interface AnswerInput {
   canAskUser: boolean;
   /** The chat's own tool rules, tightening the project's policy for this answer (none for a one-shot ask). */
   chatRules: readonly ChatToolRule[];
+  /** Whom the calls are made for, and in which chat: what their audit entries name. */
+  caller: CallCaller;
 }
+
+/** What runs a turn's calls needs of the answer: its project, and whom the calls are for. */
+type CallScope = Pick<AnswerInput, "projectId" | "caller">;
 
 /** A tool as one answer may use it: the project's policy, tightened by the chat's rules (which the agent enforces itself). */
 type AnswerTool = AgentTool & { tightenedByChat?: boolean };
@@ -102,10 +110,12 @@ export async function* resumeAfterDecision(
   if (decided.decision === "approved") {
     const earlierCalls = new Map(state.earlierCalls);
     const toolCall: ToolCall = { id: decided.callId, name: decided.tool, argumentsJson: decided.approvedArgumentsJson };
-    yield* runCalls(deps, input.projectId, await deps.tools.list(input.projectId, call), [toolCall], state, earlierCalls, call, { approved: { toolCall, approval } });
+    yield* runCalls(deps, input, await deps.tools.list(input.projectId, call), [toolCall], state, earlierCalls, call, { approved: { toolCall, approval } });
     state.earlierCalls = [...earlierCalls];
   } else {
     state.messages.push({ role: "tool", toolCallId: decided.callId, toolName: decided.tool, content: approvalMessages.denied });
+    const denied = { decision: "denied", decidedBy: decided.decidedBy, approvalId: decided.id, durationMs: 0, outcome: "not run", error: "" } as const;
+    await deps.audit.called(input.projectId, input.caller, { tool: decided.qualifiedName ?? decided.tool, argumentsJson: decided.argumentsJson, ...denied });
   }
   return yield* agentSteps(deps, input, state, call);
 }
@@ -132,7 +142,7 @@ async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentStat
     const waiting = question ? undefined : turn.calls.find((toolCall) => needsApproval(deps, tools, toolCall, earlierCalls));
     const toRun = turn.calls.filter((toolCall) => toolCall !== question && toolCall !== waiting);
     const unapproved = question ? approvalMessages.questionWaits : waiting ? approvalMessages.anotherWaits : undefined;
-    yield* runCalls(deps, projectId, tools, toRun, state, earlierCalls, call, unapproved ? { unapproved } : {});
+    yield* runCalls(deps, input, tools, toRun, state, earlierCalls, call, unapproved ? { unapproved } : {});
     if (question) {
       state.earlierCalls = [...earlierCalls];
       state.questionCallId = question.id;
@@ -143,7 +153,7 @@ async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentStat
     if (waiting) {
       state.earlierCalls = [...earlierCalls];
       const tool = tools.find((candidate) => candidate.name === waiting.name)!;
-      const approval = pendingApproval(waiting, tool, tool.tightenedByChat ? "chat" : "project");
+      const approval = pendingApproval(waiting, tool, tool.tightenedByChat ? "chat" : "project", input.caller);
       yield { type: "approval.requested", approval };
       return { kind: "awaiting_approval", approval, state };
     }
@@ -171,7 +181,7 @@ async function* retrieveThenAnswer(deps: AgentDeps, input: AnswerInput, call: Ca
   const state: AgentState = { messages, turnStart: messages.length - 1, passages: [], earlierCalls: [], step: 1, answer: "", usage: { promptTokens: 0, completionTokens: 0 }, questionCallId: "" };
   const search: ToolCall = { id: "search-1", name: "semantic_search", argumentsJson: JSON.stringify({ query: input.question, k: passagesPerAnswer }) };
   const tools = await deps.tools.list(input.projectId, call);
-  yield* runCalls(deps, input.projectId, tools, [search], state, new Map(), call, {});
+  yield* runCalls(deps, input, tools, [search], state, new Map(), call, {});
   // The model reads the passages as its numbered documents, so the tool message is not repeated.
   state.messages = messages;
   const documents = state.passages.map(({ reference, text }) => ({ title: referenceLabel(reference), text }));
@@ -209,7 +219,7 @@ type ApprovalContext = { unapproved?: string; approved?: { toolCall: ToolCall; a
 /** Runs one turn's calls in parallel and adds their results, numbered passages included, to the conversation. */
 async function* runCalls(
   deps: AgentDeps,
-  projectId: string,
+  scope: CallScope,
   tools: readonly AnswerTool[],
   calls: readonly ToolCall[],
   state: AgentState,
@@ -224,7 +234,7 @@ async function* runCalls(
     calls.map(async (toolCall, index) => {
       const result =
         index < maxCallsPerTurn
-          ? await runCall(deps, projectId, tools, toolCall, earlierCalls, call, approvals)
+          ? await runCall(deps, scope, tools, toolCall, earlierCalls, call, approvals)
           : { resultJson: "", passages: [], error: `not run: at most ${maxCallsPerTurn} calls are run per turn` };
       return { ...result, durationMs: Math.round(performance.now() - started) };
     }),
@@ -282,7 +292,7 @@ const callKey = (toolCall: ToolCall) => `${toolCall.name}\n${JSON.stringify(JSON
 
 async function runCall(
   deps: AgentDeps,
-  projectId: string,
+  scope: CallScope,
   tools: readonly AnswerTool[],
   toolCall: ToolCall,
   earlierCalls: Map<string, string>,
@@ -298,19 +308,42 @@ async function runCall(
   const earlier = earlierCalls.get(key);
   if (earlier !== undefined) return { resultJson: JSON.stringify({ note: `same call as ${earlier}, whose result you have` }), passages: [] };
   const tool = tools.find((candidate) => candidate.name === toolCall.name)!;
-  // The project's deny is tool-runtime's to enforce; the chat's own is the agent's.
-  if (tool.policy === "deny" && tool.tightenedByChat) return failed(`this chat's own rules do not allow the tool ${toolCall.name}; do not call it again`);
   const approved = approvals.approved?.toolCall === toolCall ? approvals.approved.approval : undefined;
+  const settled = (how: Pick<SettledCall, "decision" | "decidedBy">, durationMs: number, result: CallResult) =>
+    deps.audit.called(scope.projectId, scope.caller, {
+      tool: tool.qualifiedName,
+      argumentsJson: toolCall.argumentsJson,
+      ...how,
+      approvalId: approved?.approvalId ?? "",
+      durationMs,
+      outcome: result.error === undefined ? "succeeded" : how.decision === "denied" ? "not run" : "failed",
+      error: how.decision === "denied" ? "" : (result.error ?? ""),
+    });
+  // The project's deny is tool-runtime's to enforce; the chat's own is the agent's.
+  if (tool.policy === "deny" && tool.tightenedByChat) {
+    const refused = failed(`this chat's own rules do not allow the tool ${toolCall.name}; do not call it again`);
+    await settled({ decision: "denied", decidedBy: "chat rules" }, 0, refused);
+    return refused;
+  }
   if (tool.policy === "ask" && !approved) return failed(approvals.unapproved ?? approvalMessages.notAsked(toolCall.name));
   earlierCalls.set(key, toolCall.id);
+  const how: Pick<SettledCall, "decision" | "decidedBy"> =
+    tool.policy === "deny" ? { decision: "denied", decidedBy: "project policy" } : approved ? { decision: "approved", decidedBy: scope.caller.userId } : { decision: "allowed", decidedBy: "" };
   const signal = call.signal ? AbortSignal.any([call.signal, AbortSignal.timeout(deps.settings.toolTimeoutMs)]) : AbortSignal.timeout(deps.settings.toolTimeoutMs);
+  const started = performance.now();
+  let result: CallResult;
   try {
-    return await deps.tools.invoke(projectId, toolCall.name, toolCall.argumentsJson, { signal, ...(approved ? { approval: approved } : {}) });
+    result = await deps.tools.invoke(scope.projectId, toolCall.name, toolCall.argumentsJson, { signal, ...(approved ? { approval: approved } : {}) });
   } catch (error) {
-    if (call.signal?.aborted) throw error;
-    if (signal.aborted) return failed(`the tool did not answer within ${deps.settings.toolTimeoutMs / 1000} s`);
-    return failed(toAppError(error).message);
+    const stopped = call.signal?.aborted === true;
+    result = failed(stopped ? "the answer was stopped" : signal.aborted ? `the tool did not answer within ${deps.settings.toolTimeoutMs / 1000} s` : toAppError(error).message);
+    if (stopped) {
+      await settled(how, Math.round(performance.now() - started), result);
+      throw error;
+    }
   }
+  await settled(how, Math.round(performance.now() - started), result);
+  return result;
 }
 
 /** Gives each new passage the next number of this answer; one already given keeps its number. */

@@ -1,4 +1,4 @@
-import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
+import { authorizeProject, principalName, type CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument } from "@qamesh/errors";
 import { textLimits } from "@qamesh/limits";
 import type { CallSignal, LlmMessage } from "@qamesh/ports";
@@ -38,7 +38,8 @@ export async function* answerQuestion(
 
   const profile = await deps.models.describe(input.projectId, call);
   const provider = providerName(profile);
-  const outcome = yield* agentAnswer(deps, { projectId: input.projectId, provider, callsTools: profile.callsTools, history, question, canAskUser: false, chatRules: [] }, call);
+  const caller = { userId: principal.kind === "user" ? principal.userId : "", username: principalName(principal), chatId: "" };
+  const outcome = yield* agentAnswer(deps, { projectId: input.projectId, provider, callsTools: profile.callsTools, history, question, canAskUser: false, chatRules: [], caller }, call);
   // Without ask_user no question pauses it; the check keeps the types honest.
   if (outcome.kind === "paused") throw new Error("a one-shot answer cannot ask the user");
   let answered = outcome.kind === "answered" ? outcome : finished(outcome.state);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AgentTool, ToolCall } from "@qamesh/ports";
+import type { CallCaller } from "../audit/call-audit.js";
 import type { ApprovalRecord } from "../sessions/chat-records.js";
 
 /**
@@ -17,12 +18,14 @@ export const approvalMessages = {
 };
 
 /** The approval a call needs, pending, saying whose rule asks for it; the answer runner sets when it expires. */
-export function pendingApproval(toolCall: ToolCall, tool: AgentTool, askedBy: "project" | "chat"): ApprovalRecord {
+export function pendingApproval(toolCall: ToolCall, tool: AgentTool, askedBy: "project" | "chat", caller: CallCaller): ApprovalRecord {
   const whose = askedBy === "chat" ? "this chat's own rules ask" : "the project's policy asks";
   return {
     id: randomUUID(),
     callId: toolCall.id,
     tool: tool.name,
+    qualifiedName: tool.qualifiedName,
+    caller,
     argumentsJson: toolCall.argumentsJson,
     reason: `${whose} the chat owner to approve each call of ${tool.name}`,
     expiresAt: "",

@@ -7,9 +7,14 @@ import { finishedMessage, type AnswerEvent } from "./answer-events.js";
  * Ends an answer that no replica is writing (abandoned by a dead one, or paused for the user):
  * its last event goes into the log after its others, then its record is stored. Two replicas
  * doing it at once write the same event number and only one succeeds; the other gets the
- * record as it now stands.
+ * record as it now stands (and does not run `afterEnding`, which is for the one that ended it).
  */
-export async function endIdleAnswer(deps: Pick<ChatDeps, "store" | "log">, message: MessageRecord, end: { failed: { code: string; reason: string } } | { stopped: true }): Promise<MessageRecord> {
+export async function endIdleAnswer(
+  deps: Pick<ChatDeps, "store" | "log">,
+  message: MessageRecord,
+  end: { failed: { code: string; reason: string } } | { stopped: true },
+  afterEnding?: () => Promise<void>,
+): Promise<MessageRecord> {
   const messages = deps.store.collection<MessageRecord>(collections.messages);
   const common = { question: null, agentState: null, completeTime: new Date().toISOString() };
   const ended: MessageRecord =
@@ -22,5 +27,6 @@ export async function endIdleAnswer(deps: Pick<ChatDeps, "store" | "log">, messa
     throw error;
   }
   await messages.put(ended);
+  await afterEnding?.();
   return ended;
 }

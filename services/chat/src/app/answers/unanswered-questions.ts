@@ -11,7 +11,7 @@ const undecidedReason = (tool: string) => `the call of ${tool} waited for your a
  * marked expired), and the chat's next message starts a new answer instead of replying to
  * something nobody remembers. Returns the message as it now stands.
  */
-export async function expireIfUnanswered(deps: Pick<ChatDeps, "store" | "log" | "logger">, message: MessageRecord): Promise<MessageRecord> {
+export async function expireIfUnanswered(deps: Pick<ChatDeps, "store" | "log" | "logger" | "audit">, message: MessageRecord): Promise<MessageRecord> {
   const expired = (expiresAt: string | undefined) => expiresAt !== undefined && expiresAt !== "" && Date.parse(expiresAt) <= Date.now();
   if (message.status === "awaiting_user" && expired(message.question?.expiresAt)) {
     return endIdleAnswer(deps, message, { failed: { code: "deadline_exceeded", reason: unansweredReason } });
@@ -19,13 +19,16 @@ export async function expireIfUnanswered(deps: Pick<ChatDeps, "store" | "log" | 
   const pending = message.approvals?.at(-1);
   if (message.status === "awaiting_approval" && pending && expired(pending.expiresAt)) {
     const approvals = message.approvals!.map((approval) => (approval === pending ? { ...approval, decision: "expired" as const } : approval));
-    return endIdleAnswer(deps, { ...message, approvals }, { failed: { code: "deadline_exceeded", reason: undecidedReason(pending.tool) } });
+    const failed = { failed: { code: "deadline_exceeded", reason: undecidedReason(pending.tool) } };
+    const caller = pending.caller ?? { userId: "", username: "", chatId: message.chatId };
+    const settled = { tool: pending.qualifiedName ?? pending.tool, argumentsJson: pending.argumentsJson, decision: "expired", decidedBy: "", approvalId: pending.id, durationMs: 0, outcome: "not run", error: "" } as const;
+    return endIdleAnswer(deps, { ...message, approvals }, failed, () => deps.audit.called(message.projectId, caller, settled));
   }
   return message;
 }
 
 /** Gives up every paused answer past its time to live: housekeeping each replica runs now and then. */
-export async function expireUnansweredQuestions(deps: Pick<ChatDeps, "store" | "log" | "logger">): Promise<void> {
+export async function expireUnansweredQuestions(deps: Pick<ChatDeps, "store" | "log" | "logger" | "audit">): Promise<void> {
   const messages = deps.store.collection<MessageRecord>(collections.messages);
   const paused = [...(await messages.findAcrossProjects({ status: "awaiting_user" })), ...(await messages.findAcrossProjects({ status: "awaiting_approval" }))];
   for (const message of paused) await expireIfUnanswered(deps, message);

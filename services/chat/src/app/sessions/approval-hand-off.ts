@@ -35,7 +35,11 @@ export async function handOffToChat(
   const title = heuristicTitle(input.question);
   const chat = newChatRecord(input.projectId, user.userId, title, "heuristic");
   const question = newMessageRecord(chat, 1, { role: "user", content: input.question, status: "completed", replyTo: "", version: 0, provider: "", leaseUntil: 0, completeTime: chat.createTime });
-  const approval: ApprovalRecord = { ...paused.approval, expiresAt: new Date(Date.now() + deps.answers.questionTtlMs).toISOString() };
+  const approval: ApprovalRecord = {
+    ...paused.approval,
+    expiresAt: new Date(Date.now() + deps.answers.questionTtlMs).toISOString(),
+    caller: { userId: user.userId, username: user.username, chatId: chat.id },
+  };
   const answer = newMessageRecord(chat, 2, {
     role: "assistant",
     content: paused.state.answer,

@@ -1,5 +1,6 @@
 import type { CallPrincipal } from "@qamesh/authorization";
 import { failedPrecondition, invalidArgument, notFound, toAppError } from "@qamesh/errors";
+import { argumentsDigest } from "@qamesh/custom-tools";
 import type { CallSignal } from "@qamesh/ports";
 import { resumeAfterDecision } from "../agent/agent-answer.js";
 import { runAnswer } from "../answers/answer-runner.js";
@@ -76,7 +77,7 @@ export function approvalUseCases(deps: ChatDeps) {
         approvedArgumentsJson,
       };
       const question = await messages.get(chat.projectId, message.replyTo);
-      const answerOptions = await chatAnswerInput(deps, chat, question?.content ?? "", call);
+      const answerOptions = await chatAnswerInput(deps, chat, user, question?.content ?? "", call);
       // The decision's event takes the answer's next number: a second decision at the same moment finds it taken.
       let afterSeq = await deps.log.lastSeq(chat.projectId, message.id);
       try {
@@ -92,6 +93,13 @@ export function approvalUseCases(deps: ChatDeps) {
         leaseUntil: Date.now() + deps.answers.leaseMs,
       };
       await messages.put(resumed);
+      await deps.audit.decided(chat.projectId, answerOptions.caller, {
+        tool: approval.qualifiedName ?? approval.tool,
+        argumentsJson: approvedArgumentsJson || approval.argumentsJson,
+        approved: decided.decision === "approved",
+        edited: approvedArgumentsJson !== "" && argumentsDigest(approvedArgumentsJson) !== argumentsDigest(approval.argumentsJson),
+        approvalId: approval.id,
+      });
       const paused = message.agentState;
       const approvalOfCall = { chatId: chat.id, messageId: message.id, approvalId: approval.id };
       runAnswer(deps, resumed, afterSeq, (signal) => resumeAfterDecision(deps, answerOptions, paused, decided, approvalOfCall, signal));

@@ -1,5 +1,6 @@
 import type { DocumentIndex, LlmMessage, Passage, PassageReference, StoredDocument } from "@qamesh/ports";
 import type { AnswerEvent } from "../answers/answer-events.js";
+import type { CallCaller } from "../audit/call-audit.js";
 import type { ChatToolRule } from "@qamesh/custom-tools";
 
 /** A conversation of one user (its owner) about one project. */
@@ -39,6 +40,10 @@ export interface ApprovalRecord {
   /** The model's call it decides. */
   callId: string;
   tool: string;
+  /** The tool's name as policies match it (http:order_status); absent on approvals kept before it was. */
+  qualifiedName?: string;
+  /** Whose answer made the call, in which chat: the audit log's "who" should it expire. */
+  caller?: CallCaller;
   argumentsJson: string;
   reason: string;
   /** ISO time after which, undecided, the answer is given up. */

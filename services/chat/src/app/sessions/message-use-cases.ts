@@ -34,10 +34,22 @@ export async function ownAnswerOf(deps: ChatDeps, user: Principal, input: Messag
   return { chat, message };
 }
 
-/** What the agent needs to answer `question` in a chat (its own tool rules included); the history is read when the answer starts. */
-export async function chatAnswerInput(deps: ChatDeps, chat: ChatRecord, question: string, call: CallSignal): Promise<AnswerInput> {
+/**
+ * What the agent needs to answer `question` in a chat for its owner `user` (its own tool rules
+ * included); the history is read when the answer starts.
+ */
+export async function chatAnswerInput(deps: ChatDeps, chat: ChatRecord, user: Principal, question: string, call: CallSignal): Promise<AnswerInput> {
   const profile = await deps.models.describe(chat.projectId, call);
-  return { projectId: chat.projectId, provider: providerName(profile), callsTools: profile.callsTools, history: [], question, canAskUser: true, chatRules: chat.toolPolicies ?? [] };
+  return {
+    projectId: chat.projectId,
+    provider: providerName(profile),
+    callsTools: profile.callsTools,
+    history: [],
+    question,
+    canAskUser: true,
+    chatRules: chat.toolPolicies ?? [],
+    caller: { userId: user.userId, username: user.username, chatId: chat.id },
+  };
 }
 
 
@@ -55,7 +67,7 @@ export function messageUseCases(deps: ChatDeps) {
   }
 
   const ownAnswer = (user: Principal, input: MessageInput) => ownAnswerOf(deps, user, input);
-  const answerInput = (chat: ChatRecord, question: string, call: CallSignal) => chatAnswerInput(deps, chat, question, call);
+  const answerInput = (chat: ChatRecord, user: Principal, question: string, call: CallSignal) => chatAnswerInput(deps, chat, user, question, call);
 
   /** An answer being written from now on, under this replica's lease. */
   const newAnswer = (chat: ChatRecord, position: number, replyTo: string, version: number, provider: string) =>
@@ -120,7 +132,7 @@ export function messageUseCases(deps: ChatDeps) {
         const reply: MessageRecord = { ...userMessage, replyTo: lastAnswer.id };
         // Everything that can fail on a peer comes before anything is written.
         const question = all.find((message) => message.id === lastAnswer.replyTo)?.content ?? "";
-        const answerOptions = await answerInput(chat, question, call);
+        const answerOptions = await answerInput(chat, user, question, call);
         const afterSeq = await deps.log.lastSeq(chat.projectId, lastAnswer.id);
         await insertTogether([reply]);
         await messages.put(resumed);
@@ -129,7 +141,7 @@ export function messageUseCases(deps: ChatDeps) {
         return { userMessage: reply, answer: resumed, eventsAfter: afterSeq };
       }
 
-      const answerOptions = await answerInput(chat, content, call);
+      const answerOptions = await answerInput(chat, user, content, call);
       const answer = newAnswer(chat, position + 1, userMessage.id, 1, answerOptions.provider);
       await insertTogether([userMessage, answer]);
       const first = chat.titleSource === "none";
@@ -214,7 +226,7 @@ export function messageUseCases(deps: ChatDeps) {
       if (!question || question.id !== lastQuestion?.id) throw failedPrecondition("only the chat's latest answer can be regenerated");
       const version = Math.max(...all.filter((other) => other.replyTo === question.id && other.role === "assistant").map((other) => other.version)) + 1;
       const position = all.at(-1)!.position + 1;
-      const answerOptions = await answerInput(chat, question.content, call);
+      const answerOptions = await answerInput(chat, user, question.content, call);
       const answer = newAnswer(chat, position, question.id, version, answerOptions.provider);
       await insertTogether([answer]);
       const current: ChatRecord = { ...chat, updateTime: new Date().toISOString() };

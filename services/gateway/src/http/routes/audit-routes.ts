@@ -18,6 +18,7 @@ const entryJson = (entry: AuditRecord) => ({
   address: entry.address,
   requestId: entry.requestId,
   detail: entry.detail,
+  ...(entry.toolCall ? { toolCall: entry.toolCall } : {}),
 });
 
 /**

@@ -1,6 +1,7 @@
 import type { CallPrincipal } from "@qamesh/authorization";
 import { failedPrecondition, permissionDenied, toAppError } from "@qamesh/errors";
 import type { CallApproval, CallApprovals, DocumentStore, StoredDocument } from "@qamesh/ports";
+import { canonicalJson } from "@qamesh/custom-tools";
 
 /** An approval that let one call run; kept so it cannot let another. */
 export interface UsedApprovalRecord extends StoredDocument {
@@ -46,17 +47,8 @@ export type ApprovedCalls = ReturnType<typeof approvedCalls>;
 /** Whether approved arguments (JSON text) are these arguments, whatever the order of their keys. */
 function sameJson(json: string, value: unknown): boolean {
   try {
-    return canonical(JSON.parse(json)) === canonical(value);
+    return canonicalJson(JSON.parse(json)) === canonicalJson(value);
   } catch {
     return false;
   }
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
