@@ -55,6 +55,20 @@ export const httpToolSpec = z
   })
   .strict();
 
+/** An MCP server reached over Streamable HTTP (stdio servers run commands, so only deployment configuration names them). */
+export const mcpServerSpec = z
+  .object({
+    url: z
+      .string()
+      .max(2_000)
+      .refine((text) => URL.canParse(text) && ["http:", "https:"].includes(new URL(text).protocol), "must be an absolute http or https URL")
+      .refine((text) => !URL.canParse(text) || (!new URL(text).username && !new URL(text).password), "must not carry credentials (use a secret header)")
+      .meta({ description: "the server's Streamable HTTP endpoint, e.g. https://mcp.example.com/mcp" }),
+    headers: z.array(header).max(20).default([]),
+    timeoutMs: z.number().int().min(100).max(60_000).default(15_000),
+  })
+  .strict();
+
 export const toolPolicies = ["allow", "ask", "deny"] as const;
 export type ToolPolicy = (typeof toolPolicies)[number];
 
@@ -77,16 +91,49 @@ const toolBase = {
   policy: z.enum(toolPolicies, "policy must be allow, ask or deny").default("ask").meta({ description: "ask (the default): each call waits for the chat owner's approval" }),
 };
 
-/** A tool a project admin defines, as the API takes it (create, and replace on update): an HTTP call or a sandboxed script. */
+/** Why a definition of a stdio MCP server is refused (403) wherever the API takes definitions. */
+export const stdioServerRefused =
+  "stdio MCP servers run commands on the server, so only the deployment's configuration names them; register an MCP server by its Streamable HTTP URL";
+
+/** Whether a definition, as given, asks for a stdio MCP server (a command to run) rather than one reached over HTTP. */
+export function namesStdioServer(definition: unknown): boolean {
+  if (typeof definition !== "object" || definition === null || (definition as { kind?: unknown }).kind !== "mcp") return false;
+  const mcp = (definition as { mcp?: unknown }).mcp;
+  if (typeof mcp !== "object" || mcp === null) return false;
+  return (mcp as { transport?: unknown }).transport === "stdio" || "command" in mcp || "args" in mcp;
+}
+
+/** Names of MCP servers: short, so `<server>__<tool>` leaves room for the tool's name within a model's 64 characters. */
+export const mcpServerNamePattern = /^[a-z][a-z0-9_]{1,23}$/;
+
+/**
+ * A tool a project admin defines, as the API takes it (create, and replace on update): an HTTP
+ * call, a sandboxed script, or an MCP server whose tools join the catalog (their names,
+ * descriptions and schemas are the server's).
+ */
 export const customToolDefinition = z.discriminatedUnion(
   "kind",
-  [z.object({ ...toolBase, kind: z.literal("http"), http: httpToolSpec }).strict(), z.object({ ...toolBase, kind: z.literal("code"), code: codeToolSpec }).strict()],
-  { error: "kind must be http or code" },
+  [
+    z.object({ ...toolBase, kind: z.literal("http"), http: httpToolSpec }).strict(),
+    z.object({ ...toolBase, kind: z.literal("code"), code: codeToolSpec }).strict(),
+    z
+      .object({
+        name: z.string().regex(mcpServerNamePattern, "must be 2-24 lowercase letters, digits or '_', starting with a letter"),
+        description: z.string().trim().max(2_000).default("").meta({ description: "for admins: what the server is" }),
+        kind: z.literal("mcp"),
+        policy: toolBase.policy,
+        mcp: mcpServerSpec,
+      })
+      .strict(),
+  ],
+  { error: "kind must be http, code or mcp" },
 );
 
 export type CustomToolDefinition = z.output<typeof customToolDefinition>;
 export type HttpToolDefinition = Extract<CustomToolDefinition, { kind: "http" }>;
 export type CodeToolDefinition = Extract<CustomToolDefinition, { kind: "code" }>;
+export type McpServerDefinition = Extract<CustomToolDefinition, { kind: "mcp" }>;
+export type McpServerSpec = McpServerDefinition["mcp"];
 export type HttpToolSpec = HttpToolDefinition["http"];
 
 /** A project's rule for the tools whose qualified names match `pattern` (`*` matches anything: `http:*`, `mcp:jira:*`). */

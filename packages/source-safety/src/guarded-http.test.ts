@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { guardedRequest, hostMatches, type GuardedRequestLimits } from "./guarded-http.js";
+import { guardedFetch, guardedRequest, hostMatches, type GuardedRequestLimits } from "./guarded-http.js";
 import { OutboundPolicy } from "./outbound-policy.js";
 
 /**
@@ -116,6 +116,23 @@ describe("a guarded request to an address a project admin or a script named", ()
     await expect(get(`${allowedBase}/loop`)).rejects.toMatchObject({ reason: "too-many-redirects" });
     expect(await get(`${allowedBase}/big`)).toMatchObject({ truncated: true, body: Buffer.from("x".repeat(1_000)) });
     await expect(get(`${allowedBase}/slow`, { timeoutMs: 200 })).rejects.toMatchObject({ reason: "timeout" });
+  });
+
+  it("as a fetch (for the MCP SDK's transport): the same refusals, redirects re-checked, answers streamed and cut at the cap", async () => {
+    const fetch = guardedFetch(limits());
+    for (const url of internalForms()) {
+      await expect(fetch(url), url).rejects.toMatchObject({ reason: "refused-address" });
+    }
+    await expect(fetch(`${allowedBase}/to-loopback`, { method: "POST", body: "{}" })).rejects.toMatchObject({ reason: "refused-address" });
+    expect(connections).toBe(0);
+    const answer = await fetch(`${allowedBase}/hop`, { headers: { authorization: "Bearer secret-token" } });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ ok: true });
+    await expect((await fetch(`${allowedBase}/big`)).text()).rejects.toMatchObject({ reason: "unreachable", message: expect.stringContaining("longer than 1000 bytes") });
+    const caller = new AbortController();
+    const slow = fetch(`${allowedBase}/slow`, { signal: caller.signal });
+    caller.abort();
+    await expect(slow).rejects.toMatchObject({ reason: "timeout" });
   });
 
   it("matches host patterns exactly or by subdomain", () => {

@@ -52,35 +52,76 @@ export interface GuardedResponse {
  * exchange has a deadline and the body a size cap.
  */
 export async function guardedRequest(request: GuardedRequest, limits: GuardedRequestLimits): Promise<GuardedResponse> {
-  const dispatcher = dispatcherFor(limits.policy);
   const signal = AbortSignal.timeout(limits.timeoutMs);
-  let { method, body } = request;
-  let headers = request.headers;
-  let url = new URL(request.url);
   try {
-    for (let hop = 0; ; hop++) {
-      checkTarget(url, limits);
-      const response = await undiciFetch(url, { method, headers, ...(body !== undefined ? { body } : {}), dispatcher, redirect: "manual", signal });
-      const location = response.headers.get("location");
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
-        if (hop >= limits.maxRedirects) throw new GuardedRequestError("too-many-redirects", `more than ${limits.maxRedirects} redirects`);
-        const next = new URL(location, url);
-        if (next.origin !== url.origin) headers = {};
-        // As browsers do: a 303, or a 301/302 answering a POST, continues as a GET without a body.
-        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
-          method = "GET";
-          body = undefined;
-        }
-        url = next;
-        continue;
-      }
-      const { bytes, truncated } = await readCapped(response.body, limits.maxResponseBytes);
-      return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: bytes, truncated, url: url.toString() };
-    }
+    const { response, url } = await guardedExchange(request, limits, signal);
+    const { bytes, truncated } = await readCapped(response.body, limits.maxResponseBytes);
+    return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: bytes, truncated, url };
   } catch (error) {
     throw guardedError(error, signal);
   }
+}
+
+/**
+ * The same guarded exchange as a `fetch` (for clients that take one, such as the MCP SDK's
+ * transports): the answer streams (Server-Sent Events included), cut off past the size cap; the
+ * deadline covers each exchange, body included, and the caller's own signal ends it too.
+ */
+export function guardedFetch(limits: GuardedRequestLimits): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  return async (input, init = {}) => {
+    const request = input instanceof Request ? input : undefined;
+    const signal = AbortSignal.any([AbortSignal.timeout(limits.timeoutMs), ...(init.signal ? [init.signal] : []), ...(request ? [request.signal] : [])]);
+    const body = init.body ?? (request ? await request.text() : undefined);
+    if (body !== undefined && body !== null && typeof body !== "string") throw new GuardedRequestError("refused-scheme", "only text bodies are sent");
+    const headers = Object.fromEntries(new Headers(init.headers ?? request?.headers).entries());
+    try {
+      const { response } = await guardedExchange({ method: init.method ?? request?.method ?? "GET", url: String(request ? request.url : input), headers, ...(body ? { body } : {}) }, limits, signal);
+      return new Response(response.body ? capped(response.body, limits.maxResponseBytes) : null, { status: response.status, statusText: response.statusText, headers: response.headers as unknown as Headers });
+    } catch (error) {
+      throw guardedError(error, signal);
+    }
+  };
+}
+
+/** Makes the request, following redirects by hand with each hop checked; the answer is not read. */
+async function guardedExchange(request: GuardedRequest, limits: GuardedRequestLimits, signal: AbortSignal): Promise<{ response: Awaited<ReturnType<typeof undiciFetch>>; url: string }> {
+  const dispatcher = dispatcherFor(limits.policy);
+  let { method, body } = request;
+  let headers = request.headers;
+  let url = new URL(request.url);
+  for (let hop = 0; ; hop++) {
+    checkTarget(url, limits);
+    const response = await undiciFetch(url, { method, headers, ...(body !== undefined ? { body } : {}), dispatcher, redirect: "manual", signal });
+    const location = response.headers.get("location");
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      if (hop >= limits.maxRedirects) throw new GuardedRequestError("too-many-redirects", `more than ${limits.maxRedirects} redirects`);
+      const next = new URL(location, url);
+      if (next.origin !== url.origin) headers = {};
+      // As browsers do: a 303, or a 301/302 answering a POST, continues as a GET without a body.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+        method = "GET";
+        body = undefined;
+      }
+      url = next;
+      continue;
+    }
+    return { response, url: url.toString() };
+  }
+}
+
+/** A body stream that ends with an error once it has given `maxBytes`. */
+function capped(body: ReadableStream<Uint8Array>, maxBytes: number): ReadableStream<Uint8Array> {
+  let size = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength;
+        if (size > maxBytes) controller.error(new GuardedRequestError("unreachable", `the answer was longer than ${maxBytes} bytes`));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
 }
 
 const dispatchers = new WeakMap<OutboundPolicy, Agent>();

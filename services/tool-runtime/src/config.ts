@@ -18,6 +18,8 @@ export const toolRuntimeConfigSchema = z.object({
   ...vectorIndexConfigShape,
   ...secretsConfigShape,
   ...outboundConfigShape,
+  /** How long an MCP server's tool list is reused before the server is asked again (a changed tool is noticed within it). */
+  MCP_LIST_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   ...meshTrustConfigShape,
   LOG_LEVEL: logLevel(),
 });

@@ -11,6 +11,7 @@ import { toolUseCases } from "./app/tool-use-cases.js";
 import { approvedCalls } from "./app/approvals/approved-calls.js";
 import { customToolUseCases } from "./app/custom/custom-tool-use-cases.js";
 import { CodeSandbox } from "./app/code/code-sandbox.js";
+import { McpServers } from "./app/mcp/mcp-servers.js";
 import { toolRuntimeHandlers } from "./grpc/tool-runtime-handlers.js";
 
 export { toolRuntimeConfigSchema } from "./config.js";
@@ -30,6 +31,8 @@ export interface ToolRuntimeDeps {
   outboundPolicy: OutboundPolicy;
   /** The chat owners' approvals of calls under an `ask` policy, from the chat service. */
   approvals: CallApprovals;
+  /** How long an MCP server's tool list is reused. */
+  mcpListCacheMs: number;
 }
 
 /** The tool-runtime service as a value: serves search and tools over gRPC. */
@@ -46,9 +49,11 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
   return {
     register(server: GrpcServer) {
       const builtIn = builtInTools({ ...searchDeps, files: new IndexedFiles(deps.vectorIndex), sources: deps.sources });
-      const custom = customToolUseCases({ store: deps.store, secrets: deps.secrets, builtInNames: builtIn.map((tool) => tool.name) });
-      const customDeps = { secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, sandbox, allowedHosts: async (projectId: string) => (await custom.settingsOf(projectId)).allowedHosts };
-      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, customDeps, approvedCalls(deps.approvals, deps.store)), custom));
+      const allowedHosts = async (projectId: string) => (await custom.settingsOf(projectId)).allowedHosts;
+      const mcp = new McpServers({ store: deps.store, secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, allowedHosts, listCacheMs: deps.mcpListCacheMs });
+      const custom = customToolUseCases({ store: deps.store, secrets: deps.secrets, builtInNames: builtIn.map((tool) => tool.name), mcp });
+      const customDeps = { secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, sandbox, allowedHosts };
+      server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, customDeps, approvedCalls(deps.approvals, deps.store), mcp), custom));
       server.health.addDependencyCheck(() => deps.vectorIndex.ping());
     },
     async start() {},

@@ -23,7 +23,7 @@ export const toolRuntimeRecipe: ServiceRecipe<typeof toolRuntimeConfigSchema> = 
     lifecycle.onStop("chat client", () => approvals.close());
     const vectorIndex = await adapters.vectorIndex(config, lifecycle);
     const store = await adapters.documentStore(config, config.TOOL_RUNTIME_DB_FILE, toolRuntimeIndexes, logger, lifecycle);
-    const service = createToolRuntime({ vectorIndex, models, sources, store, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), approvals });
+    const service = createToolRuntime({ vectorIndex, models, sources, store, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), approvals, mcpListCacheMs: config.MCP_LIST_CACHE_MS });
     return { service, grpc: { host: config.TOOL_RUNTIME_GRPC_HOST, port: config.TOOL_RUNTIME_GRPC_PORT } };
   },
 };

@@ -27,6 +27,7 @@ export type AuditAction =
   | "tool.updated"
   | "tool.deleted"
   | "tool-settings.updated"
+  | "mcp-tool.approved"
   | "tool.called"
   | "approval.decided";
 

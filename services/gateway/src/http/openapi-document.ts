@@ -277,9 +277,18 @@ export const openApiDocument = {
         responses: { "200": { description: "The catalog", content: json({ type: "object", properties: { tools: { type: "array", items: ref("Tool") } } }) }, ...errors(401, 404, 503) },
       },
       post: {
-        summary: "Define a tool for the project's agent (project admins): an HTTP call with argument templates, secret headers and a policy",
+        summary:
+          "Define a tool for the project's agent (project admins): an HTTP call with argument templates, secret headers and a policy, a sandboxed script, or an MCP server over Streamable HTTP (whose tools, as it lists them now, are approved; a stdio server is refused with 403)",
         requestBody: { required: true, content: json(ref("CustomTool")) },
         responses: { "201": { description: "Created", content: json(ref("CustomToolDefined")) }, ...errors(400, 403, 404, 409, 503) },
+      },
+    },
+    "/v1/projects/{projectId}/tools/{toolId}/mcp-tools/{name}/approval": {
+      parameters: [projectId, { name: "toolId", in: "path", required: true, schema: { type: "string" } }, { name: "name", in: "path", required: true, schema: { type: "string" }, description: "the tool's name on the MCP server" }],
+      post: {
+        summary: "Approve the version of an MCP server's tool that changed upstream or is new (project admins): the agent sees it again",
+        requestBody: { required: true, content: json(ref("McpToolApproval")) },
+        responses: { "200": { description: "The server, its tools' states updated", content: json(ref("CustomToolDefined")) }, ...errors(400, 403, 404, 409, 503) },
       },
     },
     "/v1/projects/{projectId}/tools/{toolId}": {
@@ -581,7 +590,34 @@ export const openApiDocument = {
         },
       },
       CustomToolDefined: {
-        allOf: [ref("CustomTool"), { type: "object", properties: { id: { type: "string" }, projectId: { type: "string" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } } }],
+        allOf: [
+          ref("CustomTool"),
+          {
+            type: "object",
+            properties: {
+              id: { type: "string" },
+              projectId: { type: "string" },
+              mcpTools: {
+                type: "array",
+                description: "an MCP server's tools: approved (the agent uses it), changed (upstream; left out until approved), new (never approved), removed",
+                items: {
+                  type: "object",
+                  properties: {
+                    name: { type: "string" },
+                    qualifiedName: { type: "string", description: "mcp:<server>:<tool>, what policies match" },
+                    modelName: { type: "string" },
+                    status: { enum: ["approved", "changed", "new", "removed"] },
+                    approved: { type: ["object", "null"], properties: { sha256: { type: "string" }, description: { type: "string" }, approvedBy: { type: "string" }, approvedAt: { type: "string" } } },
+                    current: { type: ["object", "null"], properties: { sha256: { type: "string" }, description: { type: "string" }, inputSchema: { type: "object" } } },
+                  },
+                },
+              },
+              mcpUnreachable: { type: "string", description: "why the MCP server's tools could not be listed just now" },
+              createdAt: { type: "string", format: "date-time" },
+              updatedAt: { type: "string", format: "date-time" },
+            },
+          },
+        ],
       },
       SearchHit: { type: "object", properties: { chunkId: { type: "string" }, score: { type: "number" }, text: { type: "string" }, ...reference } },
       Citation: { type: "object", properties: { index: { type: "integer", description: "the [n] the answer uses" }, ...reference, snippet: { type: "string" } } },

@@ -116,6 +116,15 @@ const SendMessage = z
 
 const ChatToolPolicies = z.object({ policies: chatToolRules }).strict();
 
+const McpToolApproval = z
+  .object({
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "must be the 64 hex digits of the version approved")
+      .meta({ description: "the version approved: `current.sha256` of the tool in the server's `mcpTools`" }),
+  })
+  .strict();
+
 const DecideApproval = z
   .object({
     decision: z.enum(["approve", "deny"], { error: "decision must be approve or deny" }),
@@ -158,6 +167,7 @@ export const requestBodies = {
   StartIngestion,
   CustomTool: customToolDefinition,
   ToolSettings: toolSettings,
+  McpToolApproval,
   Search,
   Ask,
   CreateChat,

@@ -1,29 +1,31 @@
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
-import { effectivePolicy, qualifiedToolName, type ToolPolicy } from "@qamesh/custom-tools";
+import { effectivePolicy, type ToolPolicy } from "@qamesh/custom-tools";
 import { invalidArgument, notFound, permissionDenied } from "@qamesh/errors";
 import type { CallApproval } from "@qamesh/ports";
 import type { ApprovedCalls } from "./approvals/approved-calls.js";
 import type { CustomToolUseCases } from "./custom/custom-tool-use-cases.js";
-import { customTool, type CustomToolDeps } from "./custom/custom-tool.js";
+import { customTool, type CustomToolDeps, type SingleToolRecord } from "./custom/custom-tool.js";
 import type { ToolDefinition } from "./tools/tool-definition.js";
+import { isMcpRecord, type McpServers } from "./mcp/mcp-servers.js";
 
 /** A tool in a project's catalog, with what the project's policy rules make of it. */
 export type CatalogTool = ToolDefinition & { policy: ToolPolicy; qualifiedName: string };
 
 /**
  * What callers do with a project's tools: see which there are (built-in, then the project's own,
- * each with its policy under the project's rules), and run one the policy allows (under `ask`,
+ * an MCP server's approved tools among them, each with its policy under the project's rules), and run one the policy allows (under `ask`,
  * with the chat owner's approval of that very call).
  */
-export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomToolUseCases, deps: CustomToolDeps, approved: ApprovedCalls) {
+export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomToolUseCases, deps: CustomToolDeps, approved: ApprovedCalls, mcp: McpServers) {
   return {
     async list(principal: CallPrincipal, projectId: string): Promise<readonly CatalogTool[]> {
       if (!projectId) throw invalidArgument("projectId", "projectId is required");
       authorizeProject(principal, projectId, "project.read");
       const [own, settings] = await Promise.all([custom.listForProject(projectId), custom.settingsOf(projectId)]);
-      const tools = [...builtIn, ...own.map((record) => customTool(record, deps))];
+      const ownTools = await Promise.all(own.map((record) => (isMcpRecord(record) ? mcp.catalogTools(projectId, record) : [customTool(record as SingleToolRecord, deps)])));
+      const tools = [...builtIn, ...ownTools.flat()];
       return tools.map((tool) => {
-        const qualifiedName = qualifiedToolName({ name: tool.name, kind: tool.custom?.kind });
+        const qualifiedName = tool.custom?.qualifiedName ?? tool.name;
         return { ...tool, qualifiedName, policy: effectivePolicy(qualifiedName, tool.custom?.policy ?? "allow", settings.policies ?? []) };
       });
     },

@@ -1,7 +1,7 @@
 import { chunkReference } from "@qamesh/ports";
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImplementation } from "@qamesh/grpc";
-import { invalidArgument } from "@qamesh/errors";
+import { invalidArgument, toAppError } from "@qamesh/errors";
 import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { callPrincipal } from "@qamesh/mesh-auth";
@@ -12,13 +12,23 @@ import type { CustomToolRecord, ToolSettingsRecord } from "../app/custom/custom-
 import type { ToolPolicy } from "@qamesh/custom-tools";
 
 export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCases, custom: CustomToolUseCases): ServiceImplementation<typeof ToolRuntimeService> {
-  const customToolMessage = (record: CustomToolRecord) => ({
-    id: record.id,
-    projectId: record.projectId,
-    definitionJson: JSON.stringify(publicDefinition(record)),
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  });
+  const customToolMessage = async (record: CustomToolRecord) => {
+    let mcp = { mcpToolsJson: "", mcpUnreachable: "" };
+    try {
+      const states = await custom.mcpToolStates(record);
+      if (states) mcp = { ...mcp, mcpToolsJson: JSON.stringify(states) };
+    } catch (error) {
+      mcp = { ...mcp, mcpToolsJson: "[]", mcpUnreachable: toAppError(error).message };
+    }
+    return {
+      id: record.id,
+      projectId: record.projectId,
+      definitionJson: JSON.stringify(publicDefinition(record)),
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      ...mcp,
+    };
+  };
   return {
     async listTools(request, context) {
       return {
@@ -45,6 +55,10 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
 
     async updateCustomTool(request, context) {
       return customToolMessage(await custom.update(callPrincipal(context.values), request.projectId, request.toolId, request.definitionJson));
+    },
+
+    async approveMcpTool(request, context) {
+      return customToolMessage(await custom.approveMcpTool(callPrincipal(context.values), request.projectId, request.toolId, request.name, request.sha256));
     },
 
     async deleteCustomTool(request, context) {

@@ -1,13 +1,30 @@
 import { Router } from "express";
-import { parseInput } from "@qamesh/errors";
+import { namesStdioServer, stdioServerRefused } from "@qamesh/custom-tools";
+import { parseInput, permissionDenied } from "@qamesh/errors";
 import type { CustomTool, ToolSettings } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import type { AuditLog } from "../../audit/audit-log.js";
 import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { requestBodies } from "../request-bodies.js";
 
-/** A custom tool as the API shows it: its definition (secret header values left out), id and times. */
-const customToolJson = (tool: CustomTool) => ({ id: tool.id, projectId: tool.projectId, ...(JSON.parse(tool.definitionJson) as object), createdAt: tool.createdAt, updatedAt: tool.updatedAt });
+/**
+ * A custom tool as the API shows it: its definition (secret header values left out), id and
+ * times; an MCP server's with how each of its tools stands.
+ */
+const customToolJson = (tool: CustomTool) => ({
+  id: tool.id,
+  projectId: tool.projectId,
+  ...(JSON.parse(tool.definitionJson) as object),
+  ...(tool.mcpToolsJson ? { mcpTools: JSON.parse(tool.mcpToolsJson) as unknown, ...(tool.mcpUnreachable ? { mcpUnreachable: tool.mcpUnreachable } : {}) } : {}),
+  createdAt: tool.createdAt,
+  updatedAt: tool.updatedAt,
+});
+
+/** A definition the routes take: a stdio MCP server is refused before anything else (403), the rest checked as a definition. */
+function definitionOf(body: unknown) {
+  if (namesStdioServer(body)) throw permissionDenied(stdioServerRefused);
+  return parseInput(requestBodies.CustomTool, body);
+}
 
 const toolSettingsJson = (settings: ToolSettings) => ({ allowedHosts: settings.allowedHosts, policies: settings.policies.map(({ pattern, policy }) => ({ pattern, policy })) });
 
@@ -35,7 +52,7 @@ export function toolRoutes(peers: Peers, audit: AuditLog): Router {
 
   router.post("/v1/projects/:projectId/tools", async (request, response) => {
     const projectId = authorizedProjectId(request, "tools.manage");
-    const definition = parseInput(requestBodies.CustomTool, request.body);
+    const definition = definitionOf(request.body);
     const tool = await peers.toolRuntime.createCustomTool({ projectId, definitionJson: JSON.stringify(request.body) });
     await audit.record(request, { action: "tool.created", projectId, target: tool.id, detail: `${definition.kind} ${definition.name}` });
     response.status(201).location(`/v1/projects/${projectId}/tools/${tool.id}`).json(customToolJson(tool));
@@ -48,9 +65,17 @@ export function toolRoutes(peers: Peers, audit: AuditLog): Router {
 
   router.put("/v1/projects/:projectId/tools/:toolId", async (request, response) => {
     const projectId = authorizedProjectId(request, "tools.manage");
-    const definition = parseInput(requestBodies.CustomTool, request.body);
+    const definition = definitionOf(request.body);
     const tool = await peers.toolRuntime.updateCustomTool({ projectId, toolId: request.params.toolId, definitionJson: JSON.stringify(request.body) });
     await audit.record(request, { action: "tool.updated", projectId, target: tool.id, detail: `${definition.kind} ${definition.name}, policy ${definition.policy}` });
+    response.json(customToolJson(tool));
+  });
+
+  router.post("/v1/projects/:projectId/tools/:toolId/mcp-tools/:name/approval", async (request, response) => {
+    const projectId = authorizedProjectId(request, "tools.manage");
+    const { sha256 } = parseInput(requestBodies.McpToolApproval, request.body);
+    const tool = await peers.toolRuntime.approveMcpTool({ projectId, toolId: request.params.toolId, name: request.params.name, sha256 });
+    await audit.record(request, { action: "mcp-tool.approved", projectId, target: tool.id, detail: `${request.params.name} at ${sha256}` });
     response.json(customToolJson(tool));
   });
 

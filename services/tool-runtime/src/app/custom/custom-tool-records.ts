@@ -1,5 +1,6 @@
 import type { CustomToolDefinition, ToolPolicyRule } from "@qamesh/custom-tools";
 import type { DocumentIndex, StoredDocument } from "@qamesh/ports";
+import { mcpToolVersionsCollection } from "../mcp/mcp-tool-versions.js";
 
 /**
  * A tool a project admin defined, as tool-runtime keeps it: the definition, with each secret
@@ -26,7 +27,10 @@ export const toolSettingsCollection = "tool_settings";
 /** The one settings record of a project. */
 export const toolSettingsId = "settings";
 
-export const toolRuntimeIndexes: readonly DocumentIndex[] = [{ collection: customToolsCollection, fields: ["projectId"] }];
+export const toolRuntimeIndexes: readonly DocumentIndex[] = [
+  { collection: customToolsCollection, fields: ["projectId"] },
+  { collection: mcpToolVersionsCollection, fields: ["projectId", "serverId"] },
+];
 
 /** What a sealed header value is bound to. */
 export const sealedHeaderOwner = (projectId: string, toolId: string, header: string) => `custom-tool-header:${projectId}:${toolId}:${header.toLowerCase()}`;

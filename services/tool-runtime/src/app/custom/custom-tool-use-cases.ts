@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
-import { customToolDefinition, toolSettings, type CustomToolDefinition, type ToolPolicyRule } from "@qamesh/custom-tools";
-import { alreadyExists, invalidArgument, notFound, parseInput } from "@qamesh/errors";
+import { authorizeProject, principalName, type CallPrincipal } from "@qamesh/authorization";
+import { customToolDefinition, namesStdioServer, stdioServerRefused, toolSettings, type CustomToolDefinition, type HttpToolDefinition, type ToolPolicyRule } from "@qamesh/custom-tools";
+import { alreadyExists, invalidArgument, notFound, parseInput, permissionDenied, unavailable } from "@qamesh/errors";
+import { isMcpRecord, type McpServers } from "../mcp/mcp-servers.js";
+import type { McpToolState } from "../mcp/mcp-tool-versions.js";
 import type { DocumentStore } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
 import { argumentCheck } from "./argument-check.js";
@@ -12,14 +14,20 @@ export interface CustomToolDeps {
   secrets: SecretBox;
   /** Names custom tools may not take. */
   builtInNames: readonly string[];
+  /** The MCP servers among the tools: registering one approves the tools it lists. */
+  mcp: McpServers;
 }
 
 /** A definition as it leaves tool-runtime: secret headers say they are set, never what they hold. */
 export function publicDefinition(record: CustomToolRecord): CustomToolDefinition {
   const { definition } = record;
-  if (definition.kind !== "http") return definition;
-  return { ...definition, http: { ...definition.http, headers: definition.http.headers.map((header) => (header.secret ? { name: header.name, secret: true } : header)) } };
+  const hidden = (headers: HeaderSpec[]) => headers.map((header) => (header.secret ? { name: header.name, secret: true } : header));
+  if (definition.kind === "http") return { ...definition, http: { ...definition.http, headers: hidden(definition.http.headers) } };
+  if (definition.kind === "mcp") return { ...definition, mcp: { ...definition.mcp, headers: hidden(definition.mcp.headers) } };
+  return definition;
 }
+
+type HeaderSpec = HttpToolDefinition["http"]["headers"][number];
 
 /** Project admins define, change and remove their project's tools, and the hosts those may reach. */
 export function customToolUseCases(deps: CustomToolDeps) {
@@ -28,26 +36,37 @@ export function customToolUseCases(deps: CustomToolDeps) {
 
   /** Checks a definition (its JSON Schema compiles; its name is free) and seals its secret headers, keeping stored ones not given again. */
   async function prepared(projectId: string, toolId: string, definitionJson: string, previous?: CustomToolRecord): Promise<Pick<CustomToolRecord, "definition" | "sealedHeaders">> {
-    const definition = parseInput(customToolDefinition, parseJson(definitionJson));
-    try {
-      argumentCheck(definition.inputSchema);
-    } catch (error) {
-      throw invalidArgument("inputSchema", `inputSchema is not a usable JSON Schema: ${error instanceof Error ? error.message : String(error)}`);
+    const given = parseJson(definitionJson);
+    if (namesStdioServer(given)) throw permissionDenied(stdioServerRefused);
+    const definition = parseInput(customToolDefinition, given);
+    if (definition.kind !== "mcp") {
+      try {
+        argumentCheck(definition.inputSchema);
+      } catch (error) {
+        throw invalidArgument("inputSchema", `inputSchema is not a usable JSON Schema: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     if (deps.builtInNames.includes(definition.name)) throw alreadyExists(`"${definition.name}" is a built-in tool's name`);
     const clash = (await tools.find({ projectId })).find((record) => record.definition.name === definition.name && record.id !== toolId);
     if (clash) throw alreadyExists(`the project already has a tool named "${definition.name}"`);
-    if (definition.kind !== "http") return { definition, sealedHeaders: {} };
+    if (definition.kind === "code") return { definition, sealedHeaders: {} };
     const sealedHeaders: Record<string, string> = {};
-    const headers = definition.http.headers.map((header, index) => {
-      if (!header.secret) return header;
-      const key = header.name.toLowerCase();
-      if (header.value !== undefined) sealedHeaders[key] = deps.secrets.seal(header.value, sealedHeaderOwner(projectId, toolId, key));
-      else if (previous?.sealedHeaders[key]) sealedHeaders[key] = previous.sealedHeaders[key];
-      else throw invalidArgument(`http.headers.${index}.value`, `http.headers.${index}.value is required for a new secret header`);
-      return { name: header.name, secret: true };
-    });
-    return { definition: { ...definition, http: { ...definition.http, headers } }, sealedHeaders };
+    const sealed = (headers: HeaderSpec[], field: string) =>
+      headers.map((header, index) => {
+        if (!header.secret) return header;
+        const key = header.name.toLowerCase();
+        if (header.value !== undefined) sealedHeaders[key] = deps.secrets.seal(header.value, sealedHeaderOwner(projectId, toolId, key));
+        else if (previous?.sealedHeaders[key]) sealedHeaders[key] = previous.sealedHeaders[key];
+        else throw invalidArgument(`${field}.${index}.value`, `${field}.${index}.value is required for a new secret header`);
+        return { name: header.name, secret: true };
+      });
+    if (definition.kind === "mcp") return { definition: { ...definition, mcp: { ...definition.mcp, headers: sealed(definition.mcp.headers, "mcp.headers") } }, sealedHeaders };
+    return { definition: { ...definition, http: { ...definition.http, headers: sealed(definition.http.headers, "http.headers") } }, sealedHeaders };
+  }
+
+  /** A server's registration approves the tools it lists now (and fails, storing nothing, when it lists none). */
+  async function approveServerTools(principal: CallPrincipal, record: CustomToolRecord): Promise<void> {
+    if (isMcpRecord(record)) await deps.mcp.approveAll(record.projectId, record, principalName(principal));
   }
 
   return {
@@ -56,6 +75,7 @@ export function customToolUseCases(deps: CustomToolDeps) {
       const id = `t-${randomUUID().slice(0, 12)}`;
       const now = new Date().toISOString();
       const record: CustomToolRecord = { id, projectId, ...(await prepared(projectId, id, definitionJson)), createdAt: now, updatedAt: now };
+      await approveServerTools(principal, record);
       await tools.insert(record);
       return record;
     },
@@ -70,6 +90,9 @@ export function customToolUseCases(deps: CustomToolDeps) {
     async update(principal: CallPrincipal, projectId: string, toolId: string, definitionJson: string): Promise<CustomToolRecord> {
       const previous = await this.get(principal, projectId, toolId);
       const record: CustomToolRecord = { ...previous, ...(await prepared(projectId, toolId, definitionJson, previous)), updatedAt: new Date().toISOString() };
+      if (record.definition.kind !== previous.definition.kind) throw invalidArgument("kind", `a tool's kind stays what it was created with (${previous.definition.kind})`);
+      // A server whose address changed is another server: what it lists now is what is approved.
+      if (isMcpRecord(record) && isMcpRecord(previous) && record.definition.mcp.url !== previous.definition.mcp.url) await approveServerTools(principal, record);
       await tools.put(record);
       return record;
     },
@@ -77,6 +100,24 @@ export function customToolUseCases(deps: CustomToolDeps) {
     async delete(principal: CallPrincipal, projectId: string, toolId: string): Promise<void> {
       authorizeProject(principal, projectId, "tools.manage");
       if ((await tools.delete({ projectId, id: toolId })) === 0) throw notFound(`no tool ${toolId} in this project`);
+      await deps.mcp.forget(projectId, toolId);
+    },
+
+    /** How an MCP server's tools stand (approved, changed upstream, new, removed); undefined for other kinds. */
+    async mcpToolStates(record: CustomToolRecord): Promise<McpToolState[] | undefined> {
+      if (!isMcpRecord(record)) return undefined;
+      return deps.mcp.states(record.projectId, record).catch((error: unknown) => {
+        throw unavailable(`the MCP server ${record.definition.name} could not be asked for its tools: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    },
+
+    /** An admin approves the version of an MCP server's tool they looked at (its sha256 from the tool's states). */
+    async approveMcpTool(principal: CallPrincipal, projectId: string, toolId: string, toolName: string, sha256: string): Promise<CustomToolRecord> {
+      const record = await this.get(principal, projectId, toolId);
+      if (!isMcpRecord(record)) throw invalidArgument("toolId", `tool ${toolId} is not an MCP server`);
+      if (!/^[0-9a-f]{64}$/.test(sha256)) throw invalidArgument("sha256", "sha256 must be the 64 hex digits of the version approved");
+      await deps.mcp.approve(projectId, record, toolName, sha256, principalName(principal));
+      return record;
     },
 
     /** The project's tools, for its catalog (whoever may read the project sees what its agent can do). */

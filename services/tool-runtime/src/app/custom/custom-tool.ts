@@ -1,4 +1,5 @@
 import { authorizeProject } from "@qamesh/authorization";
+import { qualifiedToolName, type CodeToolDefinition, type HttpToolDefinition } from "@qamesh/custom-tools";
 import { codeCall, type CodeToolDeps } from "../code/code-tool.js";
 import type { ToolDefinition } from "../tools/tool-definition.js";
 import { argumentCheck } from "./argument-check.js";
@@ -12,7 +13,10 @@ export type CustomToolDeps = HttpToolDeps & CodeToolDeps;
  * caller must be able to read the project, the arguments must pass the tool's JSON Schema, then
  * its kind makes the call (an HTTP request, a sandboxed script).
  */
-export function customTool(record: CustomToolRecord, deps: CustomToolDeps): ToolDefinition {
+/** A project's own tool that is one tool (an MCP server brings several: see mcp-servers.ts). */
+export type SingleToolRecord = CustomToolRecord & { definition: HttpToolDefinition | CodeToolDefinition };
+
+export function customTool(record: SingleToolRecord, deps: CustomToolDeps): ToolDefinition {
   const { definition } = record;
   const call = definition.kind === "http" ? httpCall(record, definition, deps) : codeCall(definition, deps);
   let checkArguments: ((args: Record<string, unknown>) => void) | undefined;
@@ -20,7 +24,7 @@ export function customTool(record: CustomToolRecord, deps: CustomToolDeps): Tool
     name: definition.name,
     description: definition.description,
     parametersJsonSchema: definition.inputSchema,
-    custom: { id: record.id, kind: definition.kind, policy: definition.policy },
+    custom: { id: record.id, kind: definition.kind, policy: definition.policy, qualifiedName: qualifiedToolName(definition) },
     async run(principal, projectId, args) {
       authorizeProject(principal, projectId, "project.read");
       // Compiled when the tool is called, not each time the catalog is listed.

@@ -14,8 +14,11 @@ export interface ToolDefinition {
   name: string;
   description: string;
   parametersJsonSchema: Record<string, unknown>;
-  /** A tool a project admin defined (absent for built-in tools), with the policy it was defined with. */
-  custom?: { id: string; kind: string; policy: ToolPolicy };
+  /**
+   * A tool a project admin defined (absent for built-in tools): its record, kind, the policy it
+   * was defined with, and the name policies match (http:order_status, mcp:jira:search).
+   */
+  custom?: { id: string; kind: string; policy: ToolPolicy; qualifiedName: string };
   /** Runs for `principal`, whom the tool authorizes for what it does; `args` are checked against the schema first. */
   run(principal: CallPrincipal, projectId: string, args: Record<string, unknown>): Promise<ToolOutput>;
 }
