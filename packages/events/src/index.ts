@@ -1,2 +1,3 @@
 export * from "./topics.js";
 export * from "./event-codec.js";
+export * from "./project-deletions.js";

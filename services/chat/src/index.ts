@@ -1,6 +1,7 @@
 import { currentContextValues, requestIdKey, type GrpcServer } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
 import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
+import { subscribeToProjectDeletions } from "@qamesh/events";
 import { OutboxRelay } from "@qamesh/outbox";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import type { MeshService } from "@qamesh/service-runtime";
@@ -13,10 +14,10 @@ import type { AnswerSettings } from "./app/sessions/chat-deps.js";
 import type { MemorySettings } from "./app/sessions/chat-memory.js";
 import { approvalUseCases } from "./app/sessions/approval-use-cases.js";
 import { chatUseCases } from "./app/sessions/chat-use-cases.js";
+import { forgetProject } from "./app/sessions/deleted-projects.js";
 import { LiveAnswers } from "./app/answers/live-answers.js";
 import { messageUseCases } from "./app/sessions/message-use-cases.js";
 import { applyStopRequests, stopPollMs } from "./app/answers/stop-requests.js";
-import { subscribeToProjectDeletions } from "./consumers/project-deletions.js";
 import { chatHandlers } from "./grpc/chat-handlers.js";
 
 export { chatConfigSchema } from "./config.js";
@@ -55,7 +56,7 @@ export function createChat(given: ChatServiceDeps): MeshService {
       for (const dependency of [deps.store, deps.bus]) server.health.addDependencyCheck(() => dependency.ping());
     },
     async start() {
-      deletions = await subscribeToProjectDeletions(deps.bus, deps);
+      deletions = await subscribeToProjectDeletions(deps.bus, "chat", (projectId) => forgetProject(deps, projectId));
       relay.start();
       await sweep();
       sweeper = setInterval(() => void sweep(), deps.answers.leaseMs);

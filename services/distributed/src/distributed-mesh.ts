@@ -139,7 +139,7 @@ export class DistributedMesh {
     const mongodb = (service: string) => ({ MONGODB_URI: servers.MONGODB_URI, MONGODB_DATABASE: `${namespace}_${service}` });
     const own: Record<ServiceName, Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles) },
-      "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(this.ports.toolRuntime), ...addresses, ...chroma, ...encryptionKey, ...mongodb("tool_runtime") },
+      "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(this.ports.toolRuntime), ...addresses, ...kafka, ...chroma, ...encryptionKey, ...mongodb("tool_runtime") },
       chat: { CHAT_GRPC_PORT: String(this.ports.chat), ...addresses, ...kafka, ...mongodb("chat") },
       ingestion: {
         INGESTION_GRPC_PORT: String(this.ports.ingestion),

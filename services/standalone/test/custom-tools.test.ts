@@ -1,7 +1,9 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { SqliteDocumentStore } from "@qamesh/store-sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConnectionCounter, startFakeModelServer, type ConnectionCounter, type FakeModelServer, type GatewayClient, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
+import { eventually, startConnectionCounter, startFakeModelServer, type ConnectionCounter, type FakeModelServer, type GatewayClient, type ScriptedReply, type WireMessage } from "@qamesh/testkit";
 import { auditedToolCalls, projectMember, projectWithFiles, sha256, startHarness, type Harness } from "./standalone-harness.js";
 
 const ordersToken = "Bearer orders-secret-7f3a9c";
@@ -261,5 +263,24 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
     expect((await harness.api("GET", `/v1/projects/${projectId}/tools`)).body.tools.map((tool: { name: string }) => tool.name)).not.toContain("order_status");
     const audit = (await harness.api("GET", `/v1/audit?projectId=${projectId}&limit=200`)).body.entries.map((entry: { action: string }) => entry.action);
     expect(audit).toEqual(expect.arrayContaining(["tool.created", "tool.updated", "tool.deleted", "tool-settings.updated"]));
+  });
+
+  it("go with their project: deleting it deletes its tools (their sealed secrets too) and settings in tool-runtime's store", async () => {
+    const doomed = (await harness.api("POST", "/v1/projects", { name: "Doomed" })).body.id as string;
+    expect((await harness.api("POST", `/v1/projects/${doomed}/tools`, toolDefinition())).status).toBe(201);
+    expect((await harness.api("PUT", `/v1/projects/${doomed}/tool-settings`, { allowedHosts: ["api.example.com"] })).status).toBe(200);
+    const store = SqliteDocumentStore.open(join(harness.root, "data", "tool-runtime.sqlite"));
+    try {
+      expect(await store.collection("custom_tools").find({ projectId: doomed })).toHaveLength(1);
+      expect((await harness.api("DELETE", `/v1/projects/${doomed}`)).status).toBe(204);
+      await eventually(async () => {
+        expect(await store.collection("custom_tools").find({ projectId: doomed })).toEqual([]);
+        expect(await store.collection("tool_settings").find({ projectId: doomed })).toEqual([]);
+      });
+      // Another project's settings stay.
+      expect(await store.collection("tool_settings").find({ projectId })).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
   });
 });

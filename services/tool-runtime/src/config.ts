@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { meshTrustConfigShape } from "@qamesh/mesh-auth";
 import { grpcAddress, logLevel, port } from "@qamesh/config";
-import { documentStoreConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
+import { documentStoreConfigShape, eventBusConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
 import { outboundConfigShape } from "@qamesh/source-safety";
 
@@ -15,6 +15,8 @@ export const toolRuntimeConfigSchema = z.object({
   /** SQLite file of the projects' custom tools when MONGODB_URI is not set. */
   TOOL_RUNTIME_DB_FILE: z.string().min(1).default("./data/tool-runtime.sqlite"),
   ...documentStoreConfigShape("tool-runtime"),
+  /** The bus a project's deletion comes by (its tools are deleted with it). */
+  ...eventBusConfigShape,
   ...vectorIndexConfigShape,
   ...secretsConfigShape,
   ...outboundConfigShape,

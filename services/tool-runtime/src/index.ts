@@ -1,10 +1,11 @@
 import type { GrpcServer } from "@qamesh/grpc";
 import type { MeshService } from "@qamesh/service-runtime";
-import type { CallApprovals, DocumentStore, ProjectModels, ProjectSources, VectorIndex } from "@qamesh/ports";
+import type { CallApprovals, DocumentStore, EventBus, ProjectModels, ProjectSources, Subscription, VectorIndex } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
 import type { OutboundPolicy } from "@qamesh/source-safety";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { unavailable } from "@qamesh/errors";
+import { subscribeToProjectDeletions } from "@qamesh/events";
 import { builtInTools } from "./app/tools/built-in-tools.js";
 import { IndexedFiles } from "./app/tools/indexed-files.js";
 import { toolUseCases } from "./app/tool-use-cases.js";
@@ -12,6 +13,7 @@ import { approvedCalls } from "./app/approvals/approved-calls.js";
 import { customToolUseCases } from "./app/custom/custom-tool-use-cases.js";
 import { CodeSandbox } from "./app/code/code-sandbox.js";
 import { McpServers } from "./app/mcp/mcp-servers.js";
+import { forgetProject } from "./app/deleted-projects.js";
 import { toolRuntimeHandlers } from "./grpc/tool-runtime-handlers.js";
 
 export { toolRuntimeConfigSchema } from "./config.js";
@@ -25,6 +27,8 @@ export interface ToolRuntimeDeps {
   sources: ProjectSources;
   /** Custom tools and the projects' tool settings. */
   store: DocumentStore;
+  /** Where a project's deletion is announced. */
+  bus: EventBus;
   /** Seals and opens custom tools' secret headers. */
   secrets: SecretBox;
   /** Which networks custom tools may reach besides the public internet (deployment configuration only). */
@@ -35,7 +39,7 @@ export interface ToolRuntimeDeps {
   mcpListCacheMs: number;
 }
 
-/** The tool-runtime service as a value: serves search and tools over gRPC. */
+/** The tool-runtime service as a value: serves search and tools over gRPC, and forgets the tools of deleted projects. */
 export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
   const searchDeps = {
     vectorIndex: deps.vectorIndex,
@@ -46,6 +50,7 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
     },
   };
   const sandbox = new CodeSandbox();
+  let deletions: Subscription | undefined;
   return {
     register(server: GrpcServer) {
       const builtIn = builtInTools({ ...searchDeps, files: new IndexedFiles(deps.vectorIndex), sources: deps.sources });
@@ -56,8 +61,11 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
       server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, customDeps, approvedCalls(deps.approvals, deps.store), mcp), custom));
       server.health.addDependencyCheck(() => deps.vectorIndex.ping());
     },
-    async start() {},
+    async start() {
+      deletions = await subscribeToProjectDeletions(deps.bus, "tool-runtime", (projectId) => forgetProject(deps.store, projectId));
+    },
     async stop() {
+      await deletions?.stop();
       await sandbox.close();
     },
   };

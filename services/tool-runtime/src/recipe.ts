@@ -9,7 +9,7 @@ import { createToolRuntime } from "./index.js";
 /**
  * tool-runtime from its environment: the vector index it searches, the models that embed
  * queries, ingestion's sources and runs, its own store of custom tools with the key that seals
- * their secrets, the outbound policy their requests obey, and the chat service's approvals.
+ * their secrets, the bus project deletions come by, the outbound policy their requests obey, and the chat service's approvals.
  */
 export const toolRuntimeRecipe: ServiceRecipe<typeof toolRuntimeConfigSchema> = {
   name: "tool-runtime",
@@ -23,7 +23,8 @@ export const toolRuntimeRecipe: ServiceRecipe<typeof toolRuntimeConfigSchema> = 
     lifecycle.onStop("chat client", () => approvals.close());
     const vectorIndex = await adapters.vectorIndex(config, lifecycle);
     const store = await adapters.documentStore(config, config.TOOL_RUNTIME_DB_FILE, toolRuntimeIndexes, logger, lifecycle);
-    const service = createToolRuntime({ vectorIndex, models, sources, store, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), approvals, mcpListCacheMs: config.MCP_LIST_CACHE_MS });
+    const bus = await adapters.eventBus(config, "tool-runtime", logger, lifecycle);
+    const service = createToolRuntime({ vectorIndex, models, sources, store, bus, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), approvals, mcpListCacheMs: config.MCP_LIST_CACHE_MS });
     return { service, grpc: { host: config.TOOL_RUNTIME_GRPC_HOST, port: config.TOOL_RUNTIME_GRPC_PORT } };
   },
 };

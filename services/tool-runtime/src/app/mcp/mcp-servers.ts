@@ -113,6 +113,8 @@ export class McpServers {
     const cached = this.listings.get(key);
     if (cached && !options.fresh && Date.now() - cached.at < this.deps.listCacheMs) return cached.tools;
     const tools = (async () => withMcpServer(this.target(projectId, record), await this.deps.allowedHosts(projectId), this.deps, (server) => server.list()))();
+    // Lists past their time go, so servers changed or removed long ago do not stay in memory.
+    for (const [other, listing] of this.listings) if (Date.now() - listing.at >= this.deps.listCacheMs) this.listings.delete(other);
     this.listings.set(key, { at: Date.now(), tools });
     // A failed listing is not kept: the next use asks again.
     tools.catch(() => this.listings.get(key)?.tools === tools && this.listings.delete(key));
