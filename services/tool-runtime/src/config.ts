@@ -4,6 +4,7 @@ import { grpcAddress, logLevel, port } from "@qamesh/config";
 import { documentStoreConfigShape, eventBusConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
 import { outboundConfigShape } from "@qamesh/source-safety";
+import { mcpStdioServersSetting } from "./mcp-stdio-servers-setting.js";
 
 export const toolRuntimeConfigSchema = z.object({
   TOOL_RUNTIME_GRPC_HOST: z.string().default("127.0.0.1"),
@@ -22,6 +23,7 @@ export const toolRuntimeConfigSchema = z.object({
   ...outboundConfigShape,
   /** How long an MCP server's tool list is reused before the server is asked again (a changed tool is noticed within it). */
   MCP_LIST_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  MCP_STDIO_SERVERS: mcpStdioServersSetting(),
   ...meshTrustConfigShape,
   LOG_LEVEL: logLevel(),
 });

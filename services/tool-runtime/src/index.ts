@@ -12,7 +12,7 @@ import { toolUseCases } from "./app/tool-use-cases.js";
 import { approvedCalls } from "./app/approvals/approved-calls.js";
 import { customToolUseCases } from "./app/custom/custom-tool-use-cases.js";
 import { CodeSandbox } from "./app/code/code-sandbox.js";
-import { McpServers } from "./app/mcp/mcp-servers.js";
+import { McpServers, type DeploymentMcpServer } from "./app/mcp/mcp-servers.js";
 import { forgetProject } from "./app/deleted-projects.js";
 import { toolRuntimeHandlers } from "./grpc/tool-runtime-handlers.js";
 
@@ -37,6 +37,8 @@ export interface ToolRuntimeDeps {
   approvals: CallApprovals;
   /** How long an MCP server's tool list is reused. */
   mcpListCacheMs: number;
+  /** Stdio MCP servers the deployment's configuration runs. */
+  mcpStdioServers: readonly DeploymentMcpServer[];
 }
 
 /** The tool-runtime service as a value: serves search and tools over gRPC, and forgets the tools of deleted projects. */
@@ -55,7 +57,7 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
     register(server: GrpcServer) {
       const builtIn = builtInTools({ ...searchDeps, files: new IndexedFiles(deps.vectorIndex), sources: deps.sources });
       const allowedHosts = async (projectId: string) => (await custom.settingsOf(projectId)).allowedHosts;
-      const mcp = new McpServers({ store: deps.store, secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, allowedHosts, listCacheMs: deps.mcpListCacheMs });
+      const mcp = new McpServers({ store: deps.store, secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, allowedHosts, listCacheMs: deps.mcpListCacheMs, deploymentServers: deps.mcpStdioServers });
       const custom = customToolUseCases({ store: deps.store, secrets: deps.secrets, builtInNames: builtIn.map((tool) => tool.name), mcp });
       const customDeps = { secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, sandbox, allowedHosts };
       server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, customDeps, approvedCalls(deps.approvals, deps.store), mcp), custom));

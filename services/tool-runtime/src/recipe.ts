@@ -24,7 +24,7 @@ export const toolRuntimeRecipe: ServiceRecipe<typeof toolRuntimeConfigSchema> = 
     const vectorIndex = await adapters.vectorIndex(config, lifecycle);
     const store = await adapters.documentStore(config, config.TOOL_RUNTIME_DB_FILE, toolRuntimeIndexes, logger, lifecycle);
     const bus = await adapters.eventBus(config, "tool-runtime", logger, lifecycle);
-    const service = createToolRuntime({ vectorIndex, models, sources, store, bus, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), approvals, mcpListCacheMs: config.MCP_LIST_CACHE_MS });
+    const service = createToolRuntime({ vectorIndex, models, sources, store, bus, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), approvals, mcpListCacheMs: config.MCP_LIST_CACHE_MS, mcpStdioServers: config.MCP_STDIO_SERVERS });
     return { service, grpc: { host: config.TOOL_RUNTIME_GRPC_HOST, port: config.TOOL_RUNTIME_GRPC_PORT } };
   },
 };

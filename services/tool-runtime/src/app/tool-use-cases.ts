@@ -22,8 +22,9 @@ export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomT
       if (!projectId) throw invalidArgument("projectId", "projectId is required");
       authorizeProject(principal, projectId, "project.read");
       const [own, settings] = await Promise.all([custom.listForProject(projectId), custom.settingsOf(projectId)]);
-      const ownTools = await Promise.all(own.map((record) => (isMcpRecord(record) ? mcp.catalogTools(projectId, record) : [customTool(record as SingleToolRecord, deps)])));
-      const tools = [...builtIn, ...ownTools.flat()];
+      const ownTools = await Promise.all(own.map((record) => (isMcpRecord(record) ? mcp.catalogTools(projectId, mcp.registered(projectId, record)) : [customTool(record as SingleToolRecord, deps)])));
+      const deployed = await Promise.all(mcp.deploymentServers(projectId).map((server) => mcp.catalogTools(projectId, server)));
+      const tools = [...builtIn, ...ownTools.flat(), ...deployed.flat()];
       return tools.map((tool) => {
         const qualifiedName = tool.custom?.qualifiedName ?? tool.name;
         return { ...tool, qualifiedName, policy: effectivePolicy(qualifiedName, tool.custom?.policy ?? "allow", settings.policies ?? []) };

@@ -5,6 +5,8 @@ import { invalidArgument, toAppError } from "@qamesh/errors";
 import { SourceReferenceSchema } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { callPrincipal } from "@qamesh/mesh-auth";
+import type { CallPrincipal } from "@qamesh/authorization";
+import { isDeploymentServerId } from "../app/mcp/mcp-servers.js";
 import { semanticSearch, type SemanticSearchDeps } from "../app/tools/semantic-search.js";
 import type { ToolUseCases } from "../app/tool-use-cases.js";
 import { publicDefinition, type CustomToolUseCases } from "../app/custom/custom-tool-use-cases.js";
@@ -29,6 +31,12 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
       ...mcp,
     };
   };
+  /** One of the project's own tools, or a stdio MCP server the deployment gives it (`config:<name>`). */
+  const toolMessage = async (principal: CallPrincipal, projectId: string, toolId: string) => {
+    if (!isDeploymentServerId(toolId)) return customToolMessage(await custom.get(principal, projectId, toolId));
+    const { definition, states, unreachable } = await custom.deploymentServer(principal, projectId, toolId);
+    return { id: toolId, projectId, definitionJson: JSON.stringify(definition), createdAt: "", updatedAt: "", mcpToolsJson: JSON.stringify(states ?? []), mcpUnreachable: unreachable };
+  };
   return {
     async listTools(request, context) {
       return {
@@ -50,7 +58,7 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
     },
 
     async getCustomTool(request, context) {
-      return customToolMessage(await custom.get(callPrincipal(context.values), request.projectId, request.toolId));
+      return toolMessage(callPrincipal(context.values), request.projectId, request.toolId);
     },
 
     async updateCustomTool(request, context) {
@@ -58,7 +66,9 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
     },
 
     async approveMcpTool(request, context) {
-      return customToolMessage(await custom.approveMcpTool(callPrincipal(context.values), request.projectId, request.toolId, request.name, request.sha256));
+      const principal = callPrincipal(context.values);
+      await custom.approveMcpTool(principal, request.projectId, request.toolId, request.name, request.sha256);
+      return toolMessage(principal, request.projectId, request.toolId);
     },
 
     async deleteCustomTool(request, context) {

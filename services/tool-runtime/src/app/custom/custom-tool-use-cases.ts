@@ -1,8 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { authorizeProject, principalName, type CallPrincipal } from "@qamesh/authorization";
-import { customToolDefinition, namesStdioServer, stdioServerRefused, toolSettings, type CustomToolDefinition, type HttpToolDefinition, type ToolPolicyRule } from "@qamesh/custom-tools";
+import {
+  customToolDefinition,
+  namesStdioServer,
+  stdioServerRefused,
+  toolSettings,
+  type CustomToolDefinition,
+  type HttpToolDefinition,
+  type ToolPolicyRule,
+} from "@qamesh/custom-tools";
 import { alreadyExists, invalidArgument, notFound, parseInput, permissionDenied, unavailable } from "@qamesh/errors";
-import { isMcpRecord, type McpServers } from "../mcp/mcp-servers.js";
+import { isDeploymentServerId, isMcpRecord, type McpServers } from "../mcp/mcp-servers.js";
 import type { McpToolState } from "../mcp/mcp-tool-versions.js";
 import type { DocumentStore } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
@@ -49,6 +57,9 @@ export function customToolUseCases(deps: CustomToolDeps) {
     if (deps.builtInNames.includes(definition.name)) throw alreadyExists(`"${definition.name}" is a built-in tool's name`);
     const clash = (await tools.find({ projectId })).find((record) => record.definition.name === definition.name && record.id !== toolId);
     if (clash) throw alreadyExists(`the project already has a tool named "${definition.name}"`);
+    if (definition.kind === "mcp" && deps.mcp.deploymentServers(projectId).some((server) => server.name === definition.name)) {
+      throw alreadyExists(`the deployment already gives this project an MCP server named "${definition.name}"`);
+    }
     if (definition.kind === "code") return { definition, sealedHeaders: {} };
     const sealedHeaders: Record<string, string> = {};
     const sealed = (headers: HeaderSpec[], field: string) =>
@@ -64,9 +75,23 @@ export function customToolUseCases(deps: CustomToolDeps) {
     return { definition: { ...definition, http: { ...definition.http, headers: sealed(definition.http.headers, "http.headers") } }, sealedHeaders };
   }
 
+  /** A registration of an MCP server, as the server it names. */
+  async function registeredServer(principal: CallPrincipal, projectId: string, toolId: string) {
+    authorizeProject(principal, projectId, "tools.manage");
+    const record = await tools.get(projectId, toolId);
+    if (!record) throw notFound(`no tool ${toolId} in this project`);
+    if (!isMcpRecord(record)) throw invalidArgument("toolId", `tool ${toolId} is not an MCP server`);
+    return deps.mcp.registered(projectId, record);
+  }
+
+  /** A deployment server is its operators' to change: the API changes only the project's own tools. */
+  function refuseDeploymentServer(toolId: string): void {
+    if (isDeploymentServerId(toolId)) throw permissionDenied(`${toolId} comes from the deployment's configuration; only its operators change it`);
+  }
+
   /** A server's registration approves the tools it lists now (and fails, storing nothing, when it lists none). */
   async function approveServerTools(principal: CallPrincipal, record: CustomToolRecord): Promise<void> {
-    if (isMcpRecord(record)) await deps.mcp.approveAll(record.projectId, record, principalName(principal));
+    if (isMcpRecord(record)) await deps.mcp.approveAll(record.projectId, deps.mcp.registered(record.projectId, record), principalName(principal));
   }
 
   return {
@@ -88,6 +113,7 @@ export function customToolUseCases(deps: CustomToolDeps) {
     },
 
     async update(principal: CallPrincipal, projectId: string, toolId: string, definitionJson: string): Promise<CustomToolRecord> {
+      refuseDeploymentServer(toolId);
       const previous = await this.get(principal, projectId, toolId);
       const record: CustomToolRecord = { ...previous, ...(await prepared(projectId, toolId, definitionJson, previous)), updatedAt: new Date().toISOString() };
       if (record.definition.kind !== previous.definition.kind) throw invalidArgument("kind", `a tool's kind stays what it was created with (${previous.definition.kind})`);
@@ -99,6 +125,7 @@ export function customToolUseCases(deps: CustomToolDeps) {
 
     async delete(principal: CallPrincipal, projectId: string, toolId: string): Promise<void> {
       authorizeProject(principal, projectId, "tools.manage");
+      refuseDeploymentServer(toolId);
       if ((await tools.delete({ projectId, id: toolId })) === 0) throw notFound(`no tool ${toolId} in this project`);
       await deps.mcp.forget(projectId, toolId);
     },
@@ -106,18 +133,33 @@ export function customToolUseCases(deps: CustomToolDeps) {
     /** How an MCP server's tools stand (approved, changed upstream, new, removed); undefined for other kinds. */
     async mcpToolStates(record: CustomToolRecord): Promise<McpToolState[] | undefined> {
       if (!isMcpRecord(record)) return undefined;
-      return deps.mcp.states(record.projectId, record).catch((error: unknown) => {
+      return deps.mcp.states(record.projectId, deps.mcp.registered(record.projectId, record)).catch((error: unknown) => {
         throw unavailable(`the MCP server ${record.definition.name} could not be asked for its tools: ${error instanceof Error ? error.message : String(error)}`);
       });
     },
 
-    /** An admin approves the version of an MCP server's tool they looked at (its sha256 from the tool's states). */
-    async approveMcpTool(principal: CallPrincipal, projectId: string, toolId: string, toolName: string, sha256: string): Promise<CustomToolRecord> {
-      const record = await this.get(principal, projectId, toolId);
-      if (!isMcpRecord(record)) throw invalidArgument("toolId", `tool ${toolId} is not an MCP server`);
+    /**
+     * An admin approves the version of an MCP server's tool they looked at (its sha256 from the
+     * server's states): a registration's, or a deployment server's (`config:<name>`).
+     */
+    async approveMcpTool(principal: CallPrincipal, projectId: string, toolId: string, toolName: string, sha256: string): Promise<void> {
+      authorizeProject(principal, projectId, "tools.manage");
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw invalidArgument("sha256", "sha256 must be the 64 hex digits of the version approved");
-      await deps.mcp.approve(projectId, record, toolName, sha256, principalName(principal));
-      return record;
+      const server = deps.mcp.deploymentServers(projectId).find((candidate) => candidate.id === toolId) ?? (await registeredServer(principal, projectId, toolId));
+      await deps.mcp.approve(projectId, server, toolName, sha256, principalName(principal));
+    },
+
+    /** A stdio MCP server the deployment gives the project, and how its tools stand (its command and environment are not shown). */
+    async deploymentServer(principal: CallPrincipal, projectId: string, serverId: string): Promise<{ definition: Record<string, unknown>; states: McpToolState[] | undefined; unreachable: string }> {
+      authorizeProject(principal, projectId, "tools.manage");
+      const server = deps.mcp.deploymentServers(projectId).find((candidate) => candidate.id === serverId);
+      if (!server) throw notFound(`no tool ${serverId} in this project`);
+      const definition = { name: server.name, kind: "mcp", description: "a stdio server the deployment's configuration runs", policy: server.policy, mcp: { transport: "stdio" } };
+      try {
+        return { definition, states: await deps.mcp.states(projectId, server), unreachable: "" };
+      } catch (error) {
+        return { definition, states: [], unreachable: `the MCP server ${server.name} could not be asked for its tools: ${error instanceof Error ? error.message : String(error)}` };
+      }
     },
 
     /** The project's tools, for its catalog (whoever may read the project sees what its agent can do). */

@@ -1,16 +1,16 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { guardedFetch, type OutboundPolicy } from "@qamesh/source-safety";
 
-/** An MCP server a project admin registered: its Streamable HTTP endpoint, with the headers (secrets opened) it is called with. */
-export interface McpServerTarget {
-  /** The registration's id. */
-  id: string;
-  name: string;
-  url: string;
-  headers: Record<string, string>;
-  timeoutMs: number;
-}
+/**
+ * How to reach an MCP server: a project admin's registration names a Streamable HTTP endpoint
+ * (with the headers, secrets opened, it is called with); only the deployment's configuration
+ * names a command to run (stdio).
+ */
+export type McpServerTarget =
+  | { transport: "http"; url: string; headers: Record<string, string>; timeoutMs: number }
+  | { transport: "stdio"; command: string; args: readonly string[]; env: Record<string, string>; timeoutMs: number };
 
 /** A tool as the server lists it. */
 export interface ListedMcpTool {
@@ -30,10 +30,12 @@ const maxTools = 200;
 const maxAnswerBytes = 4_000_000;
 
 /**
- * One conversation with an MCP server: connected for `work`, closed after. Every request goes
- * through the guarded client (the server's URL is an admin's input: no internal address, the
- * project's host allowlist, redirects checked at each hop, a deadline, a size cap), and each MCP
- * request has the registration's timeout.
+ * One conversation with an MCP server: connected for `work`, closed after (a stdio server's
+ * process ends with it). Every HTTP request goes through the guarded client (the server's URL is
+ * an admin's input: no internal address, the project's host allowlist, redirects checked at each
+ * hop, a deadline, a size cap); a stdio server gets only the SDK's small default environment
+ * (PATH, HOME...) and its configured variables, never tool-runtime's own. Each MCP request has
+ * the server's timeout.
  */
 export async function withMcpServer<T>(
   target: McpServerTarget,
@@ -41,9 +43,15 @@ export async function withMcpServer<T>(
   deps: McpConnectionDeps,
   work: (server: { list(): Promise<ListedMcpTool[]>; call(name: string, args: Record<string, unknown>): ReturnType<Client["callTool"]> }) => Promise<T>,
 ): Promise<T> {
-  const fetch = guardedFetch({ policy: deps.outboundPolicy, allowedHosts, timeoutMs: target.timeoutMs, maxResponseBytes: maxAnswerBytes, maxRedirects: 3 });
-  // Redirects are the guarded fetch's to follow (and check), not the SDK's.
-  const transport = new StreamableHTTPClientTransport(new URL(target.url), { fetch, requestInit: { headers: target.headers }, redirectPolicy: "follow" });
+  const transport =
+    target.transport === "stdio"
+      ? new StdioClientTransport({ command: target.command, args: [...target.args], env: { ...getDefaultEnvironment(), ...target.env }, stderr: "ignore" })
+      : // Redirects are the guarded fetch's to follow (and check), not the SDK's.
+        new StreamableHTTPClientTransport(new URL(target.url), {
+          fetch: guardedFetch({ policy: deps.outboundPolicy, allowedHosts, timeoutMs: target.timeoutMs, maxResponseBytes: maxAnswerBytes, maxRedirects: 3 }),
+          requestInit: { headers: target.headers },
+          redirectPolicy: "follow",
+        });
   const client = new Client({ name: "qamesh-tool-runtime", version: "1.0.0" });
   const options = { timeout: target.timeoutMs };
   await client.connect(transport, options);

@@ -1,5 +1,5 @@
 import { authorizeProject } from "@qamesh/authorization";
-import type { McpServerDefinition } from "@qamesh/custom-tools";
+import type { McpServerDefinition, ToolPolicy } from "@qamesh/custom-tools";
 import { failedPrecondition, invalidArgument, notFound, unavailable } from "@qamesh/errors";
 import type { Collection, DocumentStore, Passage } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
@@ -16,6 +16,39 @@ export interface McpServersDeps extends McpConnectionDeps {
   allowedHosts(projectId: string): Promise<string[]>;
   /** How long a server's tool list is reused before it is asked again. */
   listCacheMs: number;
+  /** Stdio servers the deployment's configuration runs, for the projects it names. */
+  deploymentServers: readonly DeploymentMcpServer[];
+}
+
+/** A stdio MCP server from the deployment's configuration (MCP_STDIO_SERVERS), never from the API. */
+export interface DeploymentMcpServer {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Project ids whose agents get its tools; `*`: every project. */
+  projects: string[];
+  policy: ToolPolicy;
+  timeoutMs: number;
+}
+
+/** Who approved a deployment server's tools as first seen in a project. */
+const deploymentApprover = "deployment configuration";
+
+/** The id of a deployment server, where a registration has its record's id. */
+export const deploymentServerId = (name: string) => `config:${name}`;
+export const isDeploymentServerId = (id: string) => id.startsWith("config:");
+
+/** One server as the tools are listed, approved and called: a registration, or a server of the deployment's. */
+interface McpServerEntry {
+  id: string;
+  name: string;
+  policy: ToolPolicy;
+  /** Changes when the server's registration does, so a tool list of an older one is not reused. */
+  version: string;
+  /** A deployment server's tools are approved when a project first sees them; a registration's when it is made. */
+  approvedOnFirstSight: boolean;
+  target: McpServerTarget;
 }
 
 /** What of one call's answer the model reads: text kept per part. */
@@ -41,94 +74,117 @@ export class McpServers {
     this.versions = deps.store.collection<McpToolVersionRecord>(mcpToolVersionsCollection);
   }
 
-  /** The server's approved tools, as the agent may call them; none while the server cannot be reached. */
-  async catalogTools(projectId: string, record: McpRecord): Promise<ToolDefinition[]> {
-    const [listed, versions] = await Promise.all([this.listed(projectId, record).catch(() => undefined), this.versions.find({ projectId, serverId: record.id })]);
-    if (!listed) return [];
-    const approved = new Map(versions.map((version) => [version.tool, version]));
-    return toolStates(record.definition.name, listed, versions)
-      .filter((state) => state.status === "approved")
-      .map((state) => this.tool(record, state, approved.get(state.name)!));
-  }
-
-  /** How each of the server's tools stands, for its admins. */
-  async states(projectId: string, record: McpRecord): Promise<McpToolState[]> {
-    const [listed, versions] = await Promise.all([this.listed(projectId, record), this.versions.find({ projectId, serverId: record.id })]);
-    return toolStates(record.definition.name, listed, versions);
-  }
-
-  /** Registration: the server must answer, and the tools it lists now are the approved ones. */
-  async approveAll(projectId: string, record: McpRecord, approvedBy: string): Promise<void> {
-    let listed: ListedMcpTool[];
-    try {
-      listed = await this.listed(projectId, record, { fresh: true });
-    } catch (error) {
-      throw invalidArgument("mcp.url", `the MCP server did not list its tools: ${reasonOf(error)}`);
-    }
-    await this.forget(projectId, record.id);
-    const approvedAt = new Date().toISOString();
-    for (const tool of listed) await this.versions.put(versionRecord(projectId, record.id, tool, approvedBy, approvedAt));
-  }
-
-  /** An admin approves the version of one tool they saw (`sha256`); a server that changed it again meanwhile gets a 409. */
-  async approve(projectId: string, record: McpRecord, toolName: string, sha256: string, approvedBy: string): Promise<void> {
-    const current = (await this.listed(projectId, record, { fresh: true })).find((tool) => tool.name === toolName);
-    if (!current) throw notFound(`the MCP server ${record.definition.name} lists no tool ${toolName}`);
-    if (definitionDigest(current) !== sha256) throw failedPrecondition(`${toolName} is not at version ${sha256} on the server any more; look at it again before approving`);
-    await this.versions.put(versionRecord(projectId, record.id, current, approvedBy, new Date().toISOString()));
-  }
-
-  async forget(projectId: string, serverId: string): Promise<void> {
-    await this.versions.delete({ projectId, serverId });
-  }
-
-  private tool(record: McpRecord, state: McpToolState, version: McpToolVersionRecord): ToolDefinition {
-    let checkArguments: ((args: Record<string, unknown>) => void) | undefined;
-    return {
-      name: state.modelName,
-      description: version.description,
-      parametersJsonSchema: version.inputSchema,
-      custom: { id: record.id, kind: "mcp", policy: record.definition.policy, qualifiedName: state.qualifiedName },
-      run: async (principal, projectId, args) => {
-        authorizeProject(principal, projectId, "project.read");
-        checkArguments ??= argumentCheck(version.inputSchema);
-        checkArguments(args);
-        const current = (await this.listed(projectId, record)).find((tool) => tool.name === version.tool);
-        if (!current || definitionDigest(current) !== version.sha256) {
-          throw failedPrecondition(`${state.qualifiedName} changed on its server and waits for a project admin to approve the new version`);
-        }
-        try {
-          const answer = await withMcpServer(this.target(projectId, record), await this.deps.allowedHosts(projectId), this.deps, (server) => server.call(version.tool, args));
-          return toolOutput(record, state, answer);
-        } catch (error) {
-          throw unavailable(`the MCP server ${record.definition.name} did not answer: ${reasonOf(error)}`);
-        }
-      },
-    };
-  }
-
-  /** The server's tools as it lists them, asked again once the cached list is older than the setting (or when `fresh`). */
-  private listed(projectId: string, record: McpRecord, options: { fresh?: boolean } = {}): Promise<ListedMcpTool[]> {
-    const key = `${projectId}:${record.id}:${record.updatedAt}`;
-    const cached = this.listings.get(key);
-    if (cached && !options.fresh && Date.now() - cached.at < this.deps.listCacheMs) return cached.tools;
-    const tools = (async () => withMcpServer(this.target(projectId, record), await this.deps.allowedHosts(projectId), this.deps, (server) => server.list()))();
-    // Lists past their time go, so servers changed or removed long ago do not stay in memory.
-    for (const [other, listing] of this.listings) if (Date.now() - listing.at >= this.deps.listCacheMs) this.listings.delete(other);
-    this.listings.set(key, { at: Date.now(), tools });
-    // A failed listing is not kept: the next use asks again.
-    tools.catch(() => this.listings.get(key)?.tools === tools && this.listings.delete(key));
-    return tools;
-  }
-
-  private target(projectId: string, record: McpRecord): McpServerTarget {
+  /** A project admin's registration as a server to list and call (its secret headers opened). */
+  registered(projectId: string, record: McpRecord): McpServerEntry {
     const { mcp } = record.definition;
     const headers: Record<string, string> = {};
     for (const header of mcp.headers) {
       const key = header.name.toLowerCase();
       headers[key] = header.secret ? this.deps.secrets.open(record.sealedHeaders[key] ?? "", sealedHeaderOwner(projectId, record.id, key)) : (header.value ?? "");
     }
-    return { id: record.id, name: record.definition.name, url: mcp.url, headers, timeoutMs: mcp.timeoutMs };
+    return { id: record.id, name: record.definition.name, policy: record.definition.policy, version: record.updatedAt, approvedOnFirstSight: false, target: { transport: "http", url: mcp.url, headers, timeoutMs: mcp.timeoutMs } };
+  }
+
+  /** The deployment's stdio servers whose configuration names the project. */
+  deploymentServers(projectId: string): McpServerEntry[] {
+    return this.deps.deploymentServers
+      .filter((server) => server.projects.includes("*") || server.projects.includes(projectId))
+      .map((server) => ({
+        id: deploymentServerId(server.name),
+        name: server.name,
+        policy: server.policy,
+        version: "configured",
+        approvedOnFirstSight: true,
+        target: { transport: "stdio", command: server.command, args: server.args, env: server.env, timeoutMs: server.timeoutMs },
+      }));
+  }
+
+  /** The server's approved tools, as the agent may call them; none while the server cannot be reached. */
+  async catalogTools(projectId: string, server: McpServerEntry): Promise<ToolDefinition[]> {
+    const [listed, known] = await Promise.all([this.listed(projectId, server).catch(() => undefined), this.versions.find({ projectId, serverId: server.id })]);
+    if (!listed) return [];
+    let versions = known;
+    if (versions.length === 0 && server.approvedOnFirstSight) versions = await this.approveListed(projectId, server, listed, deploymentApprover);
+    const approved = new Map(versions.map((version) => [version.tool, version]));
+    return toolStates(server.name, listed, versions)
+      .filter((state) => state.status === "approved")
+      .map((state) => this.tool(server, state, approved.get(state.name)!));
+  }
+
+  /** How each of the server's tools stands, for the project's admins. */
+  async states(projectId: string, server: McpServerEntry): Promise<McpToolState[]> {
+    const [listed, versions] = await Promise.all([this.listed(projectId, server), this.versions.find({ projectId, serverId: server.id })]);
+    return toolStates(server.name, listed, versions);
+  }
+
+  /** Registration: the server must answer, and the tools it lists now are the approved ones. */
+  async approveAll(projectId: string, server: McpServerEntry, approvedBy: string): Promise<void> {
+    let listed: ListedMcpTool[];
+    try {
+      listed = await this.listed(projectId, server, { fresh: true });
+    } catch (error) {
+      throw invalidArgument("mcp.url", `the MCP server did not list its tools: ${reasonOf(error)}`);
+    }
+    await this.forget(projectId, server.id);
+    await this.approveListed(projectId, server, listed, approvedBy);
+  }
+
+  /** An admin approves the version of one tool they saw (`sha256`); a server that changed it again meanwhile gets a 409. */
+  async approve(projectId: string, server: McpServerEntry, toolName: string, sha256: string, approvedBy: string): Promise<void> {
+    const current = (await this.listed(projectId, server, { fresh: true })).find((tool) => tool.name === toolName);
+    if (!current) throw notFound(`the MCP server ${server.name} lists no tool ${toolName}`);
+    if (definitionDigest(current) !== sha256) throw failedPrecondition(`${toolName} is not at version ${sha256} on the server any more; look at it again before approving`);
+    await this.versions.put(versionRecord(projectId, server.id, current, approvedBy, new Date().toISOString()));
+  }
+
+  async forget(projectId: string, serverId: string): Promise<void> {
+    await this.versions.delete({ projectId, serverId });
+  }
+
+  private async approveListed(projectId: string, server: McpServerEntry, listed: readonly ListedMcpTool[], approvedBy: string): Promise<McpToolVersionRecord[]> {
+    const approvedAt = new Date().toISOString();
+    const records = listed.map((tool) => versionRecord(projectId, server.id, tool, approvedBy, approvedAt));
+    for (const record of records) await this.versions.put(record);
+    return records;
+  }
+
+  private tool(server: McpServerEntry, state: McpToolState, version: McpToolVersionRecord): ToolDefinition {
+    let checkArguments: ((args: Record<string, unknown>) => void) | undefined;
+    return {
+      name: state.modelName,
+      description: version.description,
+      parametersJsonSchema: version.inputSchema,
+      custom: { id: server.id, kind: "mcp", policy: server.policy, qualifiedName: state.qualifiedName },
+      run: async (principal, projectId, args) => {
+        authorizeProject(principal, projectId, "project.read");
+        checkArguments ??= argumentCheck(version.inputSchema);
+        checkArguments(args);
+        const current = (await this.listed(projectId, server)).find((tool) => tool.name === version.tool);
+        if (!current || definitionDigest(current) !== version.sha256) {
+          throw failedPrecondition(`${state.qualifiedName} changed on its server and waits for a project admin to approve the new version`);
+        }
+        try {
+          const answer = await withMcpServer(server.target, await this.deps.allowedHosts(projectId), this.deps, (connected) => connected.call(version.tool, args));
+          return toolOutput(server, state, answer);
+        } catch (error) {
+          throw unavailable(`the MCP server ${server.name} did not answer: ${reasonOf(error)}`);
+        }
+      },
+    };
+  }
+
+  /** The server's tools as it lists them, asked again once the cached list is older than the setting (or when `fresh`). */
+  private listed(projectId: string, server: McpServerEntry, options: { fresh?: boolean } = {}): Promise<ListedMcpTool[]> {
+    const key = `${projectId}:${server.id}:${server.version}`;
+    const cached = this.listings.get(key);
+    if (cached && !options.fresh && Date.now() - cached.at < this.deps.listCacheMs) return cached.tools;
+    const tools = (async () => withMcpServer(server.target, await this.deps.allowedHosts(projectId), this.deps, (connected) => connected.list()))();
+    // Lists past their time go, so servers changed or removed long ago do not stay in memory.
+    for (const [other, listing] of this.listings) if (Date.now() - listing.at >= this.deps.listCacheMs) this.listings.delete(other);
+    this.listings.set(key, { at: Date.now(), tools });
+    // A failed listing is not kept: the next use asks again.
+    tools.catch(() => this.listings.get(key)?.tools === tools && this.listings.delete(key));
+    return tools;
   }
 }
 
@@ -143,17 +199,17 @@ type CallAnswer = Awaited<ReturnType<Parameters<Parameters<typeof withMcpServer>
  * a passage the answer can cite, named after the server and tool; links and structured content
  * are the result; images and audio are only mentioned.
  */
-function toolOutput(record: McpRecord, state: McpToolState, answer: CallAnswer): ToolOutput {
+function toolOutput(server: McpServerEntry, state: McpToolState, answer: CallAnswer): ToolOutput {
   const passages: Passage[] = [];
   const links: { uri: string; name: string }[] = [];
   const omitted: string[] = [];
   const reference = (text: string, url?: string) => ({
-    sourceId: record.id,
+    sourceId: server.id,
     path: state.qualifiedName,
     startLine: 1,
     endLine: text.split("\n").length,
     commit: "",
-    title: `${record.definition.name} · ${state.name}`,
+    title: `${server.name} · ${state.name}`,
     ...(url && /^https?:\/\//.test(url) ? { url } : {}),
   });
   for (const part of (answer.content ?? []) as { type: string; text?: string; uri?: string; name?: string; resource?: { uri: string; text?: string } }[]) {
