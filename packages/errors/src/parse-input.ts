@@ -24,3 +24,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   }
   return value;
 }
+
+/** JSON text a field carries over the wire (a definition, a source's config), parsed; bad JSON is a 400 naming the field. */
+export function parseJsonField(field: string, json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    throw invalidArgument(field, `${field} must be valid JSON`);
+  }
+}

@@ -18,6 +18,7 @@ import {
   toGrpcStatus,
   type CallContext,
   type CallInterceptor,
+  type ServiceImplementation,
 } from "../src/index.js";
 import { eventually } from "@qamesh/testkit";
 
@@ -36,6 +37,12 @@ const testGuard: CallInterceptor = {
   },
 };
 
+/** The bridge is tested through LlmProfilesService: the methods a test does not use fail if called. */
+function testService(methods: Pick<ServiceImplementation<typeof LlmProfilesService>, "resolveProfile" | "complete" | "embed">): ServiceImplementation<typeof LlmProfilesService> {
+  const unused = () => Promise.reject(new Error("not part of this test"));
+  return { createProfile: unused, getProfile: unused, updateProfile: unused, deleteProfile: unused, listProfiles: unused, getModelSettings: unused, updateModelSettings: unused, ...methods };
+}
+
 const asCaller = (credential: string, requestId?: string) => {
   const values = new ContextValues().set(credentialKey, () => Promise.resolve(credential));
   return requestId ? values.set(requestIdKey, requestId) : values;
@@ -47,7 +54,7 @@ describe("gRPC bridge", () => {
   let address = "";
 
   beforeAll(async () => {
-    server.add(LlmProfilesService, {
+    server.add(LlmProfilesService, testService({
       async resolveProfile(request, context) {
         seen.push(context);
         switch (request.projectId) {
@@ -76,7 +83,7 @@ describe("gRPC bridge", () => {
         if (request.texts[0] === "huge") return { embeddings: [{ values: Array.from({ length: 1_200_000 }, (_, i) => i) }] };
         return { embeddings: request.texts.map((text) => ({ values: [text.length] })) };
       },
-    });
+    }));
     address = `127.0.0.1:${await server.listen("127.0.0.1", 0)}`;
   });
 
@@ -146,7 +153,7 @@ describe("gRPC bridge", () => {
   it("passes the caller's request id, credential and deadline on to the calls made while serving it", async () => {
     const relay = new GrpcServer({ logger, guard: testGuard });
     let inheritedError: unknown;
-    relay.add(LlmProfilesService, {
+    relay.add(LlmProfilesService, testService({
       async resolveProfile(_request, context) {
         // The downstream call has no timeout of its own: it ends with the caller's deadline.
         inheritedError = await client().complete({ projectId: "slow" })[Symbol.asyncIterator]().next().catch((e: unknown) => e);
@@ -157,7 +164,7 @@ describe("gRPC bridge", () => {
       async embed() {
         return { embeddings: [] };
       },
-    });
+    }));
     const relayAddress = `127.0.0.1:${await relay.listen("127.0.0.1", 0)}`;
     const relayClient = createGrpcClient(LlmProfilesService, relayAddress, { peer: "relay" });
     await runWithContextValues(asCaller("ok-bob", "req-relayed"), () => relayClient.resolveProfile({}, { timeoutMs: 300 })).catch(() => undefined);
@@ -176,7 +183,7 @@ describe("gRPC bridge", () => {
 
   it("spreads calls over every replica of a comma-separated address list", async () => {
     const replica = new GrpcServer({ logger, guard: testGuard });
-    replica.add(LlmProfilesService, {
+    replica.add(LlmProfilesService, testService({
       async resolveProfile() {
         return { provider: "extractive", model: "second replica" };
       },
@@ -184,7 +191,7 @@ describe("gRPC bridge", () => {
       async embed() {
         return { embeddings: [] };
       },
-    });
+    }));
     const replicaAddress = `127.0.0.1:${await replica.listen("127.0.0.1", 0)}`;
     try {
       const both = createGrpcClient(LlmProfilesService, `${address},${replicaAddress}`, { peer: "llm-profiles" });
@@ -254,7 +261,7 @@ describe("a server stream whose caller went away", () => {
   it("is released, so the server shuts down instead of waiting for it forever", async () => {
     const server = new GrpcServer({ logger, guard: testGuard });
     let finished = false;
-    server.add(LlmProfilesService, {
+    server.add(LlmProfilesService, testService({
       async resolveProfile() {
         return {};
       },
@@ -269,7 +276,7 @@ describe("a server stream whose caller went away", () => {
       async embed() {
         return { embeddings: [] };
       },
-    });
+    }));
     const address = `127.0.0.1:${await server.listen("127.0.0.1", 0)}`;
     const client = createGrpcClient(LlmProfilesService, address, { peer: "llm-profiles" });
     const controller = new AbortController();

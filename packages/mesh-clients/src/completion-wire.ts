@@ -66,6 +66,8 @@ export function completionChunkMessage(event: CompletionEvent): MessageInitShape
       return { event: { case: "toolCall", value: event.call } };
     case "usage":
       return { event: { case: "usage", value: { promptTokens: event.promptTokens, completionTokens: event.completionTokens } } };
+    case "model":
+      return { event: { case: "model", value: event.name } };
   }
 }
 
@@ -74,5 +76,6 @@ export function completionEventFromChunk(chunk: CompleteChunk): CompletionEvent 
   if (event.case === "text") return { type: "text", text: event.value };
   if (event.case === "toolCall") return { type: "tool_call", call: toolCall(event.value) };
   if (event.case === "usage") return { type: "usage", promptTokens: event.value.promptTokens, completionTokens: event.value.completionTokens };
+  if (event.case === "model") return { type: "model", name: event.value };
   return undefined;
 }

@@ -35,10 +35,13 @@ export interface CompletionRequest {
 
 /**
  * What a completion streams: text as it is written, each tool call once its arguments are
- * complete (providers assemble the fragments), and the token counts when the model reports them.
+ * complete (providers assemble the fragments), the token counts when the model reports them, and
+ * which model writes when that is not the one the project names first.
  */
 export type CompletionEvent =
   | { type: "text"; text: string }
+  /** Which model writes this completion (first, when a project's model has fallbacks): "openai:gpt-4o". */
+  | { type: "model"; name: string }
   | { type: "tool_call"; call: ToolCall }
   | { type: "usage"; promptTokens: number; completionTokens: number };
 

@@ -38,6 +38,18 @@ describe("SecretBox", () => {
     expect(() => new SecretBox([key("new")]).open(sealed, "owner")).toThrow(/cannot be opened/);
   });
 
+  it("re-seals a value sealed with an older key under the current one, for the same owner only", () => {
+    const old = key("old");
+    const sealed = new SecretBox([old]).seal("secret", "owner");
+    const rotated = new SecretBox([key("new"), old]);
+    expect(rotated.sealedWithOlderKey(sealed)).toBe(true);
+    const resealed = rotated.reseal(sealed, "owner");
+    expect(resealed).toMatch(/^v1\.new\./);
+    expect(rotated.sealedWithOlderKey(resealed)).toBe(false);
+    expect(rotated.open(resealed, "owner")).toBe("secret");
+    expect(() => rotated.reseal(sealed, "another owner")).toThrow(/does not belong here/);
+  });
+
   it("generates a key file once, readable by its owner only, and reuses it", async () => {
     const directory = await mkdtemp(join(tmpdir(), "qamesh-keys-"));
     try {

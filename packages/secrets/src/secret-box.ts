@@ -41,6 +41,16 @@ export class SecretBox {
     return `${format}.${this.current.id}.${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString("base64url")}`;
   }
 
+  /** Whether a sealed value was sealed with an older key than the one that seals now (it wants re-sealing). */
+  sealedWithOlderKey(sealed: string): boolean {
+    return sealed.split(".")[1] !== this.current.id;
+  }
+
+  /** The value sealed again with the current key, for the same owner (what rolling a key in does to old records). */
+  reseal(sealed: string, owner: string): string {
+    return this.seal(this.open(sealed, owner), owner);
+  }
+
   /** Fails (failed_precondition) when the value was not sealed for `owner` or by a known key. */
   open(sealed: string, owner: string): string {
     const [version, keyId, payload] = sealed.split(".");

@@ -34,8 +34,8 @@ export interface FakeModelBehaviour {
   answer(messages: WireMessage[], request: { tools?: unknown[] }): string | ScriptedReply;
   /** The vector for one input text. */
   embedding(text: string): number[];
-  /** When set, every request fails with this HTTP status. */
-  failWithStatus?: number;
+  /** When set, every request fails with this HTTP status (the behaviour may be changed between requests). */
+  failWithStatus?: number | undefined;
   /** Pause between streamed pieces, to act like a slow model. */
   pieceDelayMs?: number;
 }
@@ -51,7 +51,7 @@ export interface FakeModelServer {
  * protocols: OpenAI's chat completions (Server-Sent Events) and embeddings, and Ollama's
  * /api/chat (NDJSON stream) and /api/embed. Driven by the real `openai` and `ollama` clients.
  */
-export async function startFakeModelServer(behaviour: FakeModelBehaviour): Promise<FakeModelServer> {
+export async function startFakeModelServer(behaviour: FakeModelBehaviour, options: { host?: string } = {}): Promise<FakeModelServer> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer(async (request, response) => {
     let raw = "";
@@ -81,11 +81,13 @@ export async function startFakeModelServer(behaviour: FakeModelBehaviour): Promi
     }
     sendJson(response, 404, { error: `no route ${path}` });
   });
-  server.listen(0, "127.0.0.1");
+  // Another loopback address (127.0.0.2) stands for a provider on a network the deployment opens.
+  const host = options.host ?? "127.0.0.1";
+  server.listen(0, host);
   await once(server, "listening");
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

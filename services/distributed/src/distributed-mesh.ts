@@ -132,13 +132,13 @@ export class DistributedMesh {
     const kafka = { KAFKA_BROKERS: servers.KAFKA_BROKERS, KAFKA_NAMESPACE: `${namespace}.` };
     const chroma = { CHROMA_URL: servers.CHROMA_URL, CHROMA_COLLECTION_PREFIX: namespace.replaceAll("_", "-") };
     const localSourceRoots = { LOCAL_SOURCE_ROOTS: this.options.localSourceRoots ?? this.options.dataDirectory };
-    // Ingestion seals source credentials, workers open them, tool-runtime seals its tools' secrets: one key file.
+    // Ingestion seals source credentials, workers open them, tool-runtime and llm-profiles seal their secrets: one key file.
     const encryptionKey = { ENCRYPTION_KEY_FILE: join(this.options.dataDirectory, "encryption.key") };
     // The gateway and the workers sign, every service verifies: one machine, one key file for all.
     const meshKeys = { MESH_KEYS_FILE: join(this.options.dataDirectory, "mesh-keys.json") };
     const mongodb = (service: string) => ({ MONGODB_URI: servers.MONGODB_URI, MONGODB_DATABASE: `${namespace}_${service}` });
     const own: Record<ServiceName, Record<string, string>> = {
-      "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles) },
+      "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles), ...encryptionKey, ...mongodb("llm_profiles") },
       "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(this.ports.toolRuntime), ...addresses, ...kafka, ...chroma, ...encryptionKey, ...mongodb("tool_runtime") },
       chat: { CHAT_GRPC_PORT: String(this.ports.chat), ...addresses, ...kafka, ...mongodb("chat") },
       ingestion: {

@@ -7,6 +7,7 @@ import type { MeshService } from "@qamesh/service-runtime";
 import { Health } from "@qamesh/proto/grpc/health/v1/health_pb.js";
 import { ChatService } from "@qamesh/proto/qamesh/chat/v1/chat_pb.js";
 import { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
+import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
 import { subscribeToReportedEntries } from "./audit/reported-entries.js";
 import { attachAnswerSockets } from "./websocket/answer-socket-server.js";
@@ -50,6 +51,7 @@ export function createGateway(deps: {
     ingestion: createGrpcClient(IngestionService, addresses.ingestion, { peer: "ingestion" }),
     chat: createGrpcClient(ChatService, addresses.chat, { peer: "chat" }),
     toolRuntime: createGrpcClient(ToolRuntimeService, addresses.toolRuntime, { peer: "tool-runtime" }),
+    llmProfiles: createGrpcClient(LlmProfilesService, addresses.llmProfiles, { peer: "llm-profiles" }),
     health: {
       ingestion: createGrpcClient(Health, addresses.ingestion, { peer: "ingestion" }),
       chat: createGrpcClient(Health, addresses.chat, { peer: "chat" }),
@@ -89,7 +91,7 @@ export function createGateway(deps: {
         await closed;
       }
       await reported?.stop();
-      for (const client of [peers.ingestion, peers.chat, peers.toolRuntime, ...Object.values(peers.health)]) client.close();
+      for (const client of [peers.ingestion, peers.chat, peers.toolRuntime, peers.llmProfiles, ...Object.values(peers.health)]) client.close();
     },
   } satisfies MeshService & { url: string; app: unknown };
 }

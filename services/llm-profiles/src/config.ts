@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { meshTrustConfigShape } from "@qamesh/mesh-auth";
 import { logLevel, port } from "@qamesh/config";
+import { documentStoreConfigShape } from "@qamesh/runtime-adapters";
+import { secretsConfigShape } from "@qamesh/secrets";
+import { outboundConfigShape } from "@qamesh/source-safety";
 
 /** Which models answer and embed; shared by the standalone process and this service's own main. */
 export const modelSettingsShape = {
@@ -32,6 +35,11 @@ export const llmProfilesConfigSchema = z
   .object({
     LLM_PROFILES_GRPC_HOST: z.string().default("127.0.0.1"),
     LLM_PROFILES_GRPC_PORT: port(50055),
+    /** SQLite file of the projects' profiles when MONGODB_URI is not set. */
+    LLM_PROFILES_DB_FILE: z.string().min(1).default("./data/llm-profiles.sqlite"),
+    ...documentStoreConfigShape("llm-profiles"),
+    ...secretsConfigShape,
+    ...outboundConfigShape,
     ...meshTrustConfigShape,
     LOG_LEVEL: logLevel(),
     ...modelSettingsShape,

@@ -54,7 +54,7 @@ async function startMesh(env: Record<string, string | undefined>, own: z.output<
     LOG_LEVEL: own.LOG_LEVEL,
     BUS_FILE: join(dataDir, "bus.sqlite"),
     VECTOR_DIR: join(dataDir, "vectors"),
-    // Ingestion seals source credentials and the worker opens them, tool-runtime seals its tools' secrets: one key file.
+    // Ingestion seals source credentials and the worker opens them, tool-runtime and llm-profiles seal their secrets: one key file.
     ENCRYPTION_KEY_FILE: join(dataDir, "encryption.key"),
     // The gateway and the worker sign, every service verifies: one set of mesh keys for all.
     MESH_KEYS_FILE: join(dataDir, "mesh-keys.json"),
@@ -62,7 +62,7 @@ async function startMesh(env: Record<string, string | undefined>, own: z.output<
   // tool-runtime asks chat about approvals and starts first: chat's port is settled before either starts.
   const addresses: Record<string, string> = { CHAT_ADDRESS: `${loopback}:${chatPort}` };
   const environments: [ServiceRecipe<z.ZodType<MeshTrustConfig>, MeshService>, () => Record<string, string | undefined>][] = [
-    [llmProfilesRecipe, () => ({ ...shared, LLM_PROFILES_GRPC_HOST: loopback, LLM_PROFILES_GRPC_PORT: String(own.LLM_PROFILES_GRPC_PORT) })],
+    [llmProfilesRecipe, () => ({ ...shared, LLM_PROFILES_GRPC_HOST: loopback, LLM_PROFILES_GRPC_PORT: String(own.LLM_PROFILES_GRPC_PORT), LLM_PROFILES_DB_FILE: join(dataDir, "llm-profiles.sqlite") })],
     [ingestionRecipe, () => ({ ...shared, INGESTION_GRPC_HOST: loopback, INGESTION_GRPC_PORT: String(own.INGESTION_GRPC_PORT), INGESTION_DB_FILE: join(dataDir, "ingestion.sqlite") })],
     [toolRuntimeRecipe, () => ({ ...shared, ...addresses, TOOL_RUNTIME_GRPC_HOST: loopback, TOOL_RUNTIME_GRPC_PORT: String(own.TOOL_RUNTIME_GRPC_PORT), TOOL_RUNTIME_DB_FILE: join(dataDir, "tool-runtime.sqlite") })],
     [chatRecipe, () => ({ ...shared, ...addresses, CHAT_GRPC_HOST: loopback, CHAT_GRPC_PORT: String(chatPort), CHAT_DB_FILE: join(dataDir, "chat.sqlite") })],

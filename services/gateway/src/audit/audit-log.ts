@@ -28,6 +28,10 @@ export type AuditAction =
   | "tool.deleted"
   | "tool-settings.updated"
   | "mcp-tool.approved"
+  | "profile.created"
+  | "profile.updated"
+  | "profile.deleted"
+  | "model-settings.updated"
   | "tool.called"
   | "approval.decided";
 

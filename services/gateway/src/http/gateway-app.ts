@@ -23,6 +23,7 @@ import { projectRoutes } from "./routes/project-routes.js";
 import { searchAndAskRoutes } from "./routes/search-and-ask-routes.js";
 import { sourceRoutes } from "./routes/source-routes.js";
 import { toolRoutes } from "./routes/tool-routes.js";
+import { profileRoutes } from "./routes/profile-routes.js";
 import { chatRoutes } from "./routes/chat-routes.js";
 import { openAiRoutes } from "./routes/openai-routes.js";
 import { webhookRoutes } from "./webhooks/webhook-routes.js";
@@ -76,6 +77,7 @@ export function createGatewayApp(
   app.use(ingestionRoutes(peers));
   app.use(searchAndAskRoutes(peers, rateLimits));
   app.use(toolRoutes(peers, identity.audit));
+  app.use(profileRoutes(peers, identity.audit));
   app.use(chatRoutes(peers, rateLimits));
   app.use(openAiRoutes(peers, identity, rateLimits));
   app.use((request) => {

@@ -283,6 +283,34 @@ export const openApiDocument = {
         responses: { "201": { description: "Created", content: json(ref("CustomToolDefined")) }, ...errors(400, 403, 404, 409, 503) },
       },
     },
+    "/v1/projects/{projectId}/profiles": {
+      parameters: [projectId],
+      get: { summary: "The models the project's admins defined (no key is ever returned: hasApiKey says whether one is set)", responses: { "200": { description: "The profiles", content: json({ type: "object", properties: { profiles: { type: "array", items: ref("ProfileDefined") } } }) }, ...errors(403, 404, 503) } },
+      post: {
+        summary: "Define a model (project admins): answering (with temperature, max tokens, context window) or embedding (with dimensions), from an OpenAI-compatible endpoint or Ollama; the API key is write-only, sealed at rest",
+        requestBody: { required: true, content: json(ref("Profile")) },
+        responses: { "201": { description: "Created", content: json(ref("ProfileDefined")) }, ...errors(400, 403, 404, 503) },
+      },
+    },
+    "/v1/projects/{projectId}/profiles/{profileId}": {
+      parameters: [projectId, { name: "profileId", in: "path", required: true, schema: { type: "string" } }],
+      get: { summary: "A profile, without its key", responses: { "200": { description: "The profile", content: json(ref("ProfileDefined")) }, ...errors(403, 404, 503) } },
+      put: {
+        summary: "Replace a profile's definition (without apiKey the stored key is kept; removeApiKey drops it)",
+        requestBody: { required: true, content: json(ref("Profile")) },
+        responses: { "200": { description: "The profile", content: json(ref("ProfileDefined")) }, ...errors(400, 403, 404, 503) },
+      },
+      delete: { summary: "Remove a profile the project's model settings do not use (409 while they do)", responses: { "204": { description: "Removed" }, ...errors(403, 404, 409, 503) } },
+    },
+    "/v1/projects/{projectId}/model-settings": {
+      parameters: [projectId],
+      get: { summary: "Which profiles the project answers and embeds with (null: the deployment's defaults)", responses: { "200": { description: "The settings", content: json(ref("ModelSettingsChosen")) }, ...errors(403, 404, 503) } },
+      put: {
+        summary: "Choose the answering profile, its fallbacks (tried in order when one fails or is rate-limited) and the embedding profile; a new embedding model is reported as wanting a full re-index",
+        requestBody: { required: true, content: json(ref("ModelSettings")) },
+        responses: { "200": { description: "The settings", content: json(ref("ModelSettingsChosen")) }, ...errors(400, 403, 404, 503) },
+      },
+    },
     "/v1/projects/{projectId}/tools/{toolId}/mcp-tools/{name}/approval": {
       parameters: [projectId, { name: "toolId", in: "path", required: true, schema: { type: "string" } }, { name: "name", in: "path", required: true, schema: { type: "string" }, description: "the tool's name on the MCP server" }],
       post: {
@@ -618,6 +646,19 @@ export const openApiDocument = {
             },
           },
         ],
+      },
+      ProfileDefined: {
+        allOf: [ref("Profile"), { type: "object", properties: { id: { type: "string" }, projectId: { type: "string" }, hasApiKey: { type: "boolean" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } } }],
+      },
+      ModelSettingsChosen: {
+        type: "object",
+        properties: {
+          answering: { type: ["string", "null"] },
+          fallbacks: { type: "array", items: { type: "string" } },
+          embedding: { type: ["string", "null"] },
+          reindexRequiredSince: { type: ["string", "null"], format: "date-time", description: "when the embedding model changed: the project's sources want indexing again in full" },
+          notice: { type: "string" },
+        },
       },
       SearchHit: { type: "object", properties: { chunkId: { type: "string" }, score: { type: "number" }, text: { type: "string" }, ...reference } },
       Citation: { type: "object", properties: { index: { type: "integer", description: "the [n] the answer uses" }, ...reference, snippet: { type: "string" } } },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { sourceTypeNames, sourceTypes } from "@qamesh/connectors";
 import { chatToolRules, customToolDefinition, toolSettings } from "@qamesh/custom-tools";
 import { maxSearchResults, textLimits } from "@qamesh/limits";
+import { modelSettings, profileDefinition } from "@qamesh/model-profiles";
 
 /**
  * Every request body the API takes, as the zod schema its route validates with. The OpenAPI
@@ -168,6 +169,8 @@ export const requestBodies = {
   CustomTool: customToolDefinition,
   ToolSettings: toolSettings,
   McpToolApproval,
+  Profile: profileDefinition,
+  ModelSettings: modelSettings,
   Search,
   Ask,
   CreateChat,

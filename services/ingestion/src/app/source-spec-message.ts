@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { invalidArgument } from "@qamesh/errors";
+import { invalidArgument, parseJsonField } from "@qamesh/errors";
 import { SourceSpecSchema, type SourceSpec } from "@qamesh/proto/qamesh/common/v1/source_pb.js";
 import type { SourceSpecRecord } from "./records.js";
 
@@ -14,13 +14,5 @@ export function sourceSpecMessage({ type, ...config }: SourceSpecRecord, sealedS
 /** A caller's protobuf spec → its type and settings, still to be checked by the type's schema. */
 export function givenSourceSpec(spec: SourceSpec | undefined): { type: string; config: unknown } {
   if (!spec?.type) throw invalidArgument("type", "a source needs a type");
-  return { type: spec.type, config: parseJson("config", spec.configJson || "{}") };
-}
-
-export function parseJson(field: string, json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    throw invalidArgument(field, `${field} must be JSON`);
-  }
+  return { type: spec.type, config: parseJsonField("config", spec.configJson || "{}") };
 }

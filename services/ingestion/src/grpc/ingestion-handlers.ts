@@ -1,9 +1,10 @@
 import type { ServiceImplementation } from "@qamesh/grpc";
+import { parseJsonField } from "@qamesh/errors";
 import { callPrincipal } from "@qamesh/mesh-auth";
 import type { IngestionService } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import type { IngestionRunUseCases } from "../app/ingestion-run-use-cases.js";
 import type { ProjectUseCases } from "../app/project-use-cases.js";
-import { givenSourceSpec, parseJson } from "../app/source-spec-message.js";
+import { givenSourceSpec } from "../app/source-spec-message.js";
 import type { SourceUseCases } from "../app/source-use-cases.js";
 import type { WebhookUseCases } from "../app/webhook-use-cases.js";
 import { projectMessage, runMessage, runModeRecord, sourceMessage } from "./ingestion-messages.js";
@@ -34,7 +35,7 @@ export function ingestionHandlers(useCases: {
         await sources.create(callPrincipal(context.values), request.projectId, {
           name: request.name,
           ...givenSourceSpec(request.spec),
-          secrets: parseJson("secrets", request.secretsJson || "{}"),
+          secrets: parseJsonField("secrets", request.secretsJson || "{}"),
           webhookSecret: request.webhookSecret,
           syncEverySeconds: request.syncEverySeconds,
         }),

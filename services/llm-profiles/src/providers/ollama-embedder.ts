@@ -1,12 +1,13 @@
-import { Ollama } from "ollama";
+import type { Ollama } from "ollama";
 import type { Embedder } from "@qamesh/ports";
+import { ollamaClient, type ProviderOptions } from "./provider-options.js";
 
 /** Embeddings from a model served by Ollama. */
 export class OllamaEmbedder implements Embedder {
   private readonly client: Ollama;
 
-  constructor(private readonly options: { baseUrl: string; model: string; dimensions: number }) {
-    this.client = new Ollama({ host: options.baseUrl });
+  constructor(private readonly options: ProviderOptions & { baseUrl: string; dimensions: number }) {
+    this.client = ollamaClient(options);
   }
 
   get dimensions(): number {

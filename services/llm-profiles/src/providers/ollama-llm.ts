@@ -1,6 +1,7 @@
-import { Ollama, type Message, type Tool } from "ollama";
+import type { Message, Ollama, Tool } from "ollama";
 import type { CompletionEvent, CompletionRequest, Llm, LlmMessage, LlmTool } from "@qamesh/ports";
 import { groundedMessages } from "./grounded-prompt.js";
+import { ollamaClient, type ProviderOptions } from "./provider-options.js";
 import { newToolCallId } from "./tool-call-fragments.js";
 
 /** A model served by Ollama, streamed over its NDJSON chat API, with tool calling. */
@@ -9,9 +10,9 @@ export class OllamaLlm implements Llm {
   readonly callsTools = true;
   private readonly client: Ollama;
 
-  constructor(private readonly options: { baseUrl: string; model: string }) {
+  constructor(private readonly options: ProviderOptions & { baseUrl: string }) {
     this.name = `ollama:${options.model}`;
-    this.client = new Ollama({ host: options.baseUrl });
+    this.client = ollamaClient(options);
   }
 
   async *complete(request: CompletionRequest, options: { signal?: AbortSignal } = {}): AsyncIterable<CompletionEvent> {
@@ -20,6 +21,11 @@ export class OllamaLlm implements Llm {
       messages: groundedMessages(request).map(ollamaMessage),
       stream: true,
       ...(request.tools?.length ? { tools: request.tools.map(ollamaTool) } : {}),
+      options: {
+        ...(this.options.temperature !== undefined ? { temperature: this.options.temperature } : {}),
+        ...(this.options.maxTokens !== undefined ? { num_predict: this.options.maxTokens } : {}),
+        ...(this.options.contextWindow !== undefined ? { num_ctx: this.options.contextWindow } : {}),
+      },
     });
     const abort = () => stream.abort();
     options.signal?.addEventListener("abort", abort, { once: true });

@@ -1,12 +1,13 @@
 import OpenAI from "openai";
 import type { Embedder } from "@qamesh/ports";
+import type { ProviderOptions } from "./provider-options.js";
 
 /** Embeddings from any OpenAI-compatible endpoint. */
 export class OpenAiEmbedder implements Embedder {
   private readonly client: OpenAI;
 
-  constructor(private readonly options: { baseUrl?: string; apiKey?: string; model: string; dimensions: number }) {
-    this.client = new OpenAI({ baseURL: options.baseUrl ?? null, apiKey: options.apiKey ?? "not-needed", maxRetries: 2 });
+  constructor(private readonly options: ProviderOptions & { baseUrl?: string; dimensions: number }) {
+    this.client = new OpenAI({ baseURL: options.baseUrl ?? null, apiKey: options.apiKey ?? "not-needed", maxRetries: options.maxRetries ?? 2, ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
 
   get dimensions(): number {

@@ -2,6 +2,7 @@ import OpenAI from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import type { CompletionEvent, CompletionRequest, Llm, LlmMessage, LlmTool } from "@qamesh/ports";
 import { groundedMessages } from "./grounded-prompt.js";
+import type { ProviderOptions } from "./provider-options.js";
 import { ToolCallFragments } from "./tool-call-fragments.js";
 
 /** Any OpenAI-compatible chat completions endpoint, streamed, with function calling. */
@@ -11,9 +12,9 @@ export class OpenAiLlm implements Llm {
   private readonly client: OpenAI;
   private readonly model: string;
 
-  constructor(options: { baseUrl?: string; apiKey?: string; model: string }) {
+  constructor(private readonly options: ProviderOptions & { baseUrl?: string }) {
     this.name = `openai:${options.model}`;
-    this.client = new OpenAI({ baseURL: options.baseUrl ?? null, apiKey: options.apiKey ?? "not-needed", maxRetries: 1 });
+    this.client = new OpenAI({ baseURL: options.baseUrl ?? null, apiKey: options.apiKey ?? "not-needed", maxRetries: options.maxRetries ?? 1, ...(options.fetch ? { fetch: options.fetch } : {}) });
     this.model = options.model;
   }
 
@@ -25,6 +26,8 @@ export class OpenAiLlm implements Llm {
         stream: true,
         // The last chunk then carries the token counts.
         stream_options: { include_usage: true },
+        ...(this.options.temperature !== undefined ? { temperature: this.options.temperature } : {}),
+        ...(this.options.maxTokens !== undefined ? { max_tokens: this.options.maxTokens } : {}),
         ...(request.tools?.length ? { tools: request.tools.map(openAiTool) } : {}),
       },
       options.signal ? { signal: options.signal } : {},

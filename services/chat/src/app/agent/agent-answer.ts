@@ -52,7 +52,7 @@ type AnswerTool = AgentTool & { tightenedByChat?: boolean };
 type Usage = { promptTokens: number; completionTokens: number };
 
 export type AgentOutcome =
-  | { kind: "answered"; answer: string; citations: CitationRecord[]; usage: Usage; transcript: LlmMessage[] }
+  | { kind: "answered"; answer: string; citations: CitationRecord[]; usage: Usage; transcript: LlmMessage[]; writtenBy: string | undefined }
   | { kind: "paused"; question: QuestionRecord; state: AgentState }
   | { kind: "awaiting_approval"; approval: ApprovalRecord; state: AgentState };
 
@@ -128,7 +128,7 @@ async function* agentSteps(deps: AgentDeps, input: AnswerInput, state: AgentStat
   while (state.step < deps.settings.maxSteps) {
     state.step++;
     const lastStep = state.step === deps.settings.maxSteps;
-    const turn = yield* modelTurn(deps, projectId, { messages: state.messages, documents: [], ...(lastStep ? {} : { tools: tools.map(modelFacing) }) }, state.usage, call);
+    const turn = yield* modelTurn(deps, projectId, { messages: state.messages, documents: [], ...(lastStep ? {} : { tools: tools.map(modelFacing) }) }, state, call);
     // The answer is everything the user saw written, across steps.
     state.answer += turn.text;
     if (turn.calls.length === 0 || lastStep) {
@@ -185,7 +185,7 @@ async function* retrieveThenAnswer(deps: AgentDeps, input: AnswerInput, call: Ca
   // The model reads the passages as its numbered documents, so the tool message is not repeated.
   state.messages = messages;
   const documents = state.passages.map(({ reference, text }) => ({ title: referenceLabel(reference), text }));
-  const turn = yield* modelTurn(deps, input.projectId, { messages, documents }, state.usage, call);
+  const turn = yield* modelTurn(deps, input.projectId, { messages, documents }, state, call);
   state.answer = turn.text;
   state.messages.push({ role: "assistant", content: turn.text });
   return finished(state);
@@ -195,9 +195,10 @@ async function* modelTurn(
   deps: AgentDeps,
   projectId: string,
   request: Parameters<ProjectModels["complete"]>[1],
-  usage: Usage,
+  state: Pick<AgentState, "usage" | "writtenBy">,
   call: CallSignal,
 ): AsyncGenerator<AnswerEvent, { text: string; calls: ToolCall[] }> {
+  const { usage } = state;
   let text = "";
   const calls: ToolCall[] = [];
   for await (const event of deps.models.complete(projectId, request, call)) {
@@ -205,6 +206,8 @@ async function* modelTurn(
       text += event.text;
       yield { type: "token", text: event.text };
     } else if (event.type === "tool_call") calls.push(event.call);
+    // A fallback wrote this turn: the answer names the model that wrote it last.
+    else if (event.type === "model") state.writtenBy = event.name;
     else {
       usage.promptTokens += event.promptTokens;
       usage.completionTokens += event.completionTokens;
@@ -268,6 +271,7 @@ export function finished(state: AgentState): AgentOutcome & { kind: "answered" }
     citations,
     usage: state.usage,
     transcript: state.messages.slice(state.turnStart),
+    writtenBy: state.writtenBy,
   };
 }
 

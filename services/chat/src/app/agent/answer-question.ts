@@ -50,7 +50,7 @@ export async function* answerQuestion(
     answered = { ...answered, answer: answered.answer + note };
   }
   yield { type: "citations", citations: answered.citations };
-  yield { type: "done", answer: answered.answer, citations: answered.citations, provider, usage: answered.usage };
+  yield { type: "done", answer: answered.answer, citations: answered.citations, provider: answered.writtenBy ?? provider, usage: answered.usage };
 }
 
 function checkedHistory(turns: readonly { role: string; content: string }[]): LlmMessage[] {

@@ -70,6 +70,7 @@ export function runAnswer(deps: ChatDeps, message: MessageRecord, afterSeq: numb
         citations: outcome.citations,
         usage: outcome.usage,
         transcript: outcome.transcript,
+        provider: outcome.writtenBy ?? message.provider,
         question: null,
         agentState: null,
         completeTime,

@@ -70,6 +70,8 @@ export interface AgentState {
   step: number;
   answer: string;
   usage: { promptTokens: number; completionTokens: number };
+  /** The model that wrote the latest turn, when the project's model has fallbacks ("openai:gpt-4o"). */
+  writtenBy?: string;
   /** The id of the ask_user call the user's next message answers. */
   questionCallId: string;
 }

@@ -9,7 +9,7 @@ import {
   type HttpToolDefinition,
   type ToolPolicyRule,
 } from "@qamesh/custom-tools";
-import { alreadyExists, invalidArgument, notFound, parseInput, permissionDenied, unavailable } from "@qamesh/errors";
+import { alreadyExists, invalidArgument, notFound, parseInput, parseJsonField, permissionDenied, unavailable } from "@qamesh/errors";
 import { isDeploymentServerId, isMcpRecord, type McpServers } from "../mcp/mcp-servers.js";
 import type { McpToolState } from "../mcp/mcp-tool-versions.js";
 import type { DocumentStore } from "@qamesh/ports";
@@ -44,7 +44,7 @@ export function customToolUseCases(deps: CustomToolDeps) {
 
   /** Checks a definition (its JSON Schema compiles; its name is free) and seals its secret headers, keeping stored ones not given again. */
   async function prepared(projectId: string, toolId: string, definitionJson: string, previous?: CustomToolRecord): Promise<Pick<CustomToolRecord, "definition" | "sealedHeaders">> {
-    const given = parseJson(definitionJson);
+    const given = parseJsonField("body", definitionJson || "{}");
     if (namesStdioServer(given)) throw permissionDenied(stdioServerRefused);
     const definition = parseInput(customToolDefinition, given);
     if (definition.kind !== "mcp") {
@@ -187,11 +187,3 @@ export function customToolUseCases(deps: CustomToolDeps) {
 }
 
 export type CustomToolUseCases = ReturnType<typeof customToolUseCases>;
-
-function parseJson(json: string): unknown {
-  try {
-    return JSON.parse(json || "{}");
-  } catch {
-    throw invalidArgument("body", "the tool's definition must be valid JSON");
-  }
-}
