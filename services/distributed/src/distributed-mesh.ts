@@ -138,7 +138,7 @@ export class DistributedMesh {
     const meshKeys = { MESH_KEYS_FILE: join(this.options.dataDirectory, "mesh-keys.json") };
     const mongodb = (service: string) => ({ MONGODB_URI: servers.MONGODB_URI, MONGODB_DATABASE: `${namespace}_${service}` });
     const own: Record<ServiceName, Record<string, string>> = {
-      "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles), ...encryptionKey, ...mongodb("llm_profiles") },
+      "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles), ...kafka, ...encryptionKey, ...mongodb("llm_profiles") },
       "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(this.ports.toolRuntime), ...addresses, ...kafka, ...chroma, ...encryptionKey, ...mongodb("tool_runtime") },
       chat: { CHAT_GRPC_PORT: String(this.ports.chat), ...addresses, ...kafka, ...mongodb("chat") },
       ingestion: {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { meshTrustConfigShape } from "@qamesh/mesh-auth";
 import { logLevel, port } from "@qamesh/config";
-import { documentStoreConfigShape } from "@qamesh/runtime-adapters";
+import { documentStoreConfigShape, eventBusConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
 import { outboundConfigShape } from "@qamesh/source-safety";
 
@@ -38,6 +38,8 @@ export const llmProfilesConfigSchema = z
     /** SQLite file of the projects' profiles when MONGODB_URI is not set. */
     LLM_PROFILES_DB_FILE: z.string().min(1).default("./data/llm-profiles.sqlite"),
     ...documentStoreConfigShape("llm-profiles"),
+    /** The bus a project's deletion comes by (its profiles and their keys are deleted with it). */
+    ...eventBusConfigShape,
     ...secretsConfigShape,
     ...outboundConfigShape,
     ...meshTrustConfigShape,

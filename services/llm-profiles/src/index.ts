@@ -1,7 +1,8 @@
 import { LlmProfilesService } from "@qamesh/proto/qamesh/llmprofiles/v1/llm_profiles_pb.js";
 import type { GrpcServer } from "@qamesh/grpc";
 import type { Logger } from "@qamesh/logger";
-import type { DocumentStore } from "@qamesh/ports";
+import { subscribeToProjectDeletions } from "@qamesh/events";
+import type { DocumentStore, EventBus, Subscription } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
 import type { MeshService } from "@qamesh/service-runtime";
 import type { OutboundPolicy } from "@qamesh/source-safety";
@@ -19,6 +20,8 @@ export interface LlmProfilesDeps {
   settings: ModelSettings;
   /** The projects' profiles and model settings. */
   store: DocumentStore;
+  /** Where a project's deletion is announced. */
+  bus: EventBus;
   /** Seals and opens the profiles' API keys. */
   secrets: SecretBox;
   /** Which networks a profile's provider may be on besides the public internet (deployment configuration only). */
@@ -29,10 +32,11 @@ export interface LlmProfilesDeps {
 /**
  * The llm-profiles service as a value: the projects' profiles, and the models they (or the
  * deployment's defaults) make, over gRPC. Starting it re-seals keys sealed with an older
- * encryption key.
+ * encryption key; a deleted project's profiles (and their keys) are deleted with it.
  */
 export function createLlmProfiles(deps: LlmProfilesDeps): MeshService {
   const profiles = profileUseCases(deps);
+  let deletions: Subscription | undefined;
   const models = new ProjectModels({ store: deps.store, secrets: deps.secrets, defaults: modelsFromSettings(deps.settings), outboundPolicy: deps.outboundPolicy });
   return {
     register(server: GrpcServer) {
@@ -43,7 +47,10 @@ export function createLlmProfiles(deps: LlmProfilesDeps): MeshService {
       const { resealed, unreadable } = await profiles.resealKeys();
       if (resealed > 0) deps.logger.info({ resealed }, "re-sealed profile keys with the current encryption key");
       if (unreadable.length > 0) deps.logger.warn({ profiles: unreadable }, "profile keys that do not open with this deployment's keys were left as they are");
+      deletions = await subscribeToProjectDeletions(deps.bus, "llm-profiles", (projectId) => profiles.forgetProject(projectId));
     },
-    async stop() {},
+    async stop() {
+      await deletions?.stop();
+    },
   };
 }

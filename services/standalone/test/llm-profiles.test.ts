@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteDocumentStore } from "@qamesh/store-sqlite";
-import { startConnectionCounter, startFakeModelServer, type ConnectionCounter, type FakeModelServer, type GatewayClient } from "@qamesh/testkit";
+import { eventually, startConnectionCounter, startFakeModelServer, type ConnectionCounter, type FakeModelServer, type GatewayClient } from "@qamesh/testkit";
 import { projectMember, projectWithFiles, startHarness, type Harness } from "./standalone-harness.js";
 
 const password = "a-long-user-password-42";
@@ -37,7 +37,7 @@ describe("LLM profiles a project admin defines", () => {
     ...overrides,
   });
   const ask = (project = projectId) => harness.api("POST", `/v1/projects/${project}/ask`, { question: "When are invoices printed?" });
-  const chatRequests = (server: FakeModelServer) => server.requests.filter((request) => request.path === "/v1/chat/completions");
+  const chatRequests = (server: FakeModelServer) => server.requests.filter((request) => request.path === "/v1/chat/completions" || request.path === "/api/chat");
 
   beforeAll(async () => {
     primary = await startFakeModelServer(primaryBehaviour, { host: "127.0.0.2" });
@@ -68,7 +68,9 @@ describe("LLM profiles a project admin defines", () => {
     primaryId = created.body.id;
     expect(created.body).toMatchObject({ name: "primary", purpose: "answering", provider: "openai", model: "gpt-primary", hasApiKey: true, parameters: { temperature: 0.2, maxTokens: 300 } });
     expect(created.body).not.toHaveProperty("apiKey");
-    secondaryId = (await harness.api("POST", profiles(), answeringProfile("secondary", secondary, secondaryKey, { parameters: {} }))).body.id;
+    // The fallback is an Ollama server (its own NDJSON protocol, driven by the real ollama client).
+    const ollama = { provider: "ollama", model: "llama-secondary", baseUrl: secondary.url, parameters: { contextWindow: 4096 } };
+    secondaryId = (await harness.api("POST", profiles(), answeringProfile("secondary", secondary, secondaryKey, ollama))).body.id;
     const listed = await harness.api("GET", profiles());
     const read = await harness.api("GET", `${profiles()}/${primaryId}`);
     // An update without a key keeps it.
@@ -94,10 +96,10 @@ describe("LLM profiles a project admin defines", () => {
       const before = { primary: chatRequests(primary).length, secondary: chatRequests(secondary).length };
       const asked = await ask();
       expect(asked.status, String(status)).toBe(200);
-      expect(asked.body).toMatchObject({ answer: expect.stringContaining("Secondary says"), provider: "openai:gpt-secondary" });
+      expect(asked.body).toMatchObject({ answer: expect.stringContaining("Secondary says"), provider: "ollama:llama-secondary" });
       expect(chatRequests(primary).length - before.primary).toBe(1);
       expect(chatRequests(secondary).length - before.secondary).toBe(1);
-      expect(chatRequests(secondary).at(-1)!.headers.authorization).toBe(`Bearer ${secondaryKey}`);
+      expect(chatRequests(secondary).at(-1)).toMatchObject({ path: "/api/chat", headers: { authorization: `Bearer ${secondaryKey}` }, body: { model: "llama-secondary", options: { num_ctx: 4096 } } });
     }
     primaryBehaviour.failWithStatus = undefined;
     expect((await ask()).body.provider).toBe("openai:gpt-primary");
@@ -143,6 +145,24 @@ describe("LLM profiles a project admin defines", () => {
     expect(asked.status).toBeGreaterThanOrEqual(400);
     expect(asked.body.error.message).toContain("does not belong here");
     expect(chatRequests(secondary).length).toBe(before);
+  });
+
+  it("go with their project: deleting it deletes its profiles, their sealed keys and its settings", async () => {
+    const doomed = (await harness.api("POST", "/v1/projects", { name: "Doomed" })).body.id as string;
+    const profileId = (await harness.api("POST", `/v1/projects/${doomed}/profiles`, answeringProfile("doomed", primary, "sk-doomed-9"))).body.id as string;
+    await harness.api("PUT", `/v1/projects/${doomed}/model-settings`, { answering: profileId });
+    const store = SqliteDocumentStore.open(join(harness.root, "data", "llm-profiles.sqlite"));
+    try {
+      expect(await store.collection("llm_profiles").find({ projectId: doomed })).toHaveLength(1);
+      expect((await harness.api("DELETE", `/v1/projects/${doomed}`)).status).toBe(204);
+      await eventually(async () => {
+        expect(await store.collection("llm_profiles").find({ projectId: doomed })).toEqual([]);
+        expect(await store.collection("model_settings").find({ projectId: doomed })).toEqual([]);
+      });
+      expect(await store.collection("llm_profiles").find({ projectId })).not.toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it("re-seals every key when a new encryption key is rolled in, and old profiles keep working (one that does not open is left as it is)", async () => {

@@ -94,6 +94,12 @@ export function profileUseCases(deps: { store: DocumentStore; secrets: SecretBox
       return record;
     },
 
+    /** A deleted project's profiles, keys and settings go (idempotent: a redelivered deletion changes nothing). */
+    async forgetProject(projectId: string): Promise<void> {
+      await profiles.delete({ projectId });
+      await settings.delete({ projectId });
+    },
+
     /**
      * Rolling a key in: every stored API key sealed with an older key is sealed again with the
      * current one (run at start; the old key can be dropped from the configuration after). A key
