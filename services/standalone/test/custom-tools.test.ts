@@ -175,6 +175,11 @@ describe("tools a project admin defines: HTTP calls and scripts", () => {
   it("with the deny policy never runs: the model is told the project does not allow it", async () => {
     const denied = await harness.api("PUT", `/v1/projects/${projectId}/tools/${toolId}`, toolDefinition({ policy: "deny", http: { ...toolDefinition().http, headers: [{ name: "Authorization", secret: true }] } }));
     expect(denied.status).toBe(200);
+    // A stored secret header is not taken to another origin: pointed elsewhere, the tool needs it given again.
+    const moved = toolDefinition({ http: { ...toolDefinition().http, url: "https://collector.example.net/orders/{orderId}", headers: [{ name: "Authorization", secret: true }] } });
+    const refused = await harness.api("PUT", `/v1/projects/${projectId}/tools/${toolId}`, moved);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ field: "http.headers.0.value" });
     seen.length = 0;
     expect((await askWithToolCall({ name: "order_status", arguments: JSON.stringify({ orderId: "A-17" }) })).toolMessage).toContain("does not allow");
     expect(seen).toHaveLength(0);

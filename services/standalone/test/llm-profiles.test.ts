@@ -76,6 +76,10 @@ describe("LLM profiles a project admin defines", () => {
     // An update without a key keeps it.
     const renamed = await harness.api("PUT", `${profiles()}/${primaryId}`, { ...answeringProfile("primary", primary, primaryKey), apiKey: undefined, name: "primary" });
     expect(renamed.body.hasApiKey).toBe(true);
+    // Pointed elsewhere, it does not take the stored key along: the key must be given again.
+    const moved = await harness.api("PUT", `${profiles()}/${primaryId}`, { ...answeringProfile("primary", primary, primaryKey), apiKey: undefined, baseUrl: "https://collector.example.net/v1" });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error).toMatchObject({ field: "apiKey" });
     for (const body of [created.body, listed.body, read.body, renamed.body]) expect(JSON.stringify(body)).not.toMatch(/sk-primary|sk-secondary/);
   });
 

@@ -20,6 +20,11 @@ export function profileUseCases(deps: { store: DocumentStore; secrets: SecretBox
   function prepared(projectId: string, profileId: string, definitionJson: string, previous?: ProfileRecord): Pick<ProfileRecord, "definition" | "sealedApiKey"> {
     const { apiKey, removeApiKey, ...definition } = parseInput(profileDefinition, parseJsonField("body", definitionJson || "{}"));
     if (previous && previous.definition.purpose !== definition.purpose) throw invalidArgument("purpose", `a profile's purpose stays what it was created with (${previous.definition.purpose})`);
+    // A stored key goes only where it was given for: a profile that now points elsewhere needs it given again.
+    const movedElsewhere = previous !== undefined && (previous.definition.provider !== definition.provider || previous.definition.baseUrl !== definition.baseUrl);
+    if (movedElsewhere && previous.sealedApiKey && apiKey === undefined && !removeApiKey) {
+      throw invalidArgument("apiKey", "apiKey must be given again (or removeApiKey): the profile's provider or baseUrl changed, and a stored key is only sent where it was given for");
+    }
     const sealedApiKey = apiKey !== undefined ? deps.secrets.seal(apiKey, apiKeyOwner(projectId, profileId)) : removeApiKey ? "" : (previous?.sealedApiKey ?? "");
     return { definition, sealedApiKey };
   }

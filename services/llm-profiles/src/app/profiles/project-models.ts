@@ -78,7 +78,7 @@ export class ProjectModels {
       const { provider, model, baseUrl, parameters } = record.definition;
       const common = { ...this.connection(record), model, ...parameters, ...(options.withFallbacks ? { maxRetries: 0 } : {}) };
       llm = provider === "ollama" ? new OllamaLlm({ ...common, baseUrl: baseUrl ?? "" }) : new OpenAiLlm({ ...common, ...(baseUrl ? { baseUrl } : {}) });
-      this.clients.set(key, llm);
+      this.keep(`llm:${record.projectId}:${record.id}:`, key, llm);
     }
     return llm;
   }
@@ -90,9 +90,15 @@ export class ProjectModels {
       const { provider, model, baseUrl, dimensions = 1536 } = record.definition;
       const common = { ...this.connection(record), model, dimensions };
       embedder = provider === "ollama" ? new OllamaEmbedder({ ...common, baseUrl: baseUrl ?? "" }) : new OpenAiEmbedder({ ...common, ...(baseUrl ? { baseUrl } : {}) });
-      this.clients.set(key, embedder);
+      this.keep(`embedder:${record.projectId}:${record.id}:`, key, embedder);
     }
     return embedder;
+  }
+
+  /** Keeps a profile's client, dropping those of its earlier versions (whose keys are no longer current). */
+  private keep(profilePrefix: string, key: string, client: Llm | Embedder): void {
+    for (const other of this.clients.keys()) if (other.startsWith(profilePrefix)) this.clients.delete(other);
+    this.clients.set(key, client);
   }
 
   /** The opened key and the guarded fetch a profile's client is made with. */

@@ -3,6 +3,7 @@ import { authorizeProject, principalName, type CallPrincipal } from "@qamesh/aut
 import {
   customToolDefinition,
   namesStdioServer,
+  placeholderPattern,
   stdioServerRefused,
   toolSettings,
   type CustomToolDefinition,
@@ -37,6 +38,13 @@ export function publicDefinition(record: CustomToolRecord): CustomToolDefinition
 
 type HeaderSpec = HttpToolDefinition["http"]["headers"][number];
 
+/** Where a tool's requests go (scheme, host, port), placeholders aside; none for a script. */
+function requestOrigin(definition: CustomToolDefinition): string | undefined {
+  if (definition.kind === "code") return undefined;
+  const url = definition.kind === "http" ? definition.http.url.replace(placeholderPattern, "x") : definition.mcp.url;
+  return URL.canParse(url) ? new URL(url).origin : url;
+}
+
 /** Project admins define, change and remove their project's tools, and the hosts those may reach. */
 export function customToolUseCases(deps: CustomToolDeps) {
   const tools = deps.store.collection<CustomToolRecord>(customToolsCollection);
@@ -62,12 +70,15 @@ export function customToolUseCases(deps: CustomToolDeps) {
     }
     if (definition.kind === "code") return { definition, sealedHeaders: {} };
     const sealedHeaders: Record<string, string> = {};
+    // A stored secret goes only where it was given for: a tool that now points elsewhere needs it given again.
+    const sameOrigin = previous !== undefined && requestOrigin(previous.definition) === requestOrigin(definition);
     const sealed = (headers: HeaderSpec[], field: string) =>
       headers.map((header, index) => {
         if (!header.secret) return header;
         const key = header.name.toLowerCase();
         if (header.value !== undefined) sealedHeaders[key] = deps.secrets.seal(header.value, sealedHeaderOwner(projectId, toolId, key));
-        else if (previous?.sealedHeaders[key]) sealedHeaders[key] = previous.sealedHeaders[key];
+        else if (previous?.sealedHeaders[key] && sameOrigin) sealedHeaders[key] = previous.sealedHeaders[key];
+        else if (previous?.sealedHeaders[key]) throw invalidArgument(`${field}.${index}.value`, `${field}.${index}.value must be given again: the tool's URL now points at another origin, and a stored secret is only sent where it was given for`);
         else throw invalidArgument(`${field}.${index}.value`, `${field}.${index}.value is required for a new secret header`);
         return { name: header.name, secret: true };
       });
