@@ -1,5 +1,6 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import { AuditEntrySchema } from "@qamesh/proto/qamesh/events/v1/audit_events_pb.js";
+import { EmbeddingChangedSchema } from "@qamesh/proto/qamesh/events/v1/model_events_pb.js";
 import {
   DocumentIndexedSchema,
   IngestionBatchSchema,
@@ -18,6 +19,7 @@ export const topics = {
   documentIndexed: { name: "document.indexed", schema: DocumentIndexedSchema },
   sourcesRemoved: { name: "sources.removed", schema: SourcesRemovedSchema },
   auditEntries: { name: "audit.entries", schema: AuditEntrySchema },
+  embeddingChanged: { name: "embedding.changed", schema: EmbeddingChangedSchema },
 } as const satisfies Record<string, { name: string; schema: DescMessage }>;
 
 export type Topic = (typeof topics)[keyof typeof topics];

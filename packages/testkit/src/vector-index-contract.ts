@@ -122,6 +122,20 @@ export function describeVectorIndexContract(adapter: string, newStorage: () => (
       expect(await index.list("p", {})).toEqual([]);
     });
 
+    it("answers from a project another instance dropped and rebuilt with vectors of another size (a new embedding model)", async () => {
+      const openOnStorage = newStorage();
+      const writer = await track(openOnStorage());
+      const reader = await track(openOnStorage());
+      await writer.upsert("p", [chunk("p", "old", 1)]);
+      expect((await reader.search("p", unitVector(1), 5)).map((hit) => hit.chunk.id)).toEqual(["old"]);
+      expect(await reader.list("p", {})).toHaveLength(1);
+      const wider = (seed: number) => [...unitVector(seed), ...unitVector(seed + 100)].map((value) => value / Math.SQRT2);
+      await writer.delete("p", {});
+      await writer.upsert("p", [{ ...chunk("p", "new", 2), vector: wider(2) }]);
+      expect((await reader.search("p", wider(2), 5)).map((hit) => hit.chunk.id)).toEqual(["new"]);
+      expect((await reader.list("p", {})).map((stored) => stored.id)).toEqual(["new"]);
+    });
+
     it("drops a whole project", async () => {
       const index = await open();
       await index.upsert("p", [chunk("p", "a", 1)]);

@@ -37,15 +37,15 @@ export class ChromaVectorIndex implements VectorIndex {
   }
 
   upsert(projectId: string, chunks: readonly ChunkRecord[]): Promise<void> {
-    return chromaCall(() => this.upsertBatches(projectId, chunks));
+    return chromaCall(() => this.againIfDropped(projectId, () => this.upsertBatches(projectId, chunks)));
   }
 
   search(projectId: string, vector: readonly number[], k: number): Promise<VectorHit[]> {
-    return chromaCall(() => this.nearest(projectId, vector, k));
+    return chromaCall(() => this.againIfDropped(projectId, () => this.nearest(projectId, vector, k)));
   }
 
   list(projectId: string, filter: ChunkFilter): Promise<StoredChunk[]> {
-    return chromaCall(() => this.allMatching(projectId, filter));
+    return chromaCall(() => this.againIfDropped(projectId, () => this.allMatching(projectId, filter)));
   }
 
   delete(projectId: string, filter: ChunkFilter): Promise<void> {
@@ -62,6 +62,21 @@ export class ChromaVectorIndex implements VectorIndex {
 
   async close(): Promise<void> {
     this.collections.clear();
+  }
+
+  /**
+   * Another process may have dropped the project's collection (the project's embedding model
+   * changed, and its index is built again) since this one opened it: the collection this one
+   * holds is gone. Once, the work is done again with the collection looked up afresh.
+   */
+  private async againIfDropped<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isNotFound(error) || !this.collections.has(projectId)) throw error;
+      this.collections.delete(projectId);
+      return work();
+    }
   }
 
   private async upsertBatches(projectId: string, chunks: readonly ChunkRecord[]): Promise<void> {

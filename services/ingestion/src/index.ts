@@ -12,6 +12,7 @@ import { sourceUseCases } from "./app/source-use-cases.js";
 import { SyncSchedule } from "./app/sync-schedule.js";
 import { webhookUseCases } from "./app/webhook-use-cases.js";
 import { subscribeProgressConsumer } from "./consumers/progress-consumer.js";
+import { subscribeToEmbeddingChanges } from "./consumers/embedding-changes.js";
 import { ingestionHandlers } from "./grpc/ingestion-handlers.js";
 
 export { ingestionConfigSchema } from "./config.js";
@@ -44,6 +45,7 @@ export function createIngestion(deps: IngestionDeps): MeshService {
   const schedule = new SyncSchedule({ store: deps.store, runs, logger: deps.logger, clock, onEventsCommitted, sweepMs: deps.syncSweepMs ?? 30_000 });
   const webhooks = webhookUseCases({ store: deps.store, sources, runs, logger: deps.logger, clock, onEventsCommitted });
   let progress: Subscription | undefined;
+  let embeddingChanges: Subscription | undefined;
 
   return {
     register(server: GrpcServer) {
@@ -56,9 +58,11 @@ export function createIngestion(deps: IngestionDeps): MeshService {
       pruner.start();
       schedule.start();
       progress = await subscribeProgressConsumer({ bus: deps.bus, store: deps.store, logger: deps.logger, clock, onEventsCommitted, runs });
+      embeddingChanges = await subscribeToEmbeddingChanges(deps.bus, runs);
     },
     async stop() {
       await progress?.stop();
+      await embeddingChanges?.stop();
       await schedule.stop();
       await relay.stop();
       await pruner.stop();

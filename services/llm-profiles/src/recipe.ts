@@ -1,3 +1,4 @@
+import { outboxIndexes } from "@qamesh/outbox";
 import { openSecretBox } from "@qamesh/secrets";
 import type { ServiceRecipe } from "@qamesh/service-runtime";
 import { outboundPolicyFromConfig } from "@qamesh/source-safety";
@@ -14,7 +15,7 @@ export const llmProfilesRecipe: ServiceRecipe<typeof llmProfilesConfigSchema> = 
   name: "llm-profiles",
   configSchema: llmProfilesConfigSchema,
   async compose({ config, logger, lifecycle, adapters }) {
-    const store = await adapters.documentStore(config, config.LLM_PROFILES_DB_FILE, llmProfilesIndexes, logger, lifecycle);
+    const store = await adapters.documentStore(config, config.LLM_PROFILES_DB_FILE, [...llmProfilesIndexes, ...outboxIndexes], logger, lifecycle);
     const bus = await adapters.eventBus(config, "llm-profiles", logger, lifecycle);
     const service = createLlmProfiles({ settings: config, store, bus, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), logger });
     return { service, grpc: { host: config.LLM_PROFILES_GRPC_HOST, port: config.LLM_PROFILES_GRPC_PORT } };

@@ -18,6 +18,8 @@ const secondaryKey = "sk-secondary-44e2a1";
 describe("LLM profiles a project admin defines", () => {
   let harness: Harness;
   let primary: FakeModelServer;
+  /** An embedding model of the project's, started by the test that switches to it. */
+  let embedder: FakeModelServer | undefined;
   let secondary: FakeModelServer;
   const primaryBehaviour = { answer: () => "Primary says: the invoices are printed at night.", embedding: () => [], failWithStatus: undefined as number | undefined };
   let victim: ConnectionCounter;
@@ -50,7 +52,7 @@ describe("LLM profiles a project admin defines", () => {
 
   afterAll(async () => {
     await harness?.stop();
-    await Promise.all([primary?.close(), secondary?.close(), victim?.close()]);
+    await Promise.all([primary?.close(), secondary?.close(), victim?.close(), embedder?.close()]);
   });
 
   let primaryId = "";
@@ -149,6 +151,29 @@ describe("LLM profiles a project admin defines", () => {
     expect(asked.status).toBeGreaterThanOrEqual(400);
     expect(asked.body.error.message).toContain("does not belong here");
     expect(chatRequests(secondary).length).toBe(before);
+  });
+
+  it("indexes the project again with a new embedding model, and says so until it is done", async () => {
+    // An embedding model of 8 dimensions (the deployment's default has others): the old vectors cannot stay.
+    embedder = await startFakeModelServer({ answer: () => "", embedding: (text) => Array.from({ length: 8 }, (_, i) => 1 + ((text.charCodeAt(i % Math.max(text.length, 1)) || 0) % 7)) }, { host: "127.0.0.2" });
+    const profile = await harness.api("POST", profiles(), { name: "small", purpose: "embedding", provider: "openai", model: "embed-8", baseUrl: `${embedder.url}/v1`, dimensions: 8 });
+    expect(profile.status).toBe(201);
+    const changed = await harness.api("PUT", `/v1/projects/${projectId}/model-settings`, { answering: primaryId, embedding: profile.body.id });
+    expect(changed.body).toMatchObject({ embedding: profile.body.id, reindexRequiredSince: expect.any(String), notice: expect.stringContaining("indexed again in full") });
+    const run = await eventually(async () => {
+      const runs = (await harness.api("GET", `/v1/projects/${projectId}/ingestions`)).body.runs as { trigger: string; status: string; mode: string }[];
+      const reindex = runs.find((candidate) => candidate.trigger === "embedding-change");
+      expect(reindex?.status).toBe("succeeded");
+      return reindex!;
+    }, 30_000);
+    expect(run.mode).toBe("full");
+    await eventually(async () => expect((await harness.api("GET", `/v1/projects/${projectId}/model-settings`)).body).toMatchObject({ reindexRequiredSince: null }));
+    expect((await harness.api("GET", `/v1/projects/${projectId}/model-settings`)).body).not.toHaveProperty("notice");
+    // The README was embedded by the new model, and search (its query embedded the same way) finds it.
+    expect(embedder.requests.some((request) => request.path === "/v1/embeddings" && JSON.stringify(request.body.input).includes("Invoices are printed at night"))).toBe(true);
+    const hits = await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "When are invoices printed?" });
+    expect(hits.status).toBe(200);
+    expect(hits.body.hits.map((hit: { path: string }) => hit.path)).toContain("README.md");
   });
 
   it("go with their project: deleting it deletes its profiles, their sealed keys and its settings", async () => {

@@ -6,6 +6,7 @@ import { requestIdHeader, type BusEvent, type Subscription } from "@qamesh/ports
 import { discoverSource } from "../app/discover-source.js";
 import { indexBatch } from "../app/index-batch.js";
 import { removeSources } from "../app/remove-sources.js";
+import { resetIndexOnce } from "../app/index-resets.js";
 import type { WorkerDeps } from "../app/worker-deps.js";
 
 /** All connector workers share one consumer group, so each piece of work goes to one of them. */
@@ -42,6 +43,7 @@ export async function subscribeWorker(deps: WorkerDeps, serviceCredential: Crede
       topic: topics.ingestionRequested.name,
       handler: asPartOfRequest(async (event) => {
         const requested = decodeEvent(topics.ingestionRequested, event.payload);
+        if (requested.resetIndex) await resetIndexOnce(forEvent(deps, event), requested.projectId, requested.runId);
         for (const source of requested.sources) {
           await discoverSource(forEvent(deps, event), { runId: requested.runId, projectId: requested.projectId, mode: requested.mode, source, requestId: requestIdOf(event) });
         }

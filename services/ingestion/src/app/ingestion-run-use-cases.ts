@@ -3,7 +3,8 @@ import { failedPrecondition, notFound } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import { addToOutbox } from "@qamesh/outbox";
 import type { DocumentStore } from "@qamesh/ports";
-import { IngestionMode } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
+import { create } from "@bufbuild/protobuf";
+import { IngestionCountsSchema, IngestionMode, IngestionRunStatus } from "@qamesh/proto/qamesh/ingestion/v1/ingestion_pb.js";
 import { randomUUID } from "node:crypto";
 import { findPage, type Page, type PageRequest } from "@qamesh/pagination";
 import type { ProjectUseCases } from "./project-use-cases.js";
@@ -29,9 +30,18 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
    * Writes a run over `targets` and its `ingestion.requested` event with `tx` (whatever else the
    * caller writes lands with them or not at all); workers do the rest.
    */
-  async function writeRun(tx: DocumentStore, projectId: string, targets: SourceRecord[], mode: RunMode, trigger: RunTrigger, requestId: string, documents: readonly string[] = []): Promise<RunRecord> {
+  async function writeRun(
+    tx: DocumentStore,
+    projectId: string,
+    targets: SourceRecord[],
+    mode: RunMode,
+    trigger: RunTrigger,
+    requestId: string,
+    documents: readonly string[] = [],
+    runId: string = randomUUID(),
+  ): Promise<RunRecord> {
     const run: RunRecord = {
-      id: randomUUID(),
+      id: runId,
       projectId,
       sourceIds: targets.map((source) => source.id),
       mode,
@@ -57,6 +67,8 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
           documentsCursor: source.documentsCursor ?? "",
           documents: [...documents],
         })),
+        // A new embedding model: the workers empty the project's index before reading its sources.
+        resetIndex: trigger === "embedding-change",
       },
       { id: `${run.id}:requested`, key: projectId, requestId },
     );
@@ -75,6 +87,32 @@ export function ingestionRunUseCases({ store, projects, sources, clock, onEvents
         : await sources.all(input.projectId);
       if (targets.length === 0) throw failedPrecondition(`project ${input.projectId} has no sources to ingest`);
       const run = await store.transaction((tx) => writeRun(tx, input.projectId, targets, input.mode, "user", requestId));
+      onEventsCommitted();
+      return run;
+    },
+
+    /**
+     * The project's embedding model changed: every source is indexed again in full into an
+     * emptied index (the vectors of the old model cannot be searched with the new one). A project
+     * without sources has nothing to index: its run is written completed, and says so all the same.
+     */
+    async reindexForNewEmbedding(projectId: string, announcementId: string, requestId: string): Promise<RunRecord | undefined> {
+      const project = await projects.existing(projectId).catch(() => undefined);
+      if (!project) return undefined;
+      const targets = await sources.all(projectId);
+      // The run's id comes from the announcement's: a redelivery finds the run it started.
+      const runId = `embedding-${announcementId}`;
+      const existing = await runs.get(projectId, runId);
+      if (existing) return existing;
+      const run = await store.transaction(async (tx) => {
+        if (targets.length > 0) return writeRun(tx, projectId, targets, "full", "embedding-change", requestId, [], runId);
+        const now = clock().toISOString();
+        const done: RunRecord = { id: runId, projectId, sourceIds: [], mode: "full", trigger: "embedding-change", status: "succeeded", counts: emptyCounts(), errors: [], sources: {}, createTime: now, startTime: now, endTime: now };
+        await tx.collection<RunRecord>(collections.runs).insert(done);
+        const completed = { runId: done.id, projectId, status: IngestionRunStatus.SUCCEEDED, counts: create(IngestionCountsSchema, done.counts), trigger: "embedding-change" };
+        await addToOutbox(tx, projectId, encodeEvent(topics.ingestionCompleted, completed, { id: `${done.id}:completed`, key: projectId, requestId }));
+        return done;
+      });
       onEventsCommitted();
       return run;
     },

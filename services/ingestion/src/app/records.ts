@@ -37,7 +37,8 @@ export interface SourceRecord extends StoredDocument {
 export type RunStatus = "queued" | "running" | "succeeded" | "failed";
 export type RunMode = "full" | "incremental";
 /** What started a run: someone asking, a webhook delivery, or a source's polling schedule. */
-export type RunTrigger = "user" | "webhook" | "schedule";
+/** What started a run; `embedding-change`: the project's embedding model changed and its index is made again. */
+export type RunTrigger = "user" | "webhook" | "schedule" | "embedding-change";
 
 export interface RunCounts {
   discovered: number;

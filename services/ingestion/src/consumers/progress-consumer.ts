@@ -39,7 +39,7 @@ export function subscribeProgressConsumer(deps: {
           next.projectId,
           encodeEvent(
             topics.ingestionCompleted,
-            { runId: next.id, projectId: next.projectId, status: runStatusMessage(next.status), counts: create(IngestionCountsSchema, next.counts) },
+            { runId: next.id, projectId: next.projectId, status: runStatusMessage(next.status), counts: create(IngestionCountsSchema, next.counts), trigger: next.trigger ?? "user" },
             { id: `${next.id}:completed`, key: next.projectId, requestId: event.headers[requestIdHeader] ?? "" },
           ),
         );

@@ -14,7 +14,9 @@ const settingsJson = (settings: ModelSettings) => ({
   fallbacks: settings.fallbackProfileIds,
   embedding: settings.embeddingProfileId || null,
   reindexRequiredSince: settings.reindexRequiredSince || null,
-  ...(settings.reindexRequiredSince ? { notice: "the embedding model changed since the project was indexed: its sources must be indexed again in full (POST .../ingestions with mode full) before search finds what they hold" } : {}),
+  ...(settings.reindexRequiredSince
+    ? { notice: "the embedding model changed: every source of the project is being indexed again in full with it (a run with trigger embedding-change); until that run succeeds, search finds only what it has indexed so far" }
+    : {}),
 });
 
 /** What an audit entry says of a profile: never its key. */

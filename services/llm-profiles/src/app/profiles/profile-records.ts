@@ -21,6 +21,8 @@ export interface ModelSettingsRecord extends StoredDocument {
   embedding: string | null;
   /** Set when the embedding profile changed: the project's index was made with another model and wants a full re-index. */
   reindexRequiredSince: string | null;
+  /** The run ingestion starts for that re-index (named after the announcement); cleared with the flag when it succeeds. */
+  reindexRunId?: string | null;
 }
 
 export const profilesCollection = "llm_profiles";

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { failedPrecondition, invalidArgument, notFound, parseInput, parseJsonField } from "@qamesh/errors";
 import { modelSettings, profileDefinition, type ModelSettingsChoice } from "@qamesh/model-profiles";
+import { encodeEvent, topics } from "@qamesh/events";
+import { addToOutbox, newEventId } from "@qamesh/outbox";
 import type { DocumentStore } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
 import { apiKeyOwner, modelSettingsCollection, modelSettingsId, profilesCollection, type ModelSettingsRecord, type ProfileRecord } from "./profile-records.js";
@@ -9,10 +11,13 @@ import { apiKeyOwner, modelSettingsCollection, modelSettingsId, profilesCollecti
 /** A profile as it leaves llm-profiles: whether it has a key, never the key. */
 export const publicProfile = (record: ProfileRecord) => ({ ...record.definition, hasApiKey: record.sealedApiKey !== "" });
 
+/** The run ingestion starts for an embedding change is named after its announcement (see ingestion's reindexForNewEmbedding). */
+const reindexRunOf = (announcementId: string) => `embedding-${announcementId}`;
+
 const noSettings = (projectId: string): ModelSettingsRecord => ({ id: modelSettingsId, projectId, answering: null, fallbacks: [], embedding: null, reindexRequiredSince: null });
 
 /** Project admins define their project's models and choose which answer and embed. */
-export function profileUseCases(deps: { store: DocumentStore; secrets: SecretBox }) {
+export function profileUseCases(deps: { store: DocumentStore; secrets: SecretBox; onEventsCommitted: () => void }) {
   const profiles = deps.store.collection<ProfileRecord>(profilesCollection);
   const settings = deps.store.collection<ModelSettingsRecord>(modelSettingsCollection);
 
@@ -77,8 +82,10 @@ export function profileUseCases(deps: { store: DocumentStore; secrets: SecretBox
 
     /**
      * Chooses the project's models; each named profile must exist and be for its purpose. A new
-     * embedding model makes the project's index unusable until it is built again: the settings
-     * say so (`reindexRequiredSince`) until a full re-index clears it.
+     * embedding model makes the project's index unusable until it is built again: the change is
+     * announced (`embedding.changed`, in the same transaction), ingestion indexes every source
+     * again into an emptied index, and the settings say so (`reindexRequiredSince`) until that run
+     * succeeds.
      */
     async updateSettings(principal: CallPrincipal, projectId: string, settingsJson: string): Promise<ModelSettingsRecord> {
       authorizeProject(principal, projectId, "models.manage");
@@ -93,10 +100,27 @@ export function profileUseCases(deps: { store: DocumentStore; secrets: SecretBox
       for (const [index, profileId] of chosen.fallbacks.entries()) await check(profileId, "answering", `fallbacks.${index}`);
       await check(chosen.embedding, "embedding", "embedding");
       const previous = await settingsOf(projectId);
-      const embeddingChanged = previous.embedding !== chosen.embedding;
-      const record: ModelSettingsRecord = { ...previous, ...chosen, reindexRequiredSince: embeddingChanged ? new Date().toISOString() : previous.reindexRequiredSince };
-      await settings.put(record);
+      if (previous.embedding === chosen.embedding) {
+        const record: ModelSettingsRecord = { ...previous, ...chosen };
+        await settings.put(record);
+        return record;
+      }
+      const changedAt = new Date().toISOString();
+      const announcement = encodeEvent(topics.embeddingChanged, { projectId, changedAt }, { id: newEventId(), key: projectId });
+      const record: ModelSettingsRecord = { ...previous, ...chosen, reindexRequiredSince: changedAt, reindexRunId: reindexRunOf(announcement.id) };
+      await deps.store.transaction(async (tx) => {
+        await tx.collection<ModelSettingsRecord>(modelSettingsCollection).put(record);
+        await addToOutbox(tx, projectId, announcement);
+      });
+      deps.onEventsCommitted();
       return record;
+    },
+
+    /** A run ended: the re-index a new embedding model asked for is done once its run succeeded. */
+    async runEnded(projectId: string, runId: string, succeeded: boolean): Promise<void> {
+      const current = await settings.get(projectId, modelSettingsId);
+      if (!current?.reindexRunId || current.reindexRunId !== runId || !succeeded) return;
+      await settings.put({ ...current, reindexRequiredSince: null, reindexRunId: null });
     },
 
     /** A deleted project's profiles, keys and settings go (idempotent: a redelivered deletion changes nothing). */
