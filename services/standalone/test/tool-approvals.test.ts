@@ -225,6 +225,9 @@ describe("tool calls that wait for the chat owner's approval", () => {
       expect(loosen.status).toBe(400);
       expect(loosen.body.error).toMatchObject({ field: "policies.0.policy", message: expect.stringContaining("only tighten") });
       expect((await member.api("PUT", `${chatPath(chatId)}/tool-policies`, { policies: [] })).status).toBe(404);
+      // A chat's own rules are policy changes too: the project's audit log has them.
+      const entries = (await harness.api("GET", `/v1/audit?projectId=${projectId}&limit=200`)).body.entries as { action: string; detail: string }[];
+      expect(entries).toContainEqual(expect.objectContaining({ action: "chat-tool-policies.updated", detail: "policies: * deny" }));
     } finally {
       await harness.api("PUT", settingsPath, { allowedHosts: [], policies: [] });
     }

@@ -32,6 +32,7 @@ export type AuditAction =
   | "profile.updated"
   | "profile.deleted"
   | "model-settings.updated"
+  | "chat-tool-policies.updated"
   | "tool.called"
   | "approval.decided";
 

@@ -78,7 +78,7 @@ export function createGatewayApp(
   app.use(searchAndAskRoutes(peers, rateLimits));
   app.use(toolRoutes(peers, identity.audit));
   app.use(profileRoutes(peers, identity.audit));
-  app.use(chatRoutes(peers, rateLimits));
+  app.use(chatRoutes(peers, rateLimits, identity.audit));
   app.use(openAiRoutes(peers, identity, rateLimits));
   app.use((request) => {
     throw notFound(`no route for ${request.method} ${request.path}`);

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import { invalidArgument } from "@qamesh/errors";
+import type { AuditLog } from "../../audit/audit-log.js";
 import type { Peers } from "../../peers.js";
 import { authorizedProjectId } from "../auth/project-access.js";
 import { clientGone } from "../client-gone.js";
@@ -20,7 +21,7 @@ type AnswerIds = { projectId: string; chatId: string; messageId: string };
  * client; these routes relay its numbered events (SSE `id:` is the number, so a client that
  * reconnects with Last-Event-ID gets each event exactly once, from any gateway replica).
  */
-export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router {
+export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits, audit: AuditLog): Router {
   const router = Router();
   const chatPath = "/v1/projects/:projectId/chats/:chatId";
   const answerPath = `${chatPath}/messages/:messageId`;
@@ -61,7 +62,10 @@ export function chatRoutes(peers: Peers, rateLimits: GatewayRateLimits): Router 
   router.put(`${chatPath}/tool-policies`, async (request, response) => {
     const ids = chatIds(request);
     const body = parseInput(requestBodies.ChatToolPolicies, request.body);
-    response.json(chatJson(await peers.chat.setChatToolPolicies({ ...ids, toolPolicies: body.policies })));
+    const chat = await peers.chat.setChatToolPolicies({ ...ids, toolPolicies: body.policies });
+    const rules = body.policies.map((rule) => `${rule.pattern} ${rule.policy}`).join(", ") || "none";
+    await audit.record(request, { action: "chat-tool-policies.updated", projectId: ids.projectId, target: ids.chatId, detail: `policies: ${rules}` });
+    response.json(chatJson(chat));
   });
 
   router.delete(chatPath, async (request, response) => {
