@@ -167,6 +167,21 @@ describe("MCP servers a project admin registers", () => {
     expect(audit).toContain("mcp-tool.approved");
   });
 
+  it("leaves a server that went down out of the catalog, and keeps the rest of it", async () => {
+    const gone = await startTrackerServer();
+    const registered = await harness.api("POST", toolsPath(), registration({ name: "gone", mcp: { url: gone.url } }));
+    expect(registered.status).toBe(201);
+    expect((await catalog()).map((tool) => tool.name)).toContain("gone__search_issues");
+    await gone.close();
+    const names = (await catalog()).map((tool) => tool.name);
+    expect(names).not.toContain("gone__search_issues");
+    expect(names).toEqual(expect.arrayContaining(["semantic_search", "tracker__close_issue"]));
+    const shown = await harness.api("GET", `${toolsPath()}/${registered.body.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ mcpTools: [], mcpUnreachable: expect.stringContaining("could not be asked for its tools") });
+    expect((await harness.api("DELETE", `${toolsPath()}/${registered.body.id}`)).status).toBe(204);
+  });
+
   it("puts a new server's tools under ask until the admin says otherwise, and follows the project's mcp:<server>:* rules", async () => {
     const second = await harness.api("POST", toolsPath(), registration({ name: "tracker_two", policy: undefined }));
     expect(second.status).toBe(201);

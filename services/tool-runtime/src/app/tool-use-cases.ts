@@ -6,7 +6,7 @@ import type { ApprovedCalls } from "./approvals/approved-calls.js";
 import type { CustomToolUseCases } from "./custom/custom-tool-use-cases.js";
 import { customTool, type CustomToolDeps, type SingleToolRecord } from "./custom/custom-tool.js";
 import type { ToolDefinition } from "./tools/tool-definition.js";
-import { isMcpRecord, type McpServers } from "./mcp/mcp-servers.js";
+import { isMcpRecord, type McpRecord, type McpServers } from "./mcp/mcp-servers.js";
 
 /** A tool in a project's catalog, with what the project's policy rules make of it. */
 export type CatalogTool = ToolDefinition & { policy: ToolPolicy; qualifiedName: string };
@@ -22,7 +22,9 @@ export function toolUseCases(builtIn: readonly ToolDefinition[], custom: CustomT
       if (!projectId) throw invalidArgument("projectId", "projectId is required");
       authorizeProject(principal, projectId, "project.read");
       const [own, settings] = await Promise.all([custom.listForProject(projectId), custom.settingsOf(projectId)]);
-      const ownTools = await Promise.all(own.map((record) => (isMcpRecord(record) ? mcp.catalogTools(projectId, mcp.registered(projectId, record)) : [customTool(record as SingleToolRecord, deps)])));
+      // An MCP server that cannot be used (its secret headers do not open) brings no tools; the rest of the catalog stands.
+      const serverTools = (record: McpRecord) => Promise.resolve().then(() => mcp.catalogTools(projectId, mcp.registered(projectId, record))).catch(() => []);
+      const ownTools = await Promise.all(own.map((record) => (isMcpRecord(record) ? serverTools(record) : [customTool(record as SingleToolRecord, deps)])));
       const deployed = await Promise.all(mcp.deploymentServers(projectId).map((server) => mcp.catalogTools(projectId, server)));
       const tools = [...builtIn, ...ownTools.flat(), ...deployed.flat()];
       return tools.map((tool) => {

@@ -55,7 +55,7 @@ interface McpServerEntry {
 const maxPartChars = 8_000;
 
 /** An MCP server registered by a project admin (a custom tool of kind mcp). */
-type McpRecord = CustomToolRecord & { definition: McpServerDefinition };
+export type McpRecord = CustomToolRecord & { definition: McpServerDefinition };
 
 export const isMcpRecord = (record: CustomToolRecord): record is McpRecord => record.definition.kind === "mcp";
 
@@ -181,9 +181,10 @@ export class McpServers {
     const tools = (async () => withMcpServer(server.target, await this.deps.allowedHosts(projectId), this.deps, (connected) => connected.list()))();
     // Lists past their time go, so servers changed or removed long ago do not stay in memory.
     for (const [other, listing] of this.listings) if (Date.now() - listing.at >= this.deps.listCacheMs) this.listings.delete(other);
+    // A failed listing is kept as long as a good one: a server that is down costs each answer
+    // nothing (its tools are left out) instead of a timeout per step.
     this.listings.set(key, { at: Date.now(), tools });
-    // A failed listing is not kept: the next use asks again.
-    tools.catch(() => this.listings.get(key)?.tools === tools && this.listings.delete(key));
+    tools.catch(() => undefined);
     return tools;
   }
 }
