@@ -107,6 +107,18 @@ describe("LLM profiles a project admin defines", () => {
       expect(chatRequests(secondary).length - before.secondary).toBe(1);
       expect(chatRequests(secondary).at(-1)).toMatchObject({ path: "/api/chat", headers: { authorization: `Bearer ${secondaryKey}` }, body: { model: "llama-secondary", options: { num_ctx: 4096 } } });
     }
+    // In a chat too: the answer's message names the model that wrote it.
+    primaryBehaviour.failWithStatus = 429;
+    const chatId = (await harness.api("POST", `/v1/projects/${projectId}/chats`, {})).body.id as string;
+    const sent = await harness.api("POST", `/v1/projects/${projectId}/chats/${chatId}/messages`, { content: "When are invoices printed?" }, { prefer: "respond-async" });
+    expect(sent.status).toBe(202);
+    const answerId = sent.body.message.id as string;
+    const written = await eventually(async () => {
+      const message = (await harness.api("GET", `/v1/projects/${projectId}/chats/${chatId}/messages/${answerId}`)).body;
+      expect(message.status).toBe("completed");
+      return message;
+    });
+    expect(written).toMatchObject({ provider: "ollama:llama-secondary", content: expect.stringContaining("Secondary says") });
     primaryBehaviour.failWithStatus = undefined;
     expect((await ask()).body.provider).toBe("openai:gpt-primary");
   });
