@@ -8,5 +8,7 @@ export interface RetrievalConfiguration {
 }
 
 export const retrievalConfigurations: readonly RetrievalConfiguration[] = [
-  { name: "vector-hashing", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "local" }, search: {} },
+  { name: "vector-hashing", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "local" }, search: { mode: "vector" } },
+  { name: "lexical", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "local" }, search: { mode: "lexical" } },
+  { name: "hybrid-hashing", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "local" }, search: { mode: "hybrid" } },
 ];

@@ -8,3 +8,5 @@ export * from "./passage-reference.js";
 export * from "./rate-limiter.js";
 export * from "./project-tools.js";
 export * from "./project-sources.js";
+export * from "./lexical-index.js";
+export * from "./chunk-index.js";

@@ -23,7 +23,7 @@ export type StoredChunk = Omit<ChunkRecord, "vector">;
 
 export interface VectorHit {
   chunk: StoredChunk;
-  /** Cosine similarity, higher is closer. */
+  /** Relevance, higher is closer: cosine similarity from the vector index (see ChunkIndex.search for the others). */
   score: number;
 }
 

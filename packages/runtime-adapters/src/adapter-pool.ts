@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
 import type { Logger } from "@qamesh/logger";
-import type { DocumentIndex, DocumentStore, EventBus, VectorIndex } from "@qamesh/ports";
+import type { ChunkIndex, DocumentIndex, DocumentStore, EventBus } from "@qamesh/ports";
 import { openDocumentStore, type DocumentStoreConfig } from "./document-store-from-config.js";
 import { openEventBus, type EventBusConfig } from "./event-bus-from-config.js";
-import { openVectorIndex, type VectorIndexConfig } from "./vector-index-from-config.js";
+import { HybridChunkIndex } from "@qamesh/chunk-index";
+import { openLexicalIndex, openVectorIndex, type ChunkIndexConfig } from "./chunk-index-from-config.js";
 
 /** Registers what to do when the service that opened an adapter stops. */
 export interface StopHooks {
@@ -34,9 +35,13 @@ export class AdapterPool {
     return this.acquire(key, () => openDocumentStore(config, sqliteFile, indexes, logger), hooks);
   }
 
-  vectorIndex(config: VectorIndexConfig, hooks: StopHooks): Promise<VectorIndex> {
-    const key = config.CHROMA_URL ? `chroma:${config.CHROMA_COLLECTION_PREFIX}:${config.CHROMA_URL}` : `lancedb:${resolve(config.VECTOR_DIR)}`;
-    return this.acquire(key, () => openVectorIndex(config), hooks);
+  /** The vector and lexical indexes, each shared like the others, as one chunk index. */
+  async chunkIndex(config: ChunkIndexConfig, hooks: StopHooks): Promise<ChunkIndex> {
+    const vectorKey = config.CHROMA_URL ? `chroma:${config.CHROMA_COLLECTION_PREFIX}:${config.CHROMA_URL}` : `lancedb:${resolve(config.VECTOR_DIR)}`;
+    const lexicalKey = config.MONGODB_URI ? `lexical-mongodb:${config.LEXICAL_MONGODB_DATABASE}:${config.MONGODB_URI}` : `lexical-sqlite:${resolve(config.LEXICAL_FILE)}`;
+    const vectors = await this.acquire(vectorKey, () => openVectorIndex(config), hooks);
+    const lexical = await this.acquire(lexicalKey, () => openLexicalIndex(config), hooks);
+    return new HybridChunkIndex(vectors, lexical);
   }
 
   private async acquire<T extends { close(): Promise<void> }>(key: string, open: () => Promise<T>, hooks: StopHooks): Promise<T> {

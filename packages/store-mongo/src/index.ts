@@ -1,1 +1,2 @@
 export { MongoDocumentStore, type MongoDocumentStoreOptions } from "./mongo-document-store.js";
+export { isMongoUnreachable } from "./mongo-failures.js";

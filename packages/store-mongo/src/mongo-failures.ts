@@ -1,7 +1,8 @@
 import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from "mongodb";
 import { callDependency } from "@qamesh/errors";
 
-function isUnreachable(error: unknown): boolean {
+/** Whether a driver error means the server cannot be reached (as opposed to refusing the operation). */
+export function isMongoUnreachable(error: unknown): boolean {
   return (
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||
@@ -11,4 +12,4 @@ function isUnreachable(error: unknown): boolean {
 }
 
 /** A store call; an unreachable server fails it as `unavailable`. */
-export const mongoCall = <T>(work: () => Promise<T>): Promise<T> => callDependency("the document store (MongoDB)", isUnreachable, work);
+export const mongoCall = <T>(work: () => Promise<T>): Promise<T> => callDependency("the document store (MongoDB)", isMongoUnreachable, work);

@@ -1,5 +1,6 @@
 import { once } from "node:events";
-import { join } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayClient } from "@qamesh/api-client";
@@ -22,6 +23,37 @@ const answerLine = 5;
 
 const noise = (topic: string, i: number) =>
   Array.from({ length: 30 }, (_, line) => `export function ${topic}Step${line}_${i}(input: number) { return input * ${line} + ${i}; }`).join("\n");
+
+/**
+ * Code whose answers hide behind identifiers: the session keeper refreshes the access token only
+ * in its method's name; the tokenizer and the access log say "token" and "access" far more often.
+ */
+const identifierCorpus: Record<string, string> = {
+  "src/auth/session-keeper.ts": [
+    "export class SessionKeeper {",
+    "  constructor(private readonly clock: Clock, private readonly credentials: Credentials) {}",
+    "",
+    "  /** Called by the HTTP client before each request. */",
+    "  async refreshAccessToken(session: Session): Promise<Session> {",
+    "    if (session.expiresAt > this.clock.now() + 30_000) return session;",
+    "    const next = await this.credentials.exchange(session.grant);",
+    "    return { ...session, bearer: next.bearer, expiresAt: next.expiresAt };",
+    "  }",
+    "}",
+    "",
+  ].join("\n"),
+  "src/search/tokenizer.ts": Array.from({ length: 12 }, (_, i) => `// token ${i}: every token is a token of the text; a token list holds each token\nexport const tokenKind${i} = "token";`).join("\n"),
+  "src/logging/access-log.ts": Array.from({ length: 12 }, (_, i) => `// access ${i}: the access log records each access; access lines are written when access ends\nexport const accessField${i} = "access";`).join("\n"),
+  "src/billing/ledger.ts": "export function reconcileLedgerEntries(entries: Entry[]): Entry[] {\n  return entries.filter((entry) => entry.amount !== 0);\n}\n",
+  "docs/ledger.md": "# Ledger\n\nThe ledger reconciles entries every night; reconciling ledger entries drops the empty ones.\nLedger entries are reconciled, ledger totals are reconciled, entries are kept.\n",
+};
+
+async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+}
 
 /** A running mesh, whichever way it runs, as the end-to-end suite needs it. */
 export interface MeshHarness extends GatewayClient {
@@ -206,6 +238,29 @@ export function describeEndToEnd(mode: string, startMesh: () => Promise<MeshHarn
       // Offline, the first message names the chat.
       expect(chat.title).toBe("How often does the billing reconciler retry failed…");
       expect(chat.messages.map((message: { role: string }) => message.role)).toEqual(["user", "assistant", "user", "assistant"]);
+    });
+
+    it("ranks first the code behind an identifier a question only paraphrases, and the one a question names exactly", async () => {
+      const folder = join(harness.root, "identifiers");
+      await writeFiles(folder, identifierCorpus);
+      const project = await harness.api("POST", "/v1/projects", { name: "Identifiers" });
+      const projectId = project.body.id as string;
+      await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "local", path: folder });
+      const started = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode: "full" });
+      expect(await harness.waitForRun(projectId, started.body.id)).toMatchObject({ status: "succeeded" });
+      const first = async (query: string, mode?: string) =>
+        (await harness.api("POST", `/v1/projects/${projectId}/search`, { query, k: 5, ...(mode ? { mode } : {}) })).body.hits[0] as { path: string; startLine: number; endLine: number };
+
+      // Words alone: the files that say "token" and "access" most, not the one that refreshes it.
+      expect((await first("where is the access token refreshed when it expires?", "vector")).path).not.toBe("src/auth/session-keeper.ts");
+      const paraphrased = await first("where is the access token refreshed when it expires?");
+      expect(paraphrased.path).toBe("src/auth/session-keeper.ts");
+      expect(paraphrased.startLine).toBeLessThanOrEqual(5);
+      expect(paraphrased.endLine).toBeGreaterThanOrEqual(5);
+      expect((await first("reconcileLedgerEntries")).path).toBe("src/billing/ledger.ts");
+      const invalid = await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "ledger", mode: "fuzzy" });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error.message).toContain("mode");
     });
 
     it("keeps projects apart: another project's search finds nothing of the first", async () => {

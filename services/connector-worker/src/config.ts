@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { meshTrustConfigShape, signingKeysSetting } from "@qamesh/mesh-auth";
 import { grpcAddress, logLevel, pathList, port } from "@qamesh/config";
-import { documentStoreConfigShape, eventBusConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
+import { documentStoreConfigShape, eventBusConfigShape, chunkIndexConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
 import { outboundConfigShape } from "@qamesh/source-safety";
 
@@ -14,7 +14,7 @@ export const connectorWorkerConfigSchema = z.object({
   WORKER_DB_FILE: z.string().min(1).default("./data/connector-worker.sqlite"),
   ...documentStoreConfigShape("connector-worker"),
   ...eventBusConfigShape,
-  ...vectorIndexConfigShape,
+  ...chunkIndexConfigShape,
   /** Where git sources are mirrored. */
   REPOSITORY_CACHE_DIR: z.string().min(1).default("./data/repositories"),
   /**

@@ -18,7 +18,7 @@ export function createConnectorWorker(deps: WorkerDeps, serviceCredential: Crede
   let subscriptions: Subscription[] = [];
   return {
     register(server: GrpcServer) {
-      for (const dependency of [deps.store, deps.bus, deps.vectorIndex]) server.health.addDependencyCheck(() => dependency.ping());
+      for (const dependency of [deps.store, deps.bus, deps.chunkIndex]) server.health.addDependencyCheck(() => dependency.ping());
     },
     async start() {
       subscriptions = await subscribeWorker(deps, serviceCredential);

@@ -22,13 +22,13 @@ export const connectorWorkerRecipe: ServiceRecipe<typeof connectorWorkerConfigSc
     lifecycle.onStop("llm-profiles client", () => models.close());
     const bus = await adapters.eventBus(config, "connector-worker", logger, lifecycle);
     const store = await adapters.documentStore(config, config.WORKER_DB_FILE, [...connectorWorkerIndexes, ...discoveryCheckpointIndexes, ...removedSourcesIndexes], logger, lifecycle);
-    const vectorIndex = await adapters.vectorIndex(config, lifecycle);
+    const chunkIndex = await adapters.chunkIndex(config, lifecycle);
     const serviceKeys = await meshSigningKeys("service", config.SERVICE_SIGNING_KEYS, config, "SERVICE_SIGNING_KEYS");
     const serviceCredential = (await AssertionSigner.create("service", serviceKeys)).credentialFor(connectorWorkerPrincipal);
     const service = createConnectorWorker({
       bus,
       store,
-      vectorIndex,
+      chunkIndex,
       models,
       logger,
       readers: {

@@ -130,7 +130,8 @@ export class DistributedMesh {
       LLM_PROFILES_ADDRESS: `127.0.0.1:${this.ports.llmProfiles}`,
     };
     const kafka = { KAFKA_BROKERS: servers.KAFKA_BROKERS, KAFKA_NAMESPACE: `${namespace}.` };
-    const chroma = { CHROMA_URL: servers.CHROMA_URL, CHROMA_COLLECTION_PREFIX: namespace.replaceAll("_", "-") };
+    // Chunks: vectors in Chroma, their terms in a MongoDB database the workers and tool-runtime share.
+    const chunks = { CHROMA_URL: servers.CHROMA_URL, CHROMA_COLLECTION_PREFIX: namespace.replaceAll("_", "-"), LEXICAL_MONGODB_DATABASE: `${namespace}_chunks` };
     const localSourceRoots = { LOCAL_SOURCE_ROOTS: this.options.localSourceRoots ?? this.options.dataDirectory };
     // Ingestion seals source credentials, workers open them, tool-runtime and llm-profiles seal their secrets: one key file.
     const encryptionKey = { ENCRYPTION_KEY_FILE: join(this.options.dataDirectory, "encryption.key") };
@@ -139,7 +140,7 @@ export class DistributedMesh {
     const mongodb = (service: string) => ({ MONGODB_URI: servers.MONGODB_URI, MONGODB_DATABASE: `${namespace}_${service}` });
     const own: Record<ServiceName, Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(this.ports.llmProfiles), ...kafka, ...encryptionKey, ...mongodb("llm_profiles") },
-      "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(this.ports.toolRuntime), ...addresses, ...kafka, ...chroma, ...encryptionKey, ...mongodb("tool_runtime") },
+      "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(this.ports.toolRuntime), ...addresses, ...kafka, ...chunks, ...encryptionKey, ...mongodb("tool_runtime") },
       chat: { CHAT_GRPC_PORT: String(this.ports.chat), ...addresses, ...kafka, ...mongodb("chat") },
       ingestion: {
         INGESTION_GRPC_PORT: String(this.ports.ingestion),
@@ -148,7 +149,7 @@ export class DistributedMesh {
         ...kafka,
         ...mongodb("ingestion"),
       },
-      "connector-worker": { ...addresses, ...localSourceRoots, ...encryptionKey, ...kafka, ...chroma, ...mongodb("connector_worker") },
+      "connector-worker": { ...addresses, ...localSourceRoots, ...encryptionKey, ...kafka, ...chunks, ...mongodb("connector_worker") },
       gateway: {
         GATEWAY_PORT: String(this.ports.gateway),
         ...addresses,

@@ -54,6 +54,7 @@ async function startMesh(env: Record<string, string | undefined>, own: z.output<
     LOG_LEVEL: own.LOG_LEVEL,
     BUS_FILE: join(dataDir, "bus.sqlite"),
     VECTOR_DIR: join(dataDir, "vectors"),
+    LEXICAL_FILE: join(dataDir, "lexical.sqlite"),
     // Ingestion seals source credentials and the worker opens them, tool-runtime and llm-profiles seal their secrets: one key file.
     ENCRYPTION_KEY_FILE: join(dataDir, "encryption.key"),
     // The gateway and the worker sign, every service verifies: one set of mesh keys for all.

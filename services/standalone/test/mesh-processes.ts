@@ -63,7 +63,7 @@ export class MeshProcesses {
     };
     // Every process reads the same mesh keys (and ingestion and the worker the same secrets key).
     const keys = { MESH_KEYS_FILE: join(data, "mesh-keys.json"), ENCRYPTION_KEY_FILE: join(data, "encryption.key") };
-    const shared = { BUS_FILE: join(data, "bus.sqlite"), VECTOR_DIR: join(data, "vectors"), ...keys };
+    const shared = { BUS_FILE: join(data, "bus.sqlite"), VECTOR_DIR: join(data, "vectors"), LEXICAL_FILE: join(data, "lexical.sqlite"), ...keys };
     const environments: Record<MeshServiceName, Record<string, string>> = {
       "llm-profiles": { LLM_PROFILES_GRPC_PORT: String(llm), ...keys, ...extra["llm-profiles"] },
       "tool-runtime": { TOOL_RUNTIME_GRPC_PORT: String(tools), TOOL_RUNTIME_DB_FILE: join(data, "tool-runtime.sqlite"), ...addresses, ...shared, ...extra["tool-runtime"] },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { meshTrustConfigShape } from "@qamesh/mesh-auth";
 import { grpcAddress, logLevel, port } from "@qamesh/config";
-import { documentStoreConfigShape, eventBusConfigShape, vectorIndexConfigShape } from "@qamesh/runtime-adapters";
+import { documentStoreConfigShape, eventBusConfigShape, chunkIndexConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
 import { outboundConfigShape } from "@qamesh/source-safety";
 import { mcpStdioServersSetting } from "./mcp-stdio-servers-setting.js";
@@ -18,7 +18,7 @@ export const toolRuntimeConfigSchema = z.object({
   ...documentStoreConfigShape("tool-runtime"),
   /** The bus a project's deletion comes by (its tools are deleted with it). */
   ...eventBusConfigShape,
-  ...vectorIndexConfigShape,
+  ...chunkIndexConfigShape,
   ...secretsConfigShape,
   ...outboundConfigShape,
   /** How long an MCP server's tool list is reused before the server is asked again (a changed tool is noticed within it). */

@@ -1,6 +1,6 @@
 import type { GrpcServer } from "@qamesh/grpc";
 import type { MeshService } from "@qamesh/service-runtime";
-import type { CallApprovals, DocumentStore, EventBus, ProjectModels, ProjectSources, Subscription, VectorIndex } from "@qamesh/ports";
+import type { CallApprovals, DocumentStore, EventBus, ProjectModels, ProjectSources, Subscription, ChunkIndex } from "@qamesh/ports";
 import type { SecretBox } from "@qamesh/secrets";
 import type { OutboundPolicy } from "@qamesh/source-safety";
 import { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/tool_runtime_pb.js";
@@ -20,7 +20,7 @@ export { toolRuntimeConfigSchema } from "./config.js";
 export { toolRuntimeRecipe } from "./recipe.js";
 
 export interface ToolRuntimeDeps {
-  vectorIndex: VectorIndex;
+  chunkIndex: ChunkIndex;
   /** Embeds queries with the project's embedding model. */
   models: ProjectModels;
   /** The project's sources and runs, from ingestion (for project_overview). */
@@ -44,7 +44,7 @@ export interface ToolRuntimeDeps {
 /** The tool-runtime service as a value: serves search and tools over gRPC, and forgets the tools of deleted projects. */
 export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
   const searchDeps = {
-    vectorIndex: deps.vectorIndex,
+    chunkIndex: deps.chunkIndex,
     embedQuery: async (projectId: string, query: string) => {
       const [vector] = await deps.models.embed(projectId, [query], "query");
       if (!vector) throw unavailable("the embedding model returned no vector for the query");
@@ -55,13 +55,13 @@ export function createToolRuntime(deps: ToolRuntimeDeps): MeshService {
   let deletions: Subscription | undefined;
   return {
     register(server: GrpcServer) {
-      const builtIn = builtInTools({ ...searchDeps, files: new IndexedFiles(deps.vectorIndex), sources: deps.sources });
+      const builtIn = builtInTools({ ...searchDeps, files: new IndexedFiles(deps.chunkIndex), sources: deps.sources });
       const allowedHosts = async (projectId: string) => (await custom.settingsOf(projectId)).allowedHosts;
       const mcp = new McpServers({ store: deps.store, secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, allowedHosts, listCacheMs: deps.mcpListCacheMs, deploymentServers: deps.mcpStdioServers });
       const custom = customToolUseCases({ store: deps.store, secrets: deps.secrets, builtInNames: builtIn.map((tool) => tool.name), mcp });
       const customDeps = { secrets: deps.secrets, outboundPolicy: deps.outboundPolicy, sandbox, allowedHosts };
       server.add(ToolRuntimeService, toolRuntimeHandlers(searchDeps, toolUseCases(builtIn, custom, customDeps, approvedCalls(deps.approvals, deps.store), mcp), custom));
-      server.health.addDependencyCheck(() => deps.vectorIndex.ping());
+      server.health.addDependencyCheck(() => deps.chunkIndex.ping());
     },
     async start() {
       deletions = await subscribeToProjectDeletions(deps.bus, "tool-runtime", (projectId) => forgetProject(deps.store, projectId));

@@ -21,10 +21,10 @@ export const toolRuntimeRecipe: ServiceRecipe<typeof toolRuntimeConfigSchema> = 
     lifecycle.onStop("ingestion client", () => sources.close());
     const approvals = callApprovalsClient(config.CHAT_ADDRESS);
     lifecycle.onStop("chat client", () => approvals.close());
-    const vectorIndex = await adapters.vectorIndex(config, lifecycle);
+    const chunkIndex = await adapters.chunkIndex(config, lifecycle);
     const store = await adapters.documentStore(config, config.TOOL_RUNTIME_DB_FILE, toolRuntimeIndexes, logger, lifecycle);
     const bus = await adapters.eventBus(config, "tool-runtime", logger, lifecycle);
-    const service = createToolRuntime({ vectorIndex, models, sources, store, bus, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), approvals, mcpListCacheMs: config.MCP_LIST_CACHE_MS, mcpStdioServers: config.MCP_STDIO_SERVERS });
+    const service = createToolRuntime({ chunkIndex, models, sources, store, bus, secrets: await openSecretBox(config), outboundPolicy: outboundPolicyFromConfig(config), approvals, mcpListCacheMs: config.MCP_LIST_CACHE_MS, mcpStdioServers: config.MCP_STDIO_SERVERS });
     return { service, grpc: { host: config.TOOL_RUNTIME_GRPC_HOST, port: config.TOOL_RUNTIME_GRPC_PORT } };
   },
 };

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@qamesh/authorization";
 import type { ChunkRecord, ProjectSources } from "@qamesh/ports";
 import { temporaryDirectory } from "@qamesh/testkit";
+import { HybridChunkIndex } from "@qamesh/chunk-index";
+import { SqliteLexicalIndex } from "@qamesh/lexical-sqlite";
 import { LanceVectorIndex } from "@qamesh/vector-lance";
 import { builtInTools } from "../src/app/tools/built-in-tools.js";
 import { IndexedFiles } from "../src/app/tools/indexed-files.js";
@@ -20,13 +22,17 @@ const retryFile = ["// Billing settings.", "export const currency = \"EUR\";", "
 
 describe("the code tools, over a real LanceDB index", () => {
   const directory = temporaryDirectory("code-tools");
-  let index: LanceVectorIndex;
+  let vectors: LanceVectorIndex;
+  let lexical: SqliteLexicalIndex;
+  let index: HybridChunkIndex;
   let tools: Map<string, ToolDefinition>;
   const run = (name: string, projectId: string, args: Record<string, unknown>) => tools.get(name)!.run(member(projectId), projectId, args);
   const failure = (name: string, projectId: string, args: Record<string, unknown>) => run(name, projectId, args).then(() => undefined, (error: unknown) => error);
 
   beforeAll(async () => {
-    index = await LanceVectorIndex.open((await directory).path);
+    vectors = await LanceVectorIndex.open((await directory).path);
+    lexical = SqliteLexicalIndex.open(`${(await directory).path}/lexical.sqlite`);
+    index = new HybridChunkIndex(vectors, lexical);
     await index.upsert("p1", [
       ...chunks("p1", "src/billing/config.ts", [
         { startLine: 1, endLine: 3, text: retryFile.slice(0, 3).join("\n") },
@@ -42,11 +48,12 @@ describe("the code tools, over a real LanceDB index", () => {
     await index.upsert("p2", chunks("p2", "other.md", [{ startLine: 1, endLine: 1, text: "reconcilerRetryMinutes is not here" }]));
     const sources: ProjectSources = { sources: async () => [], recentRuns: async () => [] };
     const embedQuery = async () => [1, 0, 0];
-    tools = new Map(builtInTools({ vectorIndex: index, embedQuery, files: new IndexedFiles(index), sources }).map((tool) => [tool.name, tool]));
+    tools = new Map(builtInTools({ chunkIndex: index, embedQuery, files: new IndexedFiles(index), sources }).map((tool) => [tool.name, tool]));
   });
 
   afterAll(async () => {
-    await index?.close();
+    await vectors?.close();
+    await lexical?.close();
     await (await directory).remove();
   });
 

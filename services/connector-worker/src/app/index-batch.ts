@@ -117,7 +117,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
     await retrying(deps.retry, async () => {
       // A file's chunk is embedded with its path, a ticket's or page's with its title.
       const vectors = await embed(deps, projectId, allChunks.map((chunk) => `${chunk.title || chunk.path}\n${chunk.text}`));
-      await deps.vectorIndex.upsert(projectId, allChunks.map((chunk, index) => ({ ...chunk, vector: vectors[index]! })));
+      await deps.chunkIndex.upsert(projectId, allChunks.map((chunk, index) => ({ ...chunk, vector: vectors[index]! })));
     });
   } catch (error) {
     // The embedding model or the index stayed down: these files fail (the run says why) and
@@ -130,7 +130,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   }
 
   // Only after the new versions are in: drop chunks of the old ones (fewer chunks, other hash).
-  await deps.vectorIndex.deleteOtherVersions(projectId, sourceId, stored);
+  await deps.chunkIndex.deleteOtherVersions(projectId, sourceId, stored);
   // Files of a batch are independent: their records go out side by side, which matters when
   // the store is across the network.
   await Promise.all(
@@ -160,7 +160,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   );
   for (const { path, skipped } of removals) {
     const wasIndexed = await indexedFiles.get(projectId, indexedFileId(sourceId, path));
-    await deps.vectorIndex.delete(projectId, { sourceId, path });
+    await deps.chunkIndex.delete(projectId, { sourceId, path });
     await indexedFiles.delete({ projectId, id: indexedFileId(sourceId, path) });
     if (wasIndexed && !skipped) counts.deleted++;
   }
@@ -168,7 +168,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   // The source may have been removed while this batch was being written: undo, so nothing of it
   // outlives the removal (which wrote its tombstone before cleaning up).
   if (await isSourceRemoved(deps.store, projectId, sourceId)) {
-    await deps.vectorIndex.delete(projectId, { sourceId });
+    await deps.chunkIndex.delete(projectId, { sourceId });
     await indexedFiles.delete({ projectId, sourceId });
     return reportBatchNotRead(deps, batch, requestId, sourceRemovedReason);
   }

@@ -15,10 +15,10 @@ const indexResetsCollection = "index_resets";
  * worker's record of what was indexed. Once per run: a redelivered request, whose batches
  * other workers may already be writing, does not empty it again.
  */
-export async function resetIndexOnce(deps: Pick<WorkerDeps, "store" | "vectorIndex">, projectId: string, runId: string): Promise<void> {
+export async function resetIndexOnce(deps: Pick<WorkerDeps, "store" | "chunkIndex">, projectId: string, runId: string): Promise<void> {
   const resets = deps.store.collection<IndexResetRecord>(indexResetsCollection);
   if (await resets.get(projectId, runId)) return;
-  await deps.vectorIndex.delete(projectId, {});
+  await deps.chunkIndex.delete(projectId, {});
   await deps.store.collection<IndexedFileRecord>(indexedFilesCollection).delete({ projectId });
   await resets.put({ id: runId, projectId, resetAt: new Date().toISOString() });
 }

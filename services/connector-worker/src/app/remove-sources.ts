@@ -12,7 +12,7 @@ import type { WorkerDeps } from "./worker-deps.js";
 export async function removeSources(deps: WorkerDeps, event: SourcesRemoved): Promise<void> {
   for (const sourceId of event.sourceIds) {
     await markSourceRemoved(deps.store, event.projectId, sourceId);
-    await deps.vectorIndex.delete(event.projectId, { sourceId });
+    await deps.chunkIndex.delete(event.projectId, { sourceId });
     await deps.store.collection<IndexedFileRecord>(indexedFilesCollection).delete({ projectId: event.projectId, sourceId });
     await deps.store.collection<DiscoveryCheckpoint>(discoveryCheckpointsCollection).delete({ projectId: event.projectId, sourceId });
   }

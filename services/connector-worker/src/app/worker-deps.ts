@@ -1,5 +1,5 @@
 import type { Logger } from "@qamesh/logger";
-import type { DocumentStore, EventBus, ProjectModels, VectorIndex } from "@qamesh/ports";
+import type { DocumentStore, EventBus, ProjectModels, ChunkIndex } from "@qamesh/ports";
 import type { ReaderSettings } from "../sources/reader-for-spec.js";
 import type { RetryPolicy } from "./retrying.js";
 
@@ -7,7 +7,7 @@ export interface WorkerDeps {
   bus: EventBus;
   /** The worker's own records: what it indexed, per file. */
   store: DocumentStore;
-  vectorIndex: VectorIndex;
+  chunkIndex: ChunkIndex;
   /** Embeds chunks with the project's embedding model. */
   models: ProjectModels;
   logger: Logger;

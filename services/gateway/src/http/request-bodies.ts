@@ -2,6 +2,7 @@ import { z } from "zod";
 import { sourceTypeNames, sourceTypes } from "@qamesh/connectors";
 import { chatToolRules, customToolDefinition, toolSettings } from "@qamesh/custom-tools";
 import { maxSearchResults, textLimits } from "@qamesh/limits";
+import { searchModes } from "@qamesh/ports";
 import { modelSettings, profileDefinition } from "@qamesh/model-profiles";
 
 /**
@@ -101,6 +102,7 @@ const Search = z.object({
     .min(1, "must be at least 1")
     .max(maxSearchResults, `must be at most ${maxSearchResults}`)
     .default(8),
+  mode: z.enum(searchModes, `must be one of ${searchModes.join(", ")}`).default("hybrid"),
 });
 
 const Ask = z.object({ question: z.string().trim().min(1, "question must not be empty").max(textLimits.question) });

@@ -93,7 +93,7 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
     },
 
     async search(request, context) {
-      const hits = await semanticSearch(deps, callPrincipal(context.values), { projectId: request.projectId, query: request.query, k: request.k || 8 });
+      const hits = await semanticSearch(deps, callPrincipal(context.values), { projectId: request.projectId, query: request.query, k: request.k || 8, mode: request.mode || "hybrid" });
       return {
         hits: hits.map((hit) => ({
           chunkId: hit.chunk.id,

@@ -1,5 +1,5 @@
 import { invalidArgument, notFound } from "@qamesh/errors";
-import type { ChunkFilter, StoredChunk, VectorIndex } from "@qamesh/ports";
+import type { ChunkFilter, ChunkIndex, StoredChunk } from "@qamesh/ports";
 
 /** A file as the project's index holds it, at the commit it was read at. */
 export interface IndexedFile {
@@ -20,12 +20,12 @@ export interface IndexedFile {
  * lines; a line too long for one chunk is cut across chunks, each piece under its number.
  */
 export class IndexedFiles {
-  constructor(private readonly vectorIndex: VectorIndex) {}
+  constructor(private readonly chunkIndex: Pick<ChunkIndex, "list">) {}
 
   /** Every indexed file of the project (or of one source), in path order. */
   async all(projectId: string, filter: ChunkFilter = {}): Promise<IndexedFile[]> {
     const byFile = new Map<string, StoredChunk[]>();
-    for (const chunk of await this.vectorIndex.list(projectId, filter)) {
+    for (const chunk of await this.chunkIndex.list(projectId, filter)) {
       const key = `${chunk.sourceId}\n${chunk.path}`;
       const chunks = byFile.get(key);
       if (chunks) chunks.push(chunk);

@@ -1,21 +1,21 @@
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument } from "@qamesh/errors";
 import { maxPassageChars, maxSearchResults, textLimits } from "@qamesh/limits";
-import type { VectorHit, VectorIndex } from "@qamesh/ports";
+import { searchModes, type ChunkIndex, type SearchMode, type VectorHit } from "@qamesh/ports";
 
 /** Turns a query into a vector; the llm-profiles service does it so keys stay there. */
 export type QueryEmbedder = (projectId: string, query: string) => Promise<number[]>;
 
 export interface SemanticSearchDeps {
-  vectorIndex: VectorIndex;
+  chunkIndex: ChunkIndex;
   embedQuery: QueryEmbedder;
 }
 
-/** Ranked chunks of one project for a natural-language query. */
+/** Ranked chunks of one project for a query in plain words or naming identifiers; hybrid unless asked otherwise. */
 export async function semanticSearch(
   deps: SemanticSearchDeps,
   principal: CallPrincipal,
-  input: { projectId: string; query: string; k: number },
+  input: { projectId: string; query: string; k: number; mode: string },
 ): Promise<VectorHit[]> {
   if (!input.projectId) throw invalidArgument("projectId", "projectId is required");
   authorizeProject(principal, input.projectId, "search");
@@ -24,7 +24,10 @@ export async function semanticSearch(
   if (!Number.isInteger(input.k) || input.k < 1 || input.k > maxSearchResults) {
     throw invalidArgument("k", `k must be a whole number from 1 to ${maxSearchResults}`);
   }
-  const vector = await deps.embedQuery(input.projectId, input.query);
-  const hits = await deps.vectorIndex.search(input.projectId, vector, input.k);
+  if (!isSearchMode(input.mode)) throw invalidArgument("mode", `mode must be one of ${searchModes.join(", ")}`);
+  const vector = input.mode === "lexical" ? undefined : await deps.embedQuery(input.projectId, input.query);
+  const hits = await deps.chunkIndex.search(input.projectId, { text: input.query, mode: input.mode, ...(vector ? { vector } : {}) }, input.k);
   return hits.map((hit) => (hit.chunk.text.length > maxPassageChars ? { ...hit, chunk: { ...hit.chunk, text: `${hit.chunk.text.slice(0, maxPassageChars - 1)}…` } } : hit));
 }
+
+const isSearchMode = (mode: string): mode is SearchMode => (searchModes as readonly string[]).includes(mode);

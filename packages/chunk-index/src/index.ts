@@ -1,0 +1,3 @@
+export * from "./hybrid-chunk-index.js";
+export * from "./reciprocal-rank-fusion.js";
+export * from "./search-terms.js";

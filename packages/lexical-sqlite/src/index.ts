@@ -1,0 +1,1 @@
+export { SqliteLexicalIndex } from "./sqlite-lexical-index.js";
