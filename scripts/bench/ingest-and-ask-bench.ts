@@ -10,7 +10,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chunkText } from "@qamesh/connector-worker";
+import { FileChunker } from "@qamesh/connector-worker";
 import { createLogger } from "@qamesh/logger";
 import { ephemeralStandaloneEnvironment, startStandalone } from "@qamesh/standalone";
 import { benchApi, percentile } from "./bench-api.js";
@@ -33,7 +33,8 @@ const directory = await mkdtemp(join(tmpdir(), "qamesh-bench-"));
 const corpus = join(directory, "corpus");
 const facts = await writeCorpus(corpus, fileCount);
 let chunkCount = 0;
-for (const fact of facts) chunkCount += chunkText(fact.path, await readFile(join(corpus, fact.path), "utf8")).length;
+const chunker = new FileChunker();
+for (const fact of facts) chunkCount += (await chunker.chunk(fact.path, await readFile(join(corpus, fact.path), "utf8"))).length;
 
 const running = await startStandalone(ephemeralStandaloneEnvironment(directory), createLogger({ service: "bench", level: "silent" }));
 try {

@@ -8,7 +8,9 @@ export interface RetrievalConfiguration {
 }
 
 export const retrievalConfigurations: readonly RetrievalConfiguration[] = [
-  { name: "vector-hashing", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "local" }, search: { mode: "vector" } },
-  { name: "lexical", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "local" }, search: { mode: "lexical" } },
-  { name: "hybrid-hashing", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "local" }, search: { mode: "hybrid" } },
+  { name: "vector-hashing", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "hashing" }, search: { mode: "vector" } },
+  { name: "lexical", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "hashing" }, search: { mode: "lexical" } },
+  { name: "hybrid-hashing", embedder: "hashing", environment: { EMBEDDING_PROVIDER: "hashing" }, search: { mode: "hybrid" } },
+  { name: "vector-model", embedder: "model", environment: { EMBEDDING_PROVIDER: "onnx" }, search: { mode: "vector" } },
+  { name: "hybrid-model", embedder: "model", environment: { EMBEDDING_PROVIDER: "onnx" }, search: { mode: "hybrid" } },
 ];

@@ -5,7 +5,8 @@
  * embedder, asks every question in every search mode, and prints recall@5, MRR and line
  * recall@5 per configuration side by side, with ingestion and search costs. Asserts nothing.
  *
- * EVAL_CONFIGS=hybrid-model,lexical narrows the run to some configurations.
+ * EVAL_CONFIGS=hybrid-model,lexical narrows the run to some configurations; EVAL_SHOW_RANKS=true
+ * prints where each question's answering file and lines ranked.
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -63,18 +64,16 @@ async function evaluate(
 ): Promise<string> {
   const scores: QuestionScore[] = [];
   const latencies: number[] = [];
-  const misses: string[] = [];
   for (const question of questionSet.questions) {
     const started = performance.now();
     const { hits } = await api("POST", "/v1/projects/eval/search", { query: question.question, k: 10, ...configuration.search });
     latencies.push(performance.now() - started);
     const score = scoreRanking(question, hits as { path: string; startLine: number; endLine: number }[]);
     scores.push(score);
-    if (score.fileRank === undefined || score.fileRank > 5) misses.push(question.question);
+    if (process.env.EVAL_SHOW_RANKS === "true") process.stdout.write(`  ${configuration.name}: file ${score.fileRank ?? "-"}, lines ${score.lineRank ?? "-"}: ${question.question}\n`);
   }
   const summary = summarize(scores);
   const { run, seconds } = ingestion;
-  if (process.env.EVAL_SHOW_MISSES === "true") for (const miss of misses) process.stdout.write(`  ${configuration.name} missed: ${miss}\n`);
   return [
     configuration.name.padEnd(22),
     summary.recallAt5.toFixed(2).padStart(8),

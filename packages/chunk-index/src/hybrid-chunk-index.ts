@@ -36,9 +36,9 @@ export class HybridChunkIndex implements ChunkIndex {
   async search(projectId: string, query: ChunkQuery, k: number): Promise<VectorHit[]> {
     const vectorHits = () => {
       if (!query.vector) throw invalidArgument("vector", `a ${query.mode} search needs the query's embedding`);
-      return this.vectors.search(projectId, query.vector, query.mode === "vector" ? k : Math.max(k, fusionDepth));
+      return this.vectors.search(projectId, query.vector, query.mode === "vector" ? k : Math.max(k, fusionDepth), query.filter);
     };
-    const lexicalHits = (depth: number) => this.lexical.search(projectId, searchTerms(query.text), depth);
+    const lexicalHits = (depth: number) => this.lexical.search(projectId, searchTerms(query.text), depth, query.filter);
     switch (query.mode) {
       case "vector":
         return vectorHits();
@@ -70,7 +70,7 @@ export class HybridChunkIndex implements ChunkIndex {
   }
 }
 
-/** A chunk's search terms: its text's, with a ticket's or page's title counted as text too. */
+/** A chunk's search terms: its text's, with a ticket's or page's title and what encloses the chunk (signatures, headings) counted as text too. */
 export function lexicalEntry(chunk: StoredChunk): LexicalEntry {
-  return { chunk, pathTerms: searchTerms(chunk.path), textTerms: searchTerms(chunk.title ? `${chunk.title}\n${chunk.text}` : chunk.text) };
+  return { chunk, pathTerms: searchTerms(chunk.path), textTerms: searchTerms([chunk.title, chunk.context, chunk.text].filter(Boolean).join("\n")) };
 }

@@ -3,7 +3,7 @@ import type { StoredChunk } from "@qamesh/ports";
 import { fusionConstant, reciprocalRankFusion } from "./reciprocal-rank-fusion.js";
 
 const chunk = (id: string): { chunk: StoredChunk } => ({
-  chunk: { id, projectId: "p", sourceId: "s", path: `${id}.ts`, startLine: 1, endLine: 2, commit: "", contentHash: "h", title: "", url: "", text: id },
+  chunk: { id, projectId: "p", sourceId: "s", path: `${id}.ts`, startLine: 1, endLine: 2, commit: "", contentHash: "h", title: "", url: "", language: "", symbol: "", symbolKind: "", context: "", text: id },
 });
 const ids = (hits: { chunk: { id: string } }[]) => hits.map((hit) => hit.chunk.id);
 

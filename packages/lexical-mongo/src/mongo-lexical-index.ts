@@ -1,7 +1,7 @@
 import { MongoClient, type Collection, type Filter } from "mongodb";
 import { callDependency } from "@qamesh/errors";
 import { isMongoUnreachable } from "@qamesh/store-mongo";
-import type { ChunkFilter, FileVersion, LexicalEntry, LexicalHit, LexicalIndex, StoredChunk } from "@qamesh/ports";
+import type { ChunkFilter, FileVersion, LexicalEntry, LexicalHit, LexicalIndex, SearchFilter, StoredChunk } from "@qamesh/ports";
 import { rarity, termWeights } from "./term-weights.js";
 
 interface TermsDocument {
@@ -73,7 +73,7 @@ export class MongoLexicalIndex implements LexicalIndex {
     );
   }
 
-  async search(projectId: string, terms: readonly string[], k: number): Promise<LexicalHit[]> {
+  async search(projectId: string, terms: readonly string[], k: number, filter: SearchFilter = {}): Promise<LexicalHit[]> {
     const unique = [...new Set(terms)].filter((term) => term.length > 0);
     if (unique.length === 0) return [];
     return lexicalCall(async () => {
@@ -92,7 +92,7 @@ export class MongoLexicalIndex implements LexicalIndex {
       }
       if (selective.length === 0) return [];
       const candidates = await this.chunks
-        .find({ projectId, terms: { $in: selective } }, { projection: { chunk: 1, terms: 1, weights: 1 } })
+        .find({ projectId, terms: { $in: selective }, ...narrowedBy(filter) }, { projection: { chunk: 1, terms: 1, weights: 1 } })
         .limit(maxCandidates)
         .toArray();
       const hits = candidates.map((candidate) => {
@@ -128,6 +128,14 @@ export class MongoLexicalIndex implements LexicalIndex {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/** A search's filter on the stored chunk's metadata (term statistics stay the whole project's). */
+function narrowedBy(filter: SearchFilter): Filter<TermsDocument> {
+  return {
+    ...(filter.language !== undefined ? { "chunk.language": filter.language } : {}),
+    ...(filter.symbolKind !== undefined ? { "chunk.symbolKind": filter.symbolKind } : {}),
+  };
 }
 
 /** Chunk ids are a project's own; the document id makes them unique across projects. */

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { ChunkFilter, FileVersion, LexicalEntry, LexicalHit, LexicalIndex, StoredChunk } from "@qamesh/ports";
+import type { ChunkFilter, FileVersion, LexicalEntry, LexicalHit, LexicalIndex, SearchFilter, StoredChunk } from "@qamesh/ports";
 import { openSqliteFile } from "@qamesh/store-sqlite";
 
 /** BM25 weights of the two columns: a term in the path (a file named for it) counts twice one in the text. */
@@ -50,19 +50,23 @@ export class SqliteLexicalIndex implements LexicalIndex {
     })();
   }
 
-  search(projectId: string, terms: readonly string[], k: number): Promise<LexicalHit[]> {
+  search(projectId: string, terms: readonly string[], k: number, filter: SearchFilter = {}): Promise<LexicalHit[]> {
     const unique = [...new Set(terms)].filter((term) => term.length > 0);
     if (unique.length === 0) return Promise.resolve([]);
     const match = unique.map((term) => `"${term.replaceAll('"', '""')}"`).join(" OR ");
     // bm25() is lower for better matches; the port's score is higher for better ones.
+    const narrowing = [
+      ...(filter.language !== undefined ? [{ sql: "json_extract(c.chunk, '$.language') = ?", value: filter.language }] : []),
+      ...(filter.symbolKind !== undefined ? [{ sql: "json_extract(c.chunk, '$.symbolKind') = ?", value: filter.symbolKind }] : []),
+    ];
     const rows = this.withTables(projectId, false, (tables) =>
       this.db
-        .prepare<[string, number], { chunk: string; rank: number }>(
+        .prepare<(string | number)[], { chunk: string; rank: number }>(
           `SELECT c.chunk AS chunk, bm25(${tables.terms}, ${pathWeight}, ${textWeight}) AS rank
            FROM ${tables.terms} JOIN ${tables.chunks} c ON c.rowid = ${tables.terms}.rowid
-           WHERE ${tables.terms} MATCH ? ORDER BY rank LIMIT ?`,
+           WHERE ${tables.terms} MATCH ?${narrowing.map((condition) => ` AND ${condition.sql}`).join("")} ORDER BY rank LIMIT ?`,
         )
-        .all(match, k),
+        .all(match, ...narrowing.map((condition) => condition.value), k),
     );
     return Promise.resolve((rows ?? []).map((row) => ({ chunk: JSON.parse(row.chunk) as StoredChunk, score: -row.rank })));
   }

@@ -38,5 +38,7 @@ function passageReference(reference: SourceReference | undefined): PassageRefere
     commit: reference?.commit ?? "",
     ...(reference?.title ? { title: reference.title } : {}),
     ...(reference?.url ? { url: reference.url } : {}),
+    ...(reference?.symbol ? { symbol: reference.symbol, symbolKind: reference.symbolKind } : {}),
+    ...(reference?.language ? { language: reference.language } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { ChunkFilter, ChunkRecord, FileVersion, StoredChunk, VectorHit } from "./vector-index.js";
+import type { ChunkFilter, ChunkRecord, FileVersion, SearchFilter, StoredChunk, VectorHit } from "./vector-index.js";
 
 /** How a search ranks: by meaning (vectors), by words (lexical), or both fused. */
 export const searchModes = ["hybrid", "vector", "lexical"] as const;
@@ -9,6 +9,7 @@ export interface ChunkQuery {
   /** The text's embedding; needed unless the mode is lexical. */
   vector?: readonly number[];
   mode: SearchMode;
+  filter?: SearchFilter;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ChunkFilter, FileVersion, StoredChunk } from "./vector-index.js";
+import type { ChunkFilter, FileVersion, SearchFilter, StoredChunk } from "./vector-index.js";
 
 /** A chunk as the lexical index keeps it: the chunk, and its words already split into search terms. */
 export interface LexicalEntry {
@@ -24,7 +24,7 @@ export interface LexicalIndex {
   /** Inserts or replaces entries by chunk id. */
   upsert(projectId: string, entries: readonly LexicalEntry[]): Promise<void>;
   /** The k chunks of the project that match the most, and the rarest, of the terms. */
-  search(projectId: string, terms: readonly string[], k: number): Promise<LexicalHit[]>;
+  search(projectId: string, terms: readonly string[], k: number, filter?: SearchFilter): Promise<LexicalHit[]>;
   delete(projectId: string, filter: ChunkFilter): Promise<void>;
   /** As the vector index's: drops chunks of these files whose content hash is not the current one. */
   deleteOtherVersions(projectId: string, sourceId: string, current: readonly FileVersion[]): Promise<void>;

@@ -15,6 +15,10 @@ export interface PassageReference {
   title?: string;
   /** "" for files. */
   url?: string;
+  /** The definition or section cited, its kind and language, when the chunk knows them. */
+  symbol?: string;
+  symbolKind?: string;
+  language?: string;
 }
 
 /** Where an indexed chunk comes from, as a citation of it says. */
@@ -27,6 +31,8 @@ export function chunkReference(chunk: StoredChunk): PassageReference {
     commit: chunk.commit,
     ...(chunk.title ? { title: chunk.title } : {}),
     ...(chunk.url ? { url: chunk.url } : {}),
+    ...(chunk.symbol ? { symbol: chunk.symbol, symbolKind: chunk.symbolKind } : {}),
+    ...(chunk.language ? { language: chunk.language } : {}),
   };
 }
 

@@ -15,6 +15,14 @@ export interface ChunkRecord {
   title: string;
   /** Where the chunk can be read: the ticket, the comment or the page section it came from; "" for files. */
   url: string;
+  /** "typescript", "python", "markdown"...; "" when not known. */
+  language: string;
+  /** The definitions the chunk holds or lies in (`SessionKeeper.refresh`), a Markdown section's heading; "" otherwise. */
+  symbol: string;
+  /** "class", "function", "method", "section"...; "" when there is no symbol. */
+  symbolKind: string;
+  /** What encloses the chunk and is not in its lines (class and function signatures, a section's heading path): embedded and searched with it. */
+  context: string;
   text: string;
   vector: number[];
 }
@@ -32,6 +40,12 @@ export interface ChunkFilter {
   path?: string;
 }
 
+/** What a search may be narrowed to, by the chunks' metadata. */
+export interface SearchFilter {
+  language?: string;
+  symbolKind?: string;
+}
+
 /** A file as it is now indexed: chunks of the same path with another hash are leftovers. */
 export interface FileVersion {
   path: string;
@@ -40,7 +54,7 @@ export interface FileVersion {
 
 export interface VectorIndex {
   upsert(projectId: string, chunks: readonly ChunkRecord[]): Promise<void>;
-  search(projectId: string, vector: readonly number[], k: number): Promise<VectorHit[]>;
+  search(projectId: string, vector: readonly number[], k: number, filter?: SearchFilter): Promise<VectorHit[]>;
   /** Chunks of a project matching the filter, without vectors. */
   list(projectId: string, filter: ChunkFilter): Promise<StoredChunk[]>;
   delete(projectId: string, filter: ChunkFilter): Promise<void>;

@@ -248,8 +248,8 @@ export function describeEndToEnd(mode: string, startMesh: () => Promise<MeshHarn
       await harness.api("POST", `/v1/projects/${projectId}/sources`, { type: "local", path: folder });
       const started = await harness.api("POST", `/v1/projects/${projectId}/ingestions`, { mode: "full" });
       expect(await harness.waitForRun(projectId, started.body.id)).toMatchObject({ status: "succeeded" });
-      const first = async (query: string, mode?: string) =>
-        (await harness.api("POST", `/v1/projects/${projectId}/search`, { query, k: 5, ...(mode ? { mode } : {}) })).body.hits[0] as { path: string; startLine: number; endLine: number };
+      const search = async (body: Record<string, unknown>) => (await harness.api("POST", `/v1/projects/${projectId}/search`, { k: 5, ...body })).body.hits as Record<string, unknown>[];
+      const first = async (query: string, mode?: string) => (await search({ query, ...(mode ? { mode } : {}) }))[0] as { path: string; startLine: number; endLine: number };
 
       // Words alone: the files that say "token" and "access" most, not the one that refreshes it.
       expect((await first("where is the access token refreshed when it expires?", "vector")).path).not.toBe("src/auth/session-keeper.ts");
@@ -258,6 +258,14 @@ export function describeEndToEnd(mode: string, startMesh: () => Promise<MeshHarn
       expect(paraphrased.startLine).toBeLessThanOrEqual(5);
       expect(paraphrased.endLine).toBeGreaterThanOrEqual(5);
       expect((await first("reconcileLedgerEntries")).path).toBe("src/billing/ledger.ts");
+
+      // Hits say what they define, and a search can be narrowed to a language or a kind of symbol.
+      expect(paraphrased).toMatchObject({ symbol: "SessionKeeper", symbolKind: "class", language: "typescript" });
+      const docs = await search({ query: "reconcile ledger entries", filter: { language: "markdown" } });
+      expect(docs.map((hit) => hit.path)).toEqual(["docs/ledger.md"]);
+      expect(docs[0]).toMatchObject({ symbol: "Ledger", symbolKind: "section" });
+      const functions = await search({ query: "ledger entries", filter: { symbolKind: "function" } });
+      expect(functions.map((hit) => hit.path)).toEqual(["src/billing/ledger.ts"]);
       const invalid = await harness.api("POST", `/v1/projects/${projectId}/search`, { query: "ledger", mode: "fuzzy" });
       expect(invalid.status).toBe(400);
       expect(invalid.body.error.message).toContain("mode");

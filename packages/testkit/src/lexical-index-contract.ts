@@ -13,6 +13,10 @@ function entry(projectId: string, id: string, textTerms: string[], overrides: Pa
     contentHash: "h1",
     title: "",
     url: "",
+    language: "typescript",
+    symbol: "",
+    symbolKind: "",
+    context: "",
     text: textTerms.join(" "),
     ...overrides,
   };
@@ -49,6 +53,19 @@ export function describeLexicalIndexContract(adapter: string, newStorage: () => 
       expect(ids(hits)).toContain("partial");
       expect(hits[0]!.chunk).toEqual(best.chunk);
       expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+    });
+
+    it("narrows a search to a language or a kind of symbol", async () => {
+      const index = await open(newStorage());
+      await index.upsert("p", [
+        entry("p", "method", ["store", "put"], { language: "python", symbol: "Store.put", symbolKind: "method", context: "class Store:" }),
+        entry("p", "section", ["store", "install"], { language: "markdown", symbol: "Install", symbolKind: "section", context: "Guide > Install" }),
+      ]);
+      const [method] = await index.search("p", ["put"], 1);
+      expect(method!.chunk).toMatchObject({ symbol: "Store.put", symbolKind: "method", context: "class Store:", language: "python" });
+      expect(ids(await index.search("p", ["store"], 5, { language: "markdown" }))).toEqual(["section"]);
+      expect(ids(await index.search("p", ["store"], 5, { symbolKind: "method" }))).toEqual(["method"]);
+      expect(await index.search("p", ["store"], 5, { language: "python", symbolKind: "section" })).toEqual([]);
     });
 
     it("counts a term in the path above the same term in the text", async () => {

@@ -21,6 +21,10 @@ function chunk(projectId: string, id: string, seed: number, overrides: Partial<C
     contentHash: "h1",
     title: "",
     url: "",
+    language: "typescript",
+    symbol: "",
+    symbolKind: "",
+    context: "",
     text: `text of ${id}`,
     vector: unitVector(seed),
     ...overrides,
@@ -62,6 +66,18 @@ export function describeVectorIndexContract(adapter: string, newStorage: () => (
       const [hit] = await index.search("p", unitVector(4), 1);
       expect(hit!.chunk).toMatchObject({ path: "issues/12", title: "#12 Refunds fail for EUR", url: "https://example.test/o/r/issues/12#issuecomment-99" });
       expect((await index.list("p", { path: "src/a.ts" }))[0]).toMatchObject({ title: "", url: "" });
+    });
+
+    it("keeps what a chunk defines, and narrows a search to a language or a kind of symbol", async () => {
+      const index = await open();
+      const method = chunk("p", "method", 1, { language: "python", symbol: "Store.put", symbolKind: "method", context: "class Store:" });
+      const section = chunk("p", "section", 2, { language: "markdown", symbol: "Install", symbolKind: "section", context: "Guide > Install" });
+      await index.upsert("p", [method, section, chunk("p", "other", 3)]);
+      const { vector: _vector, ...stored } = method;
+      expect((await index.search("p", unitVector(1), 1))[0]!.chunk).toEqual(stored);
+      expect((await index.search("p", unitVector(1), 3, { language: "markdown" })).map((hit) => hit.chunk.id)).toEqual(["section"]);
+      expect((await index.search("p", unitVector(2), 3, { symbolKind: "method" })).map((hit) => hit.chunk.id)).toEqual(["method"]);
+      expect(await index.search("p", unitVector(2), 3, { language: "python", symbolKind: "section" })).toEqual([]);
     });
 
     it("takes writes first thing in a process that finds the project's chunks already stored", async () => {

@@ -1,5 +1,5 @@
 import type { Metadata, Where } from "chromadb";
-import type { ChunkFilter, ChunkRecord, FileVersion, StoredChunk } from "@qamesh/ports";
+import type { ChunkFilter, ChunkRecord, FileVersion, SearchFilter, StoredChunk } from "@qamesh/ports";
 
 /** Everything of a chunk but its id, text and vector travels as Chroma metadata. */
 export function toMetadata(chunk: ChunkRecord): Metadata {
@@ -13,6 +13,10 @@ export function toMetadata(chunk: ChunkRecord): Metadata {
     contentHash: chunk.contentHash,
     title: chunk.title,
     url: chunk.url,
+    language: chunk.language,
+    symbol: chunk.symbol,
+    symbolKind: chunk.symbolKind,
+    context: chunk.context,
   };
 }
 
@@ -29,6 +33,10 @@ export function fromMetadata(id: string, text: string | null | undefined, metada
     contentHash: String(field("contentHash") ?? ""),
     title: String(field("title") ?? ""),
     url: String(field("url") ?? ""),
+    language: String(field("language") ?? ""),
+    symbol: String(field("symbol") ?? ""),
+    symbolKind: String(field("symbolKind") ?? ""),
+    context: String(field("context") ?? ""),
     text: text ?? "",
   };
 }
@@ -38,6 +46,15 @@ export function toWhere(filter: ChunkFilter): Where | undefined {
   const conditions: Where[] = [];
   if (filter.sourceId !== undefined) conditions.push({ sourceId: filter.sourceId });
   if (filter.path !== undefined) conditions.push({ path: filter.path });
+  if (conditions.length === 0) return undefined;
+  return conditions.length === 1 ? conditions[0] : { $and: conditions };
+}
+
+/** A search's filter as a Chroma `where`; undefined when it narrows nothing. */
+export function searchWhere(filter: SearchFilter): Where | undefined {
+  const conditions: Where[] = [];
+  if (filter.language !== undefined) conditions.push({ language: filter.language });
+  if (filter.symbolKind !== undefined) conditions.push({ symbolKind: filter.symbolKind });
   if (conditions.length === 0) return undefined;
   return conditions.length === 1 ? conditions[0] : { $and: conditions };
 }

@@ -11,7 +11,7 @@ describe.skipIf(embeddedOnly)("Chroma adapter when the server goes away", () => 
   it("fails calls as unavailable, naming the index, and works again once the server is back", async () => {
     server = await startPrivateServer("chroma");
     const index = new ChromaVectorIndex({ url: server.address });
-    const chunk = { id: "c1", projectId: "p", sourceId: "s", path: "a.md", startLine: 1, endLine: 2, commit: "", contentHash: "h", title: "", url: "", text: "hello", vector: [1, 0, 0] };
+    const chunk = { id: "c1", projectId: "p", sourceId: "s", path: "a.md", startLine: 1, endLine: 2, commit: "", contentHash: "h", title: "", url: "", language: "", symbol: "", symbolKind: "", context: "", text: "hello", vector: [1, 0, 0] };
     await index.upsert("p", [chunk]);
 
     server.stop();

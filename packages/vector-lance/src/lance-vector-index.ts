@@ -1,6 +1,6 @@
 import { connect, type Connection, type Table } from "@lancedb/lancedb";
 import { Semaphore } from "@qamesh/concurrency";
-import type { ChunkFilter, ChunkRecord, FileVersion, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
+import type { ChunkFilter, ChunkRecord, FileVersion, SearchFilter, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
 
 /** Row layout in LanceDB; snake_case so filters need no quoting. */
 interface ChunkRow {
@@ -14,6 +14,10 @@ interface ChunkRow {
   content_hash: string;
   title: string;
   url: string;
+  language: string;
+  symbol: string;
+  symbol_kind: string;
+  context: string;
   text: string;
   vector: number[];
 }
@@ -25,12 +29,16 @@ interface ChunkRow {
  */
 const maxConcurrentSearches = 4;
 
-const storedColumns = ["id", "project_id", "source_id", "path", "start_line", "end_line", "commit_sha", "content_hash", "title", "url", "text"];
+const storedColumns = ["id", "project_id", "source_id", "path", "start_line", "end_line", "commit_sha", "content_hash", "title", "url", "language", "symbol", "symbol_kind", "context", "text"];
 
 /** Columns added after tables were first written, with what older rows hold in them. */
 const laterColumns = [
   { name: "title", valueSql: "''" },
   { name: "url", valueSql: "''" },
+  { name: "language", valueSql: "''" },
+  { name: "symbol", valueSql: "''" },
+  { name: "symbol_kind", valueSql: "''" },
+  { name: "context", valueSql: "''" },
 ];
 
 /** Values enter LanceDB's SQL filters as literals; quotes are doubled so a path cannot break out. */
@@ -72,14 +80,14 @@ export class LanceVectorIndex implements VectorIndex {
     });
   }
 
-  async search(projectId: string, vector: readonly number[], k: number): Promise<VectorHit[]> {
+  async search(projectId: string, vector: readonly number[], k: number, filter: SearchFilter = {}): Promise<VectorHit[]> {
     const table = await this.table(projectId);
     if (!table) return [];
     const rows = (await this.searches.run(() =>
       table
         .vectorSearch([...vector])
         .distanceType("cosine")
-        .where(`project_id = ${literal(projectId)}`)
+        .where(searchClause(projectId, filter))
         .select([...storedColumns, "_distance"])
         .limit(k)
         .toArray(),
@@ -181,6 +189,13 @@ function whereClause(projectId: string, filter: ChunkFilter): string {
   return conditions.join(" AND ");
 }
 
+function searchClause(projectId: string, filter: SearchFilter): string {
+  const conditions = [`project_id = ${literal(projectId)}`];
+  if (filter.language !== undefined) conditions.push(`language = ${literal(filter.language)}`);
+  if (filter.symbolKind !== undefined) conditions.push(`symbol_kind = ${literal(filter.symbolKind)}`);
+  return conditions.join(" AND ");
+}
+
 function toRow(chunk: ChunkRecord): ChunkRow {
   return {
     id: chunk.id,
@@ -193,6 +208,10 @@ function toRow(chunk: ChunkRecord): ChunkRow {
     content_hash: chunk.contentHash,
     title: chunk.title,
     url: chunk.url,
+    language: chunk.language,
+    symbol: chunk.symbol,
+    symbol_kind: chunk.symbolKind,
+    context: chunk.context,
     text: chunk.text,
     vector: chunk.vector,
   };
@@ -210,6 +229,10 @@ function fromRow(row: ChunkRow): StoredChunk {
     contentHash: row.content_hash,
     title: row.title,
     url: row.url,
+    language: row.language,
+    symbol: row.symbol,
+    symbolKind: row.symbol_kind,
+    context: row.context,
     text: row.text,
   };
 }

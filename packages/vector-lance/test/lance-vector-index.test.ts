@@ -22,9 +22,9 @@ describe("a LanceDB table written before chunks had titles and URLs", () => {
     db.close();
     const index = await LanceVectorIndex.open(path);
     try {
-      expect(await index.list("p", {})).toEqual([{ id: "c1", projectId: "p", sourceId: "s", path: "a.md", startLine: 1, endLine: 2, commit: "", contentHash: "h", title: "", url: "", text: "old text" }]);
-      await index.upsert("p", [{ id: "c2", projectId: "p", sourceId: "s", path: "issues/1", startLine: 1, endLine: 3, commit: "", contentHash: "v1", title: "#1 A ticket", url: "https://example.test/1", text: "new", vector: [0, 1, 0] }]);
-      expect((await index.search("p", [0, 1, 0], 1))[0]!.chunk).toMatchObject({ id: "c2", title: "#1 A ticket" });
+      expect(await index.list("p", {})).toEqual([{ id: "c1", projectId: "p", sourceId: "s", path: "a.md", startLine: 1, endLine: 2, commit: "", contentHash: "h", title: "", url: "", language: "", symbol: "", symbolKind: "", context: "", text: "old text" }]);
+      await index.upsert("p", [{ id: "c2", projectId: "p", sourceId: "s", path: "issues/1", startLine: 1, endLine: 3, commit: "", contentHash: "v1", title: "#1 A ticket", url: "https://example.test/1", language: "typescript", symbol: "refresh", symbolKind: "function", context: "class A {", text: "new", vector: [0, 1, 0] }]);
+      expect((await index.search("p", [0, 1, 0], 1))[0]!.chunk).toMatchObject({ id: "c2", title: "#1 A ticket", symbol: "refresh", symbolKind: "function", context: "class A {" });
     } finally {
       await index.close();
     }

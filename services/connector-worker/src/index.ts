@@ -7,7 +7,7 @@ import { subscribeWorker } from "./consumers/worker-subscriptions.js";
 export { connectorWorkerConfigSchema } from "./config.js";
 export { connectorWorkerRecipe } from "./recipe.js";
 export type { WorkerDeps } from "./app/worker-deps.js";
-export { chunkText } from "./chunking/chunk-text.js";
+export { FileChunker } from "./chunking/file-chunker.js";
 export { chunkId } from "./app/indexed-files.js";
 
 /**

@@ -9,6 +9,7 @@ import { removedSourcesIndexes } from "./app/removed-sources.js";
 import { connectorWorkerConfigSchema } from "./config.js";
 import { connectorWorkerPrincipal } from "./consumers/worker-subscriptions.js";
 import { createConnectorWorker } from "./index.js";
+import { FileChunker } from "./chunking/file-chunker.js";
 
 /**
  * A connector worker from its environment. It serves no RPCs, only grpc.health.v1 for probes,
@@ -29,6 +30,7 @@ export const connectorWorkerRecipe: ServiceRecipe<typeof connectorWorkerConfigSc
       bus,
       store,
       chunkIndex,
+      chunker: new FileChunker(),
       models,
       logger,
       readers: {

@@ -1,9 +1,14 @@
 import { z } from "zod";
 import { meshTrustConfigShape } from "@qamesh/mesh-auth";
-import { logLevel, port } from "@qamesh/config";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { booleanFlag, logLevel, port } from "@qamesh/config";
 import { documentStoreConfigShape, eventBusConfigShape } from "@qamesh/runtime-adapters";
 import { secretsConfigShape } from "@qamesh/secrets";
 import { outboundConfigShape } from "@qamesh/source-safety";
+
+/** The offline embedder a deployment gets when it names none; chosen with `npm run eval:retrieval` (see the README). */
+export const defaultEmbeddingProvider = "hashing";
 
 /** Which models answer and embed; shared by the standalone process and this service's own main. */
 export const modelSettingsShape = {
@@ -11,9 +16,16 @@ export const modelSettingsShape = {
   LLM_BASE_URL: z.url("must be a URL").optional(),
   LLM_MODEL: z.string().min(1).optional(),
   LLM_API_KEY: z.string().optional(),
-  EMBEDDING_PROVIDER: z.enum(["local", "openai", "ollama"]).default("local"),
+  /**
+   * `onnx`: a sentence-embedding model run in-process from EMBEDDING_MODEL_DIR (all-MiniLM-L6-v2,
+   * which `npm run models` installs); `hashing`: feature hashing of words, no model at all.
+   */
+  EMBEDDING_PROVIDER: z.enum(["onnx", "hashing", "openai", "ollama"]).default(defaultEmbeddingProvider),
   EMBEDDING_BASE_URL: z.url("must be a URL").optional(),
   EMBEDDING_MODEL: z.string().min(1).optional(),
+  EMBEDDING_MODEL_DIR: z.string().min(1).default(join(homedir(), ".cache", "qamesh", "models")),
+  /** With `onnx`: fetch a model missing from EMBEDDING_MODEL_DIR from the Hugging Face hub by its name (EMBEDDING_MODEL). */
+  EMBEDDING_ALLOW_DOWNLOAD: booleanFlag(false),
   EMBEDDING_API_KEY: z.string().optional(),
   EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().default(1536),
 };
@@ -27,7 +39,7 @@ export function refineModelSettings(settings: ModelSettings, context: z.Refineme
   };
   if (settings.LLM_PROVIDER !== "extractive") require("LLM_MODEL", `LLM_PROVIDER is ${settings.LLM_PROVIDER}`);
   if (settings.LLM_PROVIDER === "ollama") require("LLM_BASE_URL", "LLM_PROVIDER is ollama");
-  if (settings.EMBEDDING_PROVIDER !== "local") require("EMBEDDING_MODEL", `EMBEDDING_PROVIDER is ${settings.EMBEDDING_PROVIDER}`);
+  if (settings.EMBEDDING_PROVIDER === "openai" || settings.EMBEDDING_PROVIDER === "ollama") require("EMBEDDING_MODEL", `EMBEDDING_PROVIDER is ${settings.EMBEDDING_PROVIDER}`);
   if (settings.EMBEDDING_PROVIDER === "ollama") require("EMBEDDING_BASE_URL", "EMBEDDING_PROVIDER is ollama");
 }
 

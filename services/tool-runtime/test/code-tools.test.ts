@@ -15,7 +15,7 @@ const longLine = `export const blob = "${"x".repeat(70)}";`;
 
 /** Chunks as the worker cuts them: whole lines, a long line cut across chunks under its own number. */
 function chunks(projectId: string, path: string, parts: { startLine: number; endLine: number; text: string }[]): ChunkRecord[] {
-  return parts.map((part, index) => ({ id: `${projectId}:${path}:${index}`, projectId, sourceId: "src-1", path, commit, contentHash: "h", title: "", url: "", vector: [1, 0, 0], ...part }));
+  return parts.map((part, index) => ({ id: `${projectId}:${path}:${index}`, projectId, sourceId: "src-1", path, commit, contentHash: "h", title: "", url: "", language: "", symbol: "", symbolKind: "", context: "", vector: [1, 0, 0], ...part }));
 }
 
 const retryFile = ["// Billing settings.", "export const currency = \"EUR\";", "", "/** Failed invoices are retried on this schedule. */", "export const reconcilerRetryMinutes = 17;", "export const reconcilerMaxAttempts = 5;"];

@@ -2,7 +2,7 @@ import { isAppError } from "@qamesh/errors";
 import { encodeEvent, topics } from "@qamesh/events";
 import type { ChunkRecord } from "@qamesh/ports";
 import { IngestionItem_Action, type IngestionBatch } from "@qamesh/proto/qamesh/events/v1/ingestion_events_pb.js";
-import { chunkText } from "../chunking/chunk-text.js";
+import type { SourceChunk } from "../chunking/syntax-chunks.js";
 import { gitBlobHash, type SourceDocument, type SourceReader } from "@qamesh/connectors";
 import { documentChunks } from "../chunking/document-chunks.js";
 import { readerForSpec } from "../sources/reader-for-spec.js";
@@ -23,6 +23,17 @@ interface PreparedFile {
   kind: string;
   comments: number;
   chunks: Omit<ChunkRecord, "vector">[];
+}
+
+/** What a chunk is cut with: its lines and, for code and Markdown, what it defines or lies in. */
+type ChunkContent = Pick<SourceChunk, "startLine" | "endLine" | "text"> & Partial<SourceChunk>;
+
+/**
+ * What the embedding model reads of a chunk: a file's path (a ticket's or page's title), what
+ * encloses it (class and function signatures, a section's headings), then its lines.
+ */
+function embeddingInput(chunk: Omit<ChunkRecord, "vector">): string {
+  return [chunk.title || chunk.path, chunk.context, chunk.text].filter(Boolean).join("\n");
 }
 
 /** Binary files have NUL bytes early on; text never does. Same heuristic as git's. */
@@ -54,7 +65,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   /** Paths whose chunks go: deleted upstream, or (`skipped`) no longer indexable. */
   const removals: { path: string; skipped: boolean }[] = [];
 
-  const chunkOf = (path: string, contentHash: string, index: number, chunk: { startLine: number; endLine: number; text: string }, title = "", url = "") => ({
+  const chunkOf = (path: string, contentHash: string, index: number, chunk: ChunkContent, title = "", url = ""): Omit<ChunkRecord, "vector"> => ({
     id: chunkId(projectId, sourceId, path, index),
     projectId,
     sourceId,
@@ -65,6 +76,10 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
     contentHash,
     title,
     url,
+    language: chunk.language ?? "",
+    symbol: chunk.symbol ?? "",
+    symbolKind: chunk.symbolKind ?? "",
+    context: chunk.context ?? "",
     text: chunk.text,
   });
 
@@ -107,7 +122,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
       continue;
     }
     const contentHash = batch.commit ? item.contentHash : gitBlobHash(content);
-    const chunks = chunkText(item.path, content.toString("utf8")).map((chunk, index) => chunkOf(item.path, contentHash, index, chunk));
+    const chunks = (await deps.chunker.chunk(item.path, content.toString("utf8"))).map((chunk, index) => chunkOf(item.path, contentHash, index, chunk));
     prepared.push({ path: item.path, contentHash, document: false, kind: "files", comments: 0, chunks });
   }
 
@@ -115,8 +130,7 @@ export async function indexBatch(deps: WorkerDeps, batch: IngestionBatch, reques
   let stored = prepared;
   try {
     await retrying(deps.retry, async () => {
-      // A file's chunk is embedded with its path, a ticket's or page's with its title.
-      const vectors = await embed(deps, projectId, allChunks.map((chunk) => `${chunk.title || chunk.path}\n${chunk.text}`));
+      const vectors = await embed(deps, projectId, allChunks.map(embeddingInput));
       await deps.chunkIndex.upsert(projectId, allChunks.map((chunk, index) => ({ ...chunk, vector: vectors[index]! })));
     });
   } catch (error) {

@@ -32,7 +32,7 @@ export function chunkText(path: string, text: string, limits: ChunkLimits = defa
  * longer than the character limit (minified code, a data blob) is cut into pieces that each
  * keep the line's number, so no chunk is ever larger than the limit.
  */
-function chunkCode(lines: string[], limits: ChunkLimits, firstLine = 1): TextChunk[] {
+export function chunkCode(lines: string[], limits: ChunkLimits, firstLine = 1): TextChunk[] {
   const pieces = piecesOf(lines, limits.maxChars, firstLine);
   const chunks: TextChunk[] = [];
   let start = 0;
@@ -94,20 +94,21 @@ function pushPieces(chunks: TextChunk[], pieces: Piece[]): void {
  * Prose: paragraphs (blank-line separated) are kept whole and packed together up to the
  * limits; a heading always starts a new chunk; a paragraph too long on its own is cut by lines.
  */
-function chunkProse(lines: string[], limits: ChunkLimits): TextChunk[] {
+export function chunkProse(lines: string[], limits: ChunkLimits, firstLine = 1): TextChunk[] {
+  const headings = headingRows(lines);
   const paragraphs: { start: number; end: number }[] = [];
   let index = 0;
   while (index < lines.length) {
     while (index < lines.length && lines[index]!.trim() === "") index++;
     if (index >= lines.length) break;
     const start = index;
-    while (index < lines.length && lines[index]!.trim() !== "" && !(index > start && /^#{1,6}\s/.test(lines[index]!))) index++;
+    while (index < lines.length && lines[index]!.trim() !== "" && !(index > start && headings.has(index))) index++;
     paragraphs.push({ start, end: index });
   }
   const chunks: TextChunk[] = [];
   let current: { start: number; end: number; chars: number } | undefined;
   const flush = () => {
-    if (current) pushChunk(chunks, lines, current.start, current.end);
+    if (current) pushChunk(chunks, lines, current.start, current.end, firstLine);
     current = undefined;
   };
   for (const paragraph of paragraphs) {
@@ -115,10 +116,10 @@ function chunkProse(lines: string[], limits: ChunkLimits): TextChunk[] {
     const lineCount = paragraph.end - paragraph.start;
     if (chars > limits.maxChars || lineCount > limits.maxLines) {
       flush();
-      chunks.push(...chunkCode(lines.slice(paragraph.start, paragraph.end), limits, paragraph.start + 1));
+      chunks.push(...chunkCode(lines.slice(paragraph.start, paragraph.end), limits, firstLine + paragraph.start));
       continue;
     }
-    const startsSection = /^#{1,6}\s/.test(lines[paragraph.start]!);
+    const startsSection = headings.has(paragraph.start);
     if (current && (startsSection || current.chars + chars > limits.maxChars || paragraph.end - current.start > limits.maxLines)) flush();
     current = current ? { start: current.start, end: paragraph.end, chars: current.chars + chars } : { ...paragraph, chars };
   }
@@ -126,8 +127,19 @@ function chunkProse(lines: string[], limits: ChunkLimits): TextChunk[] {
   return chunks;
 }
 
-function pushChunk(chunks: TextChunk[], lines: string[], start: number, end: number): void {
+/** Rows that are Markdown headings: `#` lines outside fenced code blocks (where they are shell comments). */
+export function headingRows(lines: readonly string[]): Set<number> {
+  const rows = new Set<number>();
+  let inFence = false;
+  lines.forEach((line, row) => {
+    if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
+    else if (!inFence && /^#{1,6}\s/.test(line)) rows.add(row);
+  });
+  return rows;
+}
+
+function pushChunk(chunks: TextChunk[], lines: string[], start: number, end: number, firstLine: number): void {
   const text = lines.slice(start, end).join("\n");
   if (text.trim() === "") return;
-  chunks.push({ startLine: start + 1, endLine: end, text });
+  chunks.push({ startLine: firstLine + start, endLine: firstLine + end - 1, text });
 }

@@ -34,6 +34,11 @@ const reference = {
   startLine: { type: "integer" },
   endLine: { type: "integer" },
   commit: { type: ["string", "null"], description: "git commit the content was read at; null for local folders" },
+  title: { type: ["string", "null"], description: "a ticket's or page's key and title; null for files" },
+  url: { type: ["string", "null"], description: "the ticket, comment or page section cited; null for files" },
+  symbol: { type: ["string", "null"], description: "the definitions the passage holds or lies in (SessionKeeper.refresh), or a Markdown section's heading" },
+  symbolKind: { type: ["string", "null"], description: "class, function, method, section..." },
+  language: { type: ["string", "null"], description: "typescript, python, markdown..." },
 };
 
 /**

@@ -86,6 +86,9 @@ export const referenceJson = (reference: SourceReference | undefined) => ({
   commit: reference?.commit || null,
   title: reference?.title || null,
   url: reference?.url || null,
+  symbol: reference?.symbol || null,
+  symbolKind: reference?.symbolKind || null,
+  language: reference?.language || null,
 });
 
 export const hitJson = (hit: SearchHit) => ({ chunkId: hit.chunkId, score: hit.score, text: hit.text, ...referenceJson(hit.reference) });

@@ -103,6 +103,13 @@ const Search = z.object({
     .max(maxSearchResults, `must be at most ${maxSearchResults}`)
     .default(8),
   mode: z.enum(searchModes, `must be one of ${searchModes.join(", ")}`).default("hybrid"),
+  filter: z
+    .object({
+      language: z.string().trim().min(1).max(40).optional(),
+      symbolKind: z.string().trim().min(1).max(40).optional(),
+    }, "must be an object with language and/or symbolKind")
+    .strict()
+    .optional(),
 });
 
 const Ask = z.object({ question: z.string().trim().min(1, "question must not be empty").max(textLimits.question) });

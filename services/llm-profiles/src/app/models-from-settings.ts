@@ -4,8 +4,12 @@ import { OllamaEmbedder } from "../providers/ollama-embedder.js";
 import { OllamaLlm } from "../providers/ollama-llm.js";
 import { OpenAiEmbedder } from "../providers/openai-embedder.js";
 import { OpenAiLlm } from "../providers/openai-llm.js";
+import { OnnxEmbedder } from "../providers/onnx-embedder.js";
 import { ExtractiveAnswerer } from "./extractive-answerer.js";
 import { LocalHashingEmbedder } from "./local-hashing-embedder.js";
+
+/** The model `npm run models` installs. */
+export const defaultOnnxModel = "all-MiniLM-L6-v2";
 
 export interface Models {
   llm: Llm;
@@ -43,7 +47,9 @@ function embedderFrom(settings: ModelSettings): Embedder {
       });
     case "ollama":
       return new OllamaEmbedder({ model, dimensions, baseUrl: settings.EMBEDDING_BASE_URL ?? "" });
-    case "local":
+    case "onnx":
+      return new OnnxEmbedder({ directory: settings.EMBEDDING_MODEL_DIR, model: settings.EMBEDDING_MODEL ?? defaultOnnxModel, allowDownload: settings.EMBEDDING_ALLOW_DOWNLOAD });
+    case "hashing":
       return new LocalHashingEmbedder();
   }
 }

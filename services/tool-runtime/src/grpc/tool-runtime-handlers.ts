@@ -7,7 +7,7 @@ import type { ToolRuntimeService } from "@qamesh/proto/qamesh/toolruntime/v1/too
 import { callPrincipal } from "@qamesh/mesh-auth";
 import type { CallPrincipal } from "@qamesh/authorization";
 import { isDeploymentServerId } from "../app/mcp/mcp-servers.js";
-import { semanticSearch, type SemanticSearchDeps } from "../app/tools/semantic-search.js";
+import { searchFilter, semanticSearch, type SemanticSearchDeps } from "../app/tools/semantic-search.js";
 import type { ToolUseCases } from "../app/tool-use-cases.js";
 import { publicDefinition, type CustomToolUseCases } from "../app/custom/custom-tool-use-cases.js";
 import type { CustomToolRecord, ToolSettingsRecord } from "../app/custom/custom-tool-records.js";
@@ -93,7 +93,7 @@ export function toolRuntimeHandlers(deps: SemanticSearchDeps, tools: ToolUseCase
     },
 
     async search(request, context) {
-      const hits = await semanticSearch(deps, callPrincipal(context.values), { projectId: request.projectId, query: request.query, k: request.k || 8, mode: request.mode || "hybrid" });
+      const hits = await semanticSearch(deps, callPrincipal(context.values), { projectId: request.projectId, query: request.query, k: request.k || 8, mode: request.mode || "hybrid", filter: searchFilter(request.language, request.symbolKind) });
       return {
         hits: hits.map((hit) => ({
           chunkId: hit.chunk.id,

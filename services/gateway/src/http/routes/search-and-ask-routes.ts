@@ -15,7 +15,7 @@ export function searchAndAskRoutes(peers: Peers, rateLimits: GatewayRateLimits):
     const projectId = authorizedProjectId(request, "search");
     const body = parseInput(requestBodies.Search, request.body);
     await peers.ingestion.getProject({ projectId });
-    const { hits } = await peers.toolRuntime.search({ projectId, query: body.query, k: body.k, mode: body.mode });
+    const { hits } = await peers.toolRuntime.search({ projectId, query: body.query, k: body.k, mode: body.mode, language: body.filter?.language ?? "", symbolKind: body.filter?.symbolKind ?? "" });
     response.json({ hits: hits.map(hitJson) });
   });
 

@@ -1,7 +1,7 @@
 import { authorizeProject, type CallPrincipal } from "@qamesh/authorization";
 import { invalidArgument } from "@qamesh/errors";
 import { maxPassageChars, maxSearchResults, textLimits } from "@qamesh/limits";
-import { searchModes, type ChunkIndex, type SearchMode, type VectorHit } from "@qamesh/ports";
+import { searchModes, type ChunkIndex, type SearchFilter, type SearchMode, type VectorHit } from "@qamesh/ports";
 
 /** Turns a query into a vector; the llm-profiles service does it so keys stay there. */
 export type QueryEmbedder = (projectId: string, query: string) => Promise<number[]>;
@@ -15,7 +15,7 @@ export interface SemanticSearchDeps {
 export async function semanticSearch(
   deps: SemanticSearchDeps,
   principal: CallPrincipal,
-  input: { projectId: string; query: string; k: number; mode: string },
+  input: { projectId: string; query: string; k: number; mode: string; filter?: SearchFilter | undefined },
 ): Promise<VectorHit[]> {
   if (!input.projectId) throw invalidArgument("projectId", "projectId is required");
   authorizeProject(principal, input.projectId, "search");
@@ -26,8 +26,15 @@ export async function semanticSearch(
   }
   if (!isSearchMode(input.mode)) throw invalidArgument("mode", `mode must be one of ${searchModes.join(", ")}`);
   const vector = input.mode === "lexical" ? undefined : await deps.embedQuery(input.projectId, input.query);
-  const hits = await deps.chunkIndex.search(input.projectId, { text: input.query, mode: input.mode, ...(vector ? { vector } : {}) }, input.k);
+  const query = { text: input.query, mode: input.mode, ...(vector ? { vector } : {}), ...(input.filter ? { filter: input.filter } : {}) };
+  const hits = await deps.chunkIndex.search(input.projectId, query, input.k);
   return hits.map((hit) => (hit.chunk.text.length > maxPassageChars ? { ...hit, chunk: { ...hit.chunk, text: `${hit.chunk.text.slice(0, maxPassageChars - 1)}…` } } : hit));
 }
 
 const isSearchMode = (mode: string): mode is SearchMode => (searchModes as readonly string[]).includes(mode);
+
+/** A filter from the wire's fields; undefined when it narrows nothing. */
+export function searchFilter(language: string, symbolKind: string): SearchFilter | undefined {
+  if (!language && !symbolKind) return undefined;
+  return { ...(language ? { language } : {}), ...(symbolKind ? { symbolKind } : {}) };
+}
