@@ -55,21 +55,26 @@ function bestQuotes(question: string, documents: readonly LlmDocument[]): Quote[
     .slice(0, passagesToQuote);
 }
 
+/**
+ * Lines that only name other files or modules (imports, includes, package lines): they share
+ * words with any question about what they import, and answer none.
+ */
+const importLine = /^\s*(import\b|export\s+(\*|\{[^}]*\})\s+from\b|from\s+\S+\s+import\b|#include\b|using\s+[\w.]+;|package\s+[\w.]+;?$|(const|let|var)\s+[\w{}\s,]+=\s*require\()/;
+
 function bestWindow(text: string, questionTerms: Set<string>, weight: (term: string) => number, documentNumber: number): Quote {
   const lines = text.split("\n");
-  const lineTerms = lines.map((line) => new Set(textTokens(line).filter((term) => questionTerms.has(term))));
+  const lineTerms = lines.map((line) => new Set(importLine.test(line) ? [] : textTokens(line).filter((term) => questionTerms.has(term))));
   let best: Quote = { documentNumber, lines: [], score: 0 };
+  // Windows start and end on lines that match: no leading imports or blank lines ride along.
   for (let start = 0; start < lines.length; start++) {
+    if (lineTerms[start]!.size === 0) continue;
     const matched = new Set<string>();
     for (let end = start; end < Math.min(lines.length, start + linesPerQuote); end++) {
+      if (lineTerms[end]!.size === 0) continue;
       for (const term of lineTerms[end]!) matched.add(term);
       const score = [...matched].reduce((sum, term) => sum + weight(term), 0);
-      if (score > best.score) best = { documentNumber, lines: trimBlank(lines.slice(start, end + 1)), score };
+      if (score > best.score) best = { documentNumber, lines: lines.slice(start, end + 1), score };
     }
   }
   return best;
-}
-
-function trimBlank(lines: string[]): string[] {
-  return lines.filter((line, index) => line.trim() !== "" || (index > 0 && index < lines.length - 1));
 }
