@@ -27,7 +27,7 @@ export async function distributedBench(workDirectory: string, corpus: string, fi
       connectorWorkers: workers,
       localSourceRoots: `${corpus}:${tinySources}:${dataDirectory}`,
       rootPassword: benchRootPassword,
-      env: { LOG_LEVEL: "warn", ...unthrottledRateLimits },
+      env: { LOG_LEVEL: "warn", EMBEDDING_PROVIDER: "hashing", ...unthrottledRateLimits },
     });
     const probe = new EventLatencyProbe(servers.KAFKA_BROKERS, `${namespace}.`);
     try {

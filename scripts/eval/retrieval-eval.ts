@@ -9,11 +9,13 @@
  * prints where each question's answering file and lines ranked.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { FileChunker } from "@qamesh/connector-worker";
 import { createLogger } from "@qamesh/logger";
 import { ephemeralStandaloneEnvironment, startStandalone } from "@qamesh/standalone";
 import { benchApi, percentile } from "../bench/bench-api.js";
@@ -30,11 +32,19 @@ if (configurations.length === 0) throw new Error(`EVAL_CONFIGS names none of ${r
 
 const directory = await mkdtemp(join(tmpdir(), "qamesh-eval-"));
 const tree = join(directory, "tree");
+/** Chunks the tree is cut into (the same for every configuration), for chunks/s. */
+let chunkCount = 0;
 try {
   await mkdir(tree);
   await run("sh", ["-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "archive", repository, questionSet.commit, tree]).catch(() => {
     throw new Error(`commit ${questionSet.commit} (the question set's) is not in this clone: fetch the full history`);
   });
+
+  const chunker = new FileChunker();
+  for (const path of (await run("git", ["-C", repository, "ls-tree", "-r", "--name-only", questionSet.commit], { maxBuffer: 16 << 20 })).stdout.split("\n").filter(Boolean)) {
+    const content = await readFile(join(tree, path)).catch(() => undefined);
+    if (content && !content.subarray(0, 8000).includes(0)) chunkCount += (await chunker.chunk(path, content.toString("utf8"))).length;
+  }
 
   const rows: string[] = [];
   for (const embedder of new Set(configurations.map((configuration) => configuration.embedder))) {
@@ -49,12 +59,27 @@ try {
       await running.stop();
     }
   }
-  const header = `${"configuration".padEnd(22)} recall@5  MRR    line@5  search p50/p95 ms  ingestion`;
+  const header = `${"configuration".padEnd(22)} recall@5  MRR    line@5  search p50/p95 ms  ingestion (${chunkCount} chunks)`;
   process.stdout.write(
-    [`retrieval evaluation — ${questionSet.questions.length} questions about qamesh at ${questionSet.commit.slice(0, 12)}`, header, ...rows].join("\n") + "\n",
+    [`retrieval evaluation — ${questionSet.questions.length} questions about qamesh at ${questionSet.commit.slice(0, 12)}`, header, ...rows, ...(await installSizes())].join("\n") + "\n",
   );
 } finally {
   await rm(directory, { recursive: true, force: true });
+}
+
+/** What the offline model adds to an install: its runtime's packages and its files. */
+async function installSizes(): Promise<string[]> {
+  const megabytes = async (paths: string[]) => {
+    const existing = paths.filter((path) => existsSync(path));
+    if (existing.length === 0) return 0;
+    const { stdout } = await run("du", ["-sck", ...existing]);
+    return Number(/(\d+)\s+total/.exec(stdout)?.[1] ?? 0) / 1024;
+  };
+  const packages = ["@huggingface", "onnxruntime-node", "onnxruntime-web", "onnxruntime-common", "sharp", "@img"];
+  const roots = [join(repository, "node_modules"), join(repository, "services/llm-profiles/node_modules")];
+  const runtime = await megabytes(roots.flatMap((root) => packages.map((name) => join(root, name))));
+  const model = await megabytes([join(process.env.EMBEDDING_MODEL_DIR ?? join(homedir(), ".cache", "qamesh", "models"), "all-MiniLM-L6-v2")]);
+  return [`install size added by the model: runtime packages ${runtime.toFixed(0)} MB, model files ${model.toFixed(0)} MB`];
 }
 
 async function evaluate(
@@ -73,13 +98,13 @@ async function evaluate(
     if (process.env.EVAL_SHOW_RANKS === "true") process.stdout.write(`  ${configuration.name}: file ${score.fileRank ?? "-"}, lines ${score.lineRank ?? "-"}: ${question.question}\n`);
   }
   const summary = summarize(scores);
-  const { run, seconds } = ingestion;
+  const { run: finished, seconds } = ingestion;
   return [
     configuration.name.padEnd(22),
     summary.recallAt5.toFixed(2).padStart(8),
     summary.mrr.toFixed(2).padStart(6),
     summary.lineRecallAt5.toFixed(2).padStart(7),
     `${percentile(latencies, 50).toFixed(1)}/${percentile(latencies, 95).toFixed(1)}`.padStart(19),
-    `  ${run.counts.indexed} files in ${seconds.toFixed(1)} s (${(run.counts.indexed / seconds).toFixed(1)} files/s)`,
+    `  ${finished.counts.indexed} files in ${seconds.toFixed(1)} s (${(finished.counts.indexed / seconds).toFixed(1)} files/s, ${(chunkCount / seconds).toFixed(1)} chunks/s)`,
   ].join(" ");
 }

@@ -41,6 +41,7 @@ export async function startDistributedHarness(options: DistributedHarnessOptions
     env: {
       LOG_LEVEL: "info",
       MAX_FILE_BYTES: "20000",
+      EMBEDDING_PROVIDER: "hashing",
       // A killed worker's partitions move to the survivors within seconds, not the default 30 s.
       KAFKA_SESSION_TIMEOUT_MS: "6000",
       KAFKA_REBALANCE_TIMEOUT_MS: "10000",

@@ -7,8 +7,12 @@ import { documentStoreConfigShape, eventBusConfigShape } from "@qamesh/runtime-a
 import { secretsConfigShape } from "@qamesh/secrets";
 import { outboundConfigShape } from "@qamesh/source-safety";
 
-/** The offline embedder a deployment gets when it names none; chosen with `npm run eval:retrieval` (see the README). */
-export const defaultEmbeddingProvider = "hashing";
+/**
+ * The embedder a deployment gets when it names none, chosen with `npm run eval:retrieval` (see
+ * the README): the offline model, hybrid recall@5 0.84 and MRR 0.68 against 0.80 and 0.61 for
+ * the hashing embedder, at ~60x the indexing time.
+ */
+export const defaultEmbeddingProvider = "onnx";
 
 /** Which models answer and embed; shared by the standalone process and this service's own main. */
 export const modelSettingsShape = {

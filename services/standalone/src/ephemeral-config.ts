@@ -18,6 +18,8 @@ export function ephemeralStandaloneEnvironment(directory: string, overrides: Rec
     LLM_PROFILES_GRPC_PORT: "0",
     CONNECTOR_WORKER_GRPC_PORT: "0",
     QAMESH_DEMO: "false",
+    // The hashing embedder: tests and benches index thousands of files in seconds, and need no model.
+    EMBEDDING_PROVIDER: "hashing",
     LOCAL_SOURCE_ROOTS: directory,
     LOG_LEVEL: "silent",
     QAMESH_ROOT_PASSWORD: rootPassword,

@@ -22,7 +22,7 @@ const stderrTailLength = 16_000;
 export function spawnService(name: string, env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", join(repositoryRoot, "services", name, "src", "main.ts")], {
     cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", EMBEDDING_PROVIDER: "hashing", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const tail = { text: "" };
