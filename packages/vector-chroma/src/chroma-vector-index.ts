@@ -1,7 +1,7 @@
 import { ChromaClient, type Collection } from "chromadb";
 import type { ChunkFilter, ChunkRecord, FileVersion, SearchFilter, StoredChunk, VectorHit, VectorIndex } from "@qamesh/ports";
 import { chromaCall } from "./chroma-failures.js";
-import { fromMetadata, otherVersionsWhere, toMetadata, searchWhere, toWhere } from "./chunk-metadata.js";
+import { fromMetadata, otherVersionsWhere, toMetadata, toWhere } from "./chunk-metadata.js";
 
 export interface ChromaVectorIndexOptions {
   /** e.g. http://127.0.0.1:8000 */
@@ -96,7 +96,7 @@ export class ChromaVectorIndex implements VectorIndex {
   private async nearest(projectId: string, vector: readonly number[], k: number, filter: SearchFilter | undefined): Promise<VectorHit[]> {
     const collection = await this.collection(projectId, false);
     if (!collection || k < 1) return [];
-    const where = filter && searchWhere(filter);
+    const where = filter && toWhere(filter);
     const result = await collection.query({
       queryEmbeddings: [[...vector]],
       nResults: k,

@@ -41,20 +41,11 @@ export function fromMetadata(id: string, text: string | null | undefined, metada
   };
 }
 
-/** The port's filter as a Chroma `where`; undefined matches everything. */
-export function toWhere(filter: ChunkFilter): Where | undefined {
-  const conditions: Where[] = [];
-  if (filter.sourceId !== undefined) conditions.push({ sourceId: filter.sourceId });
-  if (filter.path !== undefined) conditions.push({ path: filter.path });
-  if (conditions.length === 0) return undefined;
-  return conditions.length === 1 ? conditions[0] : { $and: conditions };
-}
-
-/** A search's filter as a Chroma `where`; undefined when it narrows nothing. */
-export function searchWhere(filter: SearchFilter): Where | undefined {
-  const conditions: Where[] = [];
-  if (filter.language !== undefined) conditions.push({ language: filter.language });
-  if (filter.symbolKind !== undefined) conditions.push({ symbolKind: filter.symbolKind });
+/** The port's filters (a listing's or a search's) as a Chroma `where`: equality on each field given; undefined matches everything. */
+export function toWhere(filter: ChunkFilter | SearchFilter): Where | undefined {
+  const conditions: Where[] = Object.entries(filter)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value]) => ({ [field]: value as string }));
   if (conditions.length === 0) return undefined;
   return conditions.length === 1 ? conditions[0] : { $and: conditions };
 }

@@ -26,14 +26,20 @@ export class FileChunker {
     if (markdownExtensions.test(path)) return markdownChunks(lines, this.limits.text);
     const language = codeLanguageOf(path);
     if (language) {
-      const tree = (await this.parser(language)).parse(lines.join("\n"));
-      try {
-        if (tree) return syntaxChunks(lines, tree.rootNode, language.name, this.limits.code);
-      } finally {
-        tree?.delete();
-      }
+      const chunks = await this.syntaxChunks(lines, language).catch(() => undefined);
+      if (chunks) return chunks;
     }
     return chunkText(path, text, this.limits.text).map((chunk) => ({ ...chunk, language: language?.name ?? "", symbol: "", symbolKind: "", context: "" }));
+  }
+
+  /** Undefined, or a failure, when the grammar cannot parse the file: the caller cuts it by lines. */
+  private async syntaxChunks(lines: string[], language: CodeLanguage): Promise<SourceChunk[] | undefined> {
+    const tree = (await this.parser(language)).parse(lines.join("\n"));
+    try {
+      return tree ? syntaxChunks(lines, tree.rootNode, language.name, this.limits.code) : undefined;
+    } finally {
+      tree?.delete();
+    }
   }
 
   private parser(language: CodeLanguage): Promise<Parser> {
