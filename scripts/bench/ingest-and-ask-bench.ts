@@ -5,7 +5,8 @@
  * BENCH_LOAD=false, then chats with a scripted model (the mesh's first-token cost, tokens/s to
  * 1/100/1000 SSE streams, a three-tool-step answer) unless BENCH_CHAT=false, push-to-answer
  * freshness (signed push webhooks to a git copy of the corpus) in both modes, then distributed (separate processes on Kafka, FerretDB, Chroma; one and two
- * workers; event latency) unless BENCH_DISTRIBUTED=false. Prints numbers; asserts nothing.
+ * workers; event latency) unless BENCH_DISTRIBUTED=false, and last the two lexical-index adapters
+ * side by side (the MongoDB one unless BENCH_DISTRIBUTED=false). Prints numbers; asserts nothing.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,7 +16,9 @@ import { createLogger } from "@qamesh/logger";
 import { ephemeralStandaloneEnvironment, startStandalone } from "@qamesh/standalone";
 import { benchApi, percentile } from "./bench-api.js";
 import { authBench } from "./auth-bench.js";
+import { startRealServers } from "@qamesh/distributed";
 import { distributedBench } from "./distributed-bench.js";
+import { lexicalIndexBench } from "./lexical-index-bench.js";
 import { chatBench } from "./chat-bench.js";
 import { loadBench } from "./load-bench.js";
 import { pushFreshnessBench } from "./push-freshness-bench.js";
@@ -79,6 +82,8 @@ try {
   if (load) process.stdout.write((await loadBench(directory, corpus, facts)).join("\n") + "\n");
   if (chat) process.stdout.write((await chatBench(directory, corpus)).join("\n") + "\n");
   if (distributed) process.stdout.write((await distributedBench(directory, corpus, fileCount)).join("\n") + "\n");
+  const mongodbUri = distributed ? startRealServers().MONGODB_URI : undefined;
+  process.stdout.write((await lexicalIndexBench(directory, corpus, facts, mongodbUri)).join("\n") + "\n");
 } finally {
   await rm(directory, { recursive: true, force: true });
 }

@@ -130,6 +130,20 @@ export function describeLexicalIndexContract(adapter: string, newStorage: () => 
       expect(ids(await index.search("p", ["term"], 5)).sort()).toEqual(["new", "other"]);
     });
 
+    it("keeps a file's rewritten chunks and drops the ones its shorter new version no longer has", async () => {
+      const index = await open(newStorage());
+      const version = (hash: string, count: number, word: string) =>
+        Array.from({ length: count }, (_, i) => entry("p", `a.ts#${i}`, [word, `part${i}`], { path: "a.ts", contentHash: hash }));
+      await index.upsert("p", version("h1", 3, "before"));
+      await index.upsert("p", version("h2", 2, "after"));
+      await index.deleteOtherVersions("p", "s1", [{ path: "a.ts", contentHash: "h2" }]);
+      expect(await index.search("p", ["before"], 5)).toEqual([]);
+      expect(ids(await index.search("p", ["after"], 5)).sort()).toEqual(["a.ts#0", "a.ts#1"]);
+      expect(await index.search("p", ["part2"], 5)).toEqual([]);
+      await index.delete("p", { sourceId: "s1", path: "a.ts" });
+      expect(await index.search("p", ["after"], 5)).toEqual([]);
+    });
+
     it("is seen by another instance over the same storage, also after that one dropped the project", async () => {
       const opener = newStorage();
       const writer = await open(opener);

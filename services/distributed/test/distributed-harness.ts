@@ -60,7 +60,8 @@ export async function startDistributedHarness(options: DistributedHarnessOptions
     servers,
     async stop() {
       await mesh.stop();
-      await directory.remove();
+      // QAMESH_KEEP_TEST_LOGS=true keeps the directory, with every process's log under logs/.
+      if (process.env.QAMESH_KEEP_TEST_LOGS !== "true") await directory.remove();
     },
   };
 }
