@@ -21,6 +21,23 @@ export interface SubscriptionSettings {
 }
 
 const maxRetryBackoffMs = 30_000;
+
+/** The broker's answers meaning this member must join its group again (its partitions may have moved on). */
+const membershipErrors = new Set(["UNKNOWN_MEMBER_ID", "ILLEGAL_GENERATION", "REBALANCE_IN_PROGRESS", "NOT_COORDINATOR_FOR_GROUP"]);
+
+/**
+ * The broker's own error, when a commit failed because this member left its group (a rebalance
+ * that completed while a long handler ran). kafkajs wraps it as non-retriable, and its consumer
+ * rejoins only on seeing the broker's error itself: wrapped, the consumer crashes for good and
+ * its partitions are never consumed again by this process.
+ */
+function membershipLost(error: unknown): Error | undefined {
+  for (let cause = error; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
+    const type = (cause as { type?: unknown }).type;
+    if (typeof type === "string" && membershipErrors.has(type)) return cause;
+  }
+  return undefined;
+}
 const groupJoinTimeoutMs = 60_000;
 
 /** One consumer group member running one subscription's handler. */
@@ -76,9 +93,13 @@ export class KafkaSubscription {
       if (!isRunning() || isStale()) return;
       await this.deliver(this.bus.fromWire(batch.topic), message, heartbeat);
       resolveOffset(message.offset);
-      await this.consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
-      ]);
+      try {
+        await this.consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
+        ]);
+      } catch (error) {
+        throw membershipLost(error) ?? error;
+      }
     }
   }
 

@@ -21,7 +21,7 @@ describe.skipIf(embeddedOnly)("a connector worker killed with SIGKILL in the mid
     expect(atKill.status).toBe("running");
     expect(atKill.counts.indexed).toBeLessThan(files);
 
-    const run = await harness.waitForRun(projectId, runId, 360_000);
+    const run = await harness.waitForRun(projectId, runId, 240_000);
     expect(run.status).toBe("succeeded");
     // Redelivered batches are counted once: progress events carry stable ids.
     expect(run.counts).toMatchObject({ discovered: files, indexed: files, failed: 0, skipped: 0 });
@@ -30,5 +30,5 @@ describe.skipIf(embeddedOnly)("a connector worker killed with SIGKILL in the mid
     expect(stored).toHaveLength(files);
     expect(new Set(stored).size).toBe(files);
     expect([...stored].sort()).toEqual(expectedChunkIds(projectId, sourceId, paths).sort());
-  }, 420_000);
+  }, 300_000);
 });
