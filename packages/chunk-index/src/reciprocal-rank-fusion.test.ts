@@ -21,6 +21,14 @@ describe("reciprocal rank fusion", () => {
     expect(ids(lexicalWins)).toEqual(["z"]);
   });
 
+  it("scales each chunk's share by its prior", () => {
+    const rankings = [{ hits: [chunk("test"), chunk("code")], weight: 1 }];
+    expect(ids(reciprocalRankFusion(rankings, 2))).toEqual(["test", "code"]);
+    const demoted = reciprocalRankFusion(rankings, 2, ({ id }) => (id === "test" ? 0.5 : 1));
+    expect(ids(demoted)).toEqual(["code", "test"]);
+    expect(demoted[1]!.score).toBeCloseTo(0.5 / (fusionConstant + 1), 12);
+  });
+
   it("keeps the first k, in a stable order for ties", () => {
     expect(ids(reciprocalRankFusion([{ hits: [chunk("b")], weight: 1 }, { hits: [chunk("a")], weight: 1 }], 5))).toEqual(["a", "b"]);
     expect(reciprocalRankFusion([{ hits: [chunk("a"), chunk("b")], weight: 1 }], 1)).toHaveLength(1);

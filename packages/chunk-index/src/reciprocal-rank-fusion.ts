@@ -14,16 +14,16 @@ export interface WeightedRanking {
 
 /**
  * Fuses rankings of the same chunks by reciprocal rank: each list gives a chunk
- * weight / (c + rank), and chunks are ordered by the sum. Only ranks are compared, never the
- * engines' scores (cosine similarity and BM25 have nothing in common); a chunk both lists found
- * rises above one a single list found.
+ * weight / (c + rank), times the chunk's `prior` (1 unless given), and chunks are ordered by the
+ * sum. Only ranks are compared, never the engines' scores (cosine similarity and BM25 have
+ * nothing in common); a chunk both lists found rises above one a single list found.
  */
-export function reciprocalRankFusion(rankings: readonly WeightedRanking[], k: number): VectorHit[] {
+export function reciprocalRankFusion(rankings: readonly WeightedRanking[], k: number, prior: (chunk: StoredChunk) => number = () => 1): VectorHit[] {
   const fused = new Map<string, VectorHit>();
   for (const { hits, weight } of rankings) {
     hits.forEach(({ chunk }, index) => {
       const entry = fused.get(chunk.id) ?? { chunk, score: 0 };
-      entry.score += weight / (fusionConstant + index + 1);
+      entry.score += (prior(chunk) * weight) / (fusionConstant + index + 1);
       fused.set(chunk.id, entry);
     });
   }
