@@ -98,10 +98,9 @@ export class MongoLexicalIndex implements LexicalIndex {
     if (wanted.size === 0) return [];
     return lexicalCall(async () => {
       const collections = projectCollections(this.db, projectId);
-      const [documents, candidates] = await Promise.all([
-        collections.terms.estimatedDocumentCount(),
-        collections.terms.find({ terms: { $in: [...wanted] } }).limit(maxCandidates).toArray(),
-      ]);
+      const candidates = await collections.terms.find({ terms: { $in: [...wanted] } }).limit(maxCandidates).toArray();
+      if (candidates.length === 0) return [];
+      const documents = await chunkCount(collections.terms);
       // Every chunk holding a query term is a candidate, so counting among them is counting in the project.
       const containing = new Map<string, number>();
       for (const candidate of candidates) {
@@ -205,6 +204,16 @@ async function insertOrReplace<T extends { _id: string }>(collection: Collection
     })),
     { ordered: false },
   );
+}
+
+/**
+ * How many chunks the project has, from the collection's statistics (summed over shards): a
+ * count command reads every document on a server without usable indexes (FerretDB 1.x: as
+ * long as the search itself), the statistics do not.
+ */
+async function chunkCount(terms: Collection<TermsDocument>): Promise<number> {
+  const shards = await terms.aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).toArray();
+  return shards.reduce((sum, shard) => sum + (shard.count ?? 0), 0);
 }
 
 /** Terms first: a search never finds a chunk whose text is gone. */
