@@ -68,7 +68,9 @@ export class MongoLexicalIndex implements LexicalIndex {
       const byFile = new Map<string, LexicalEntry[]>();
       for (const entry of entries) {
         const key = fileKey(entry.chunk.sourceId, entry.chunk.path);
-        byFile.set(key, [...(byFile.get(key) ?? []), entry]);
+        const listed = byFile.get(key);
+        if (listed) listed.push(entry);
+        else byFile.set(key, [entry]);
       }
       await collections.files.bulkWrite(
         [...byFile].map(([key, listed]) => {
